@@ -1,0 +1,41 @@
+// Loads a policy from YAML (one file, or a directory whose *.yaml/*.yml files form one policy)
+// and validates it. Errors carry FILE:LINE:COL and say what is wrong and how to fix it.
+// Reads files; not for the hot path. Thread-compatible.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "drawbridge/status.h"
+#include "policy/document.h"
+
+namespace drawbridge::policy {
+
+struct PolicyError {
+  SourcePos pos;
+  std::string message;  // "unknown key 'aprovers' in approval; did you mean 'approvers'?"
+  // "FILE:LINE:COL: message"
+  std::string ToString() const;
+};
+
+struct LoadResult {
+  PolicyDocument document;           // meaningful only when errors is empty
+  std::vector<PolicyError> errors;   // every problem found, in file order
+  bool ok() const { return errors.empty(); }
+  // All errors, one per line; or "" when ok.
+  std::string ErrorText() const;
+};
+
+// A file, or a directory: its *.yaml and *.yml files in name order, merged into one policy
+// (sections concatenate; a name defined twice is an error naming both places).
+LoadResult LoadPolicy(const std::filesystem::path& path);
+
+// One document given as text; `file_name` is what error positions name.
+LoadResult LoadPolicyText(std::string_view yaml, std::string_view file_name);
+
+// Several documents (name, text) merged as LoadPolicy merges a directory's files.
+LoadResult LoadPolicyTexts(const std::vector<std::pair<std::string, std::string>>& files);
+
+}  // namespace drawbridge::policy
