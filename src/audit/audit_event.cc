@@ -1,0 +1,1 @@
+// Audit: canonical events, hash chain, checkpoints, export.
