@@ -98,7 +98,9 @@ std::vector<std::string_view> FactShortNames(std::string_view family);
 // Facts that DANGER.md calls dangerous (everything except sql.read/write/ddl and the HTTP method
 // facts), plus kUnparseable.
 FactSet DangerousFacts();
-inline bool IsDangerous(FactSet facts) { return facts.Intersects(DangerousFacts()); }
+inline bool IsDangerous(FactSet facts) {
+  return facts.Intersects(DangerousFacts());
+}
 
 // Names of the facts in a set, for explanations and JSON output.
 std::vector<std::string> FactNames(FactSet facts);

@@ -19,7 +19,8 @@ enum class StatusCode {
   kInvalidArgument,     // the caller's input is wrong; fix the input
   kNotFound,            // the named thing does not exist
   kAlreadyExists,       // a thing with that name exists
-  kFailedPrecondition,  // the system is not in a state where this can happen (e.g. request not pending)
+  kFailedPrecondition,  // the system is not in a state where this can happen (e.g. request not
+                        // pending)
   kPermissionDenied,    // the caller may not do this
   kUnauthenticated,     // no or bad credentials
   kResourceExhausted,   // a limit was hit
@@ -52,28 +53,40 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
-inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
-inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
+inline Status NotFound(std::string m) {
+  return {StatusCode::kNotFound, std::move(m)};
+}
+inline Status AlreadyExists(std::string m) {
+  return {StatusCode::kAlreadyExists, std::move(m)};
+}
 inline Status FailedPrecondition(std::string m) {
   return {StatusCode::kFailedPrecondition, std::move(m)};
 }
 inline Status PermissionDenied(std::string m) {
   return {StatusCode::kPermissionDenied, std::move(m)};
 }
-inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
+inline Status Unavailable(std::string m) {
+  return {StatusCode::kUnavailable, std::move(m)};
+}
 inline Status ResourceExhausted(std::string m) {
   return {StatusCode::kResourceExhausted, std::move(m)};
 }
-inline Status DataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
-inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status DataLoss(std::string m) {
+  return {StatusCode::kDataLoss, std::move(m)};
+}
+inline Status Internal(std::string m) {
+  return {StatusCode::kInternal, std::move(m)};
+}
 
 // Holds either a T or a non-OK Status.
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(const T& value) : value_(value) {}  // NOLINT(google-explicit-constructor)
-  StatusOr(T&& value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(const T& value) : value_(value) {}             // NOLINT(google-explicit-constructor)
+  StatusOr(T&& value) : value_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
   StatusOr(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!status_.ok() && "StatusOr needs a value or an error");
     if (status_.ok()) status_ = Internal("StatusOr constructed from an OK status without a value");
@@ -98,17 +111,17 @@ class [[nodiscard]] StatusOr {
 }  // namespace drawbridge
 
 // Returns early from the enclosing function when `expr` (a Status) is not OK.
-#define DB_RETURN_IF_ERROR(expr)             \
-  do {                                       \
+#define DB_RETURN_IF_ERROR(expr)              \
+  do {                                        \
     ::drawbridge::Status db_status_ = (expr); \
-    if (!db_status_.ok()) return db_status_; \
+    if (!db_status_.ok()) return db_status_;  \
   } while (false)
 
 #define DB_CONCAT_INNER_(a, b) a##b
 #define DB_CONCAT_(a, b) DB_CONCAT_INNER_(a, b)
 // `DB_ASSIGN_OR_RETURN(auto x, MakeX());` assigns the value or returns the error.
-#define DB_ASSIGN_OR_RETURN(lhs, expr)                         \
-  auto DB_CONCAT_(db_statusor_, __LINE__) = (expr);            \
-  if (!DB_CONCAT_(db_statusor_, __LINE__).ok())                \
-    return DB_CONCAT_(db_statusor_, __LINE__).status();        \
+#define DB_ASSIGN_OR_RETURN(lhs, expr)                  \
+  auto DB_CONCAT_(db_statusor_, __LINE__) = (expr);     \
+  if (!DB_CONCAT_(db_statusor_, __LINE__).ok())         \
+    return DB_CONCAT_(db_statusor_, __LINE__).status(); \
   lhs = std::move(DB_CONCAT_(db_statusor_, __LINE__)).value()

@@ -63,7 +63,9 @@ constexpr bool TableIsInEnumOrder() {
 }
 static_assert(TableIsInEnumOrder(), "kFacts must list facts in enum order");
 
-const FactInfo& Info(Fact fact) { return kFacts[static_cast<size_t>(fact)]; }
+const FactInfo& Info(Fact fact) {
+  return kFacts[static_cast<size_t>(fact)];
+}
 
 }  // namespace
 
@@ -75,8 +77,12 @@ std::vector<Fact> FactSet::ToVector() const {
   return out;
 }
 
-std::string_view FactName(Fact fact) { return Info(fact).name; }
-std::string_view FactShortName(Fact fact) { return Info(fact).short_name; }
+std::string_view FactName(Fact fact) {
+  return Info(fact).name;
+}
+std::string_view FactShortName(Fact fact) {
+  return Info(fact).short_name;
+}
 
 std::optional<Fact> ParseFact(std::string_view name) {
   for (const FactInfo& info : kFacts) {

@@ -44,10 +44,10 @@ struct ResourceSelector {
 
 // A daily time window in a fixed UTC offset, e.g. Mon-Fri 08:00-18:00 +01:00.
 struct TimeWindow {
-  uint8_t weekdays = 0x7f;        // bit 0 = Monday ... bit 6 = Sunday
-  int start_minute = 0;           // minutes after local midnight, inclusive
-  int end_minute = 24 * 60;       // exclusive; may be < start for windows across midnight
-  int utc_offset_minutes = 0;     // "+01:00" -> 60
+  uint8_t weekdays = 0x7f;     // bit 0 = Monday ... bit 6 = Sunday
+  int start_minute = 0;        // minutes after local midnight, inclusive
+  int end_minute = 24 * 60;    // exclusive; may be < start for windows across midnight
+  int utc_offset_minutes = 0;  // "+01:00" -> 60
   SourcePos pos;
 };
 
@@ -61,18 +61,20 @@ struct Cidr {
 
 // Declarative extra conditions (`when:`). All present conditions must hold.
 struct Conditions {
-  FactSet sql_facts;     // `sql: [drop, truncate]`: any of
-  FactSet shell_facts;   // `shell: [k8s_destructive]`
-  FactSet http_facts;    // `http: [delete, write]`
-  std::vector<std::string> http_paths;  // globs with a trailing '*': "/admin/*"
-  std::vector<TimeWindow> time_windows; // any of
-  std::vector<Cidr> source_cidrs;       // any of
+  FactSet sql_facts;                     // `sql: [drop, truncate]`: any of
+  FactSet shell_facts;                   // `shell: [k8s_destructive]`
+  FactSet http_facts;                    // `http: [delete, write]`
+  std::vector<std::string> http_paths;   // globs with a trailing '*': "/admin/*"
+  std::vector<TimeWindow> time_windows;  // any of
+  std::vector<Cidr> source_cidrs;        // any of
   bool require_mfa = false;
-  ResourceSelector resources;           // only in auto_approve's `when`
+  ResourceSelector resources;  // only in auto_approve's `when`
   bool has_resources = false;
   SourcePos pos;
 
-  bool has_facts() const { return !sql_facts.empty() || !shell_facts.empty() || !http_facts.empty(); }
+  bool has_facts() const {
+    return !sql_facts.empty() || !shell_facts.empty() || !http_facts.empty();
+  }
 };
 
 struct Permission {
@@ -118,9 +120,9 @@ struct ApprovalRule {
   Mode mode = Mode::kSingle;
   std::vector<ApprovalStep> steps;  // one step for kSingle
   int max_denials = 1;
-  bool allow_self = false;          // a requester may approve their own request (audited)
+  bool allow_self = false;  // a requester may approve their own request (audited)
   bool distinct_steps = true;
-  Seconds pending_ttl{24 * 3600};   // an undecided request expires after this
+  Seconds pending_ttl{24 * 3600};  // an undecided request expires after this
   SourcePos pos;
 };
 
@@ -170,9 +172,9 @@ struct Guardrail {
   ResourceSelector resources;
   Conditions when;
   GuardrailEffect effect = GuardrailEffect::kDeny;
-  ApprovalRule approval;      // for kRequireApproval
-  Seconds ttl{15 * 60};       // an approved action must be used within this
-  int uses = 1;               // how many times one approval may be used
+  ApprovalRule approval;  // for kRequireApproval
+  Seconds ttl{15 * 60};   // an approved action must be used within this
+  int uses = 1;           // how many times one approval may be used
   SourcePos pos;
 };
 

@@ -21,8 +21,8 @@ struct PolicyError {
 };
 
 struct LoadResult {
-  PolicyDocument document;           // meaningful only when errors is empty
-  std::vector<PolicyError> errors;   // every problem found, in file order
+  PolicyDocument document;          // meaningful only when errors is empty
+  std::vector<PolicyError> errors;  // every problem found, in file order
   bool ok() const { return errors.empty(); }
   // All errors, one per line; or "" when ok.
   std::string ErrorText() const;

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "drawbridge/facts.h"
+
+#include <gtest/gtest.h>
 
 namespace drawbridge {
 namespace {

@@ -18,8 +18,12 @@ std::string DigestHex(const Digest& digest) {
   return out;
 }
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr);
+}
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(ctx_);
+}
 
 Sha256& Sha256::Update(std::string_view bytes) {
   EVP_DigestUpdate(ctx_, bytes.data(), bytes.size());

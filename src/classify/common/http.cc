@@ -44,9 +44,9 @@ Classification ClassifyHttp(std::string_view method, std::string_view path) {
     bool writes;
   };
   static constexpr Known kMethods[] = {
-      {"GET", Fact::kHttpMethodGet, false},     {"HEAD", Fact::kHttpMethodHead, false},
+      {"GET", Fact::kHttpMethodGet, false},         {"HEAD", Fact::kHttpMethodHead, false},
       {"OPTIONS", Fact::kHttpMethodOptions, false}, {"POST", Fact::kHttpMethodPost, true},
-      {"PUT", Fact::kHttpMethodPut, true},      {"PATCH", Fact::kHttpMethodPatch, true},
+      {"PUT", Fact::kHttpMethodPut, true},          {"PATCH", Fact::kHttpMethodPatch, true},
       {"DELETE", Fact::kHttpMethodDelete, true},
   };
   for (const Known& known : kMethods) {
