@@ -1,0 +1,141 @@
+// drawbridge check: one decision against a policy (and optionally grants), with its explanation.
+#include <chrono>
+#include <iostream>
+
+#include <boost/json.hpp>
+
+#include "classify/payload_analyzer.h"
+#include "cli/check_input.h"
+#include "cli/commands.h"
+#include "cli/grants_file.h"
+#include "cli/io.h"
+#include "core/engine.h"
+#include "core/explain.h"
+#include "core/time_format.h"
+#include "policy/compiler.h"
+
+namespace drawbridge::cli {
+namespace {
+
+struct CheckOptions {
+  std::string policy, grants, context, at, output = "text";
+  std::string sql, command, http_method, http_path;
+  CheckInput input;
+};
+
+int RunCheck(CheckOptions& o) {
+  int payloads = !o.sql.empty() + !o.command.empty() + (!o.http_method.empty() || !o.http_path.empty());
+  if (payloads > 1) {
+    PrintError("give at most one payload: --sql, --command, or --http-method with --http-path");
+    return kExitUsage;
+  }
+  if (!o.sql.empty()) {
+    o.input.payload_kind = Payload::Kind::kSql;
+    o.input.text = o.sql;
+  } else if (!o.command.empty()) {
+    o.input.payload_kind = Payload::Kind::kShell;
+    o.input.text = o.command;
+  } else if (!o.http_method.empty() || !o.http_path.empty()) {
+    if (o.http_method.empty() || o.http_path.empty()) {
+      PrintError("--http-method and --http-path go together");
+      return kExitUsage;
+    }
+    o.input.payload_kind = Payload::Kind::kHttp;
+    o.input.http_method = o.http_method;
+    o.input.http_path = o.http_path;
+  }
+  if (!o.context.empty()) {
+    boost::system::error_code ec;
+    boost::json::value ctx = boost::json::parse(o.context, ec);
+    if (ec) {
+      PrintError("--context is not valid JSON: " + ec.message());
+      return kExitUsage;
+    }
+    if (Status s = ParseContextJson(ctx, o.input); !s.ok()) {
+      PrintError("--context: " + s.message());
+      return kExitUsage;
+    }
+  }
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  if (!o.at.empty()) {
+    auto t = core::ParseRfc3339(o.at);
+    if (!t) {
+      PrintError("--at must be an RFC 3339 time such as 2026-01-05T10:00:00Z");
+      return kExitUsage;
+    }
+    now = *t;
+  }
+  auto policy = policy::LoadAndCompile(o.policy);
+  if (!policy.ok()) {
+    std::cerr << policy.status().message() << "\n";
+    return kExitFailure;
+  }
+  core::GrantIndex grants;
+  if (!o.grants.empty()) {
+    auto text = ReadFile(o.grants);
+    if (!text.ok()) {
+      PrintError(text.status().message());
+      return kExitFailure;
+    }
+    auto specs = ParseGrants(*text, o.grants);
+    if (!specs.ok()) {
+      PrintError(specs.status().message());
+      return kExitFailure;
+    }
+    for (const auto& g : *specs) {
+      if (Status s = grants.Add(g); !s.ok()) {
+        PrintError(o.grants + ": " + s.message());
+        return kExitFailure;
+      }
+    }
+  }
+  classify::ClassifierAnalyzer analyzer;
+  core::Engine engine(**policy, grants, analyzer);
+  CheckRequest request = o.input.View();
+  core::Verdict verdict = engine.Check(request, TimePoint(std::chrono::seconds(now)));
+  core::Explanation e = core::Explain(engine, request, verdict);
+  if (o.output == "json") {
+    PrintJson(ExplanationToJson(e));
+  } else {
+    std::cout << ExplanationToText(e);
+  }
+  switch (verdict.decision) {
+    case Decision::kAllow: return kExitOk;
+    case Decision::kDeny: return kExitDeny;
+    case Decision::kApprovalRequired: return kExitApprovalRequired;
+  }
+  return kExitDeny;
+}
+
+}  // namespace
+
+void RegisterCheck(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "check",
+      "Decide one action: allow, deny or approval_required, with the rules that decided.\n"
+      "Exit codes: 0 allow, 3 deny, 4 approval_required, 1 bad policy/grants, 2 usage error.");
+  cmd->add_option("--policy", o->policy, "Policy file or directory")->required();
+  cmd->add_option("--grants", o->grants, "Active grants: JSON array or NDJSON file");
+  cmd->add_option("--principal", o->input.principal, "user:NAME, service:NAME or agent:NAME")
+      ->required();
+  cmd->add_option("--action", o->input.action, "Dotted action, e.g. db.query")->required();
+  cmd->add_option("--resource", o->input.resource, "Resource id, e.g. db/orders-prod")->required();
+  cmd->add_option("--sql", o->sql, "SQL payload");
+  cmd->add_option("--database", o->input.database, "Database the SQL runs in (fingerprint)");
+  cmd->add_option("--db-role", o->input.role, "Database role the SQL runs as (fingerprint)");
+  cmd->add_option("--search-path", o->input.search_path, "search_path of the session (fingerprint)");
+  cmd->add_option("--command", o->command, "Shell command-line payload");
+  cmd->add_option("--http-method", o->http_method, "HTTP method payload");
+  cmd->add_option("--http-path", o->http_path, "HTTP path payload");
+  cmd->add_option("--context", o->context,
+                  "JSON: {\"labels\":{..},\"kind\":..,\"groups\":[..],\"mfa\":bool,\"source_ip\":..}");
+  cmd->add_option("--at", o->at, "Decide as of this RFC 3339 time (default: now)");
+  cmd->add_option("--output,-o", o->output, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([o, &exit_code] { exit_code = RunCheck(*o); });
+}
+
+}  // namespace drawbridge::cli

@@ -1,0 +1,305 @@
+// drawbridge policy validate|test|explain
+#include <iostream>
+
+#include <boost/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/io.h"
+#include "cli/policy_tests.h"
+#include "policy/compiler.h"
+#include "policy/loader.h"
+
+namespace drawbridge::cli {
+namespace {
+
+using core::CompiledPolicy;
+using core::Id;
+using core::kNoId;
+
+struct PolicyOptions {
+  std::string path, tests, principal, output = "text";
+};
+
+int Validate(const PolicyOptions& o) {
+  policy::LoadResult loaded = policy::LoadPolicy(o.path);
+  if (!loaded.ok()) {
+    std::cerr << loaded.ErrorText();
+    if (!loaded.ErrorText().ends_with("\n")) std::cerr << "\n";
+    std::cerr << loaded.errors.size() << " error(s)\n";
+    return kExitFailure;
+  }
+  auto compiled = policy::Compile(loaded.document);
+  if (!compiled.ok()) {
+    std::cerr << compiled.status().message() << "\n";
+    return kExitFailure;
+  }
+  const CompiledPolicy& p = **compiled;
+  if (o.output == "json") {
+    PrintJson(boost::json::object{{"valid", true},
+                                  {"groups", p.groups.size()},
+                                  {"resources", p.resources.size()},
+                                  {"roles", p.roles.size()},
+                                  {"assignments", p.assignments.size()},
+                                  {"eligibility", p.eligibility.size()},
+                                  {"guardrails", p.guardrails.size()}});
+  } else {
+    std::cout << o.path << ": valid (" << p.groups.size() << " groups, " << p.resources.size()
+              << " resources, " << p.roles.size() << " roles, " << p.assignments.size()
+              << " assignments, " << p.eligibility.size() << " eligibility rules, "
+              << p.guardrails.size() << " guardrails)\n";
+  }
+  return kExitOk;
+}
+
+int Test(const PolicyOptions& o) {
+  auto policy = policy::LoadAndCompile(o.path);
+  if (!policy.ok()) {
+    std::cerr << policy.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto text = ReadFile(o.tests);
+  if (!text.ok()) {
+    PrintError(text.status().message());
+    return kExitFailure;
+  }
+  auto report = RunPolicyTests(**policy, *text, o.tests);
+  if (!report.ok()) {
+    PrintError(report.status().message());
+    return kExitFailure;
+  }
+  if (o.output == "json") {
+    boost::json::array failures;
+    for (const auto& f : report->failures) {
+      failures.push_back(boost::json::object{{"name", f.name}, {"message", f.message}});
+    }
+    PrintJson(boost::json::object{{"passed", report->passed},
+                                  {"failed", report->failures.size()},
+                                  {"failures", std::move(failures)}});
+  } else {
+    for (const auto& f : report->failures) std::cout << "FAIL " << f.name << ": " << f.message << "\n";
+    std::cout << report->passed << " passed, " << report->failures.size() << " failed\n";
+  }
+  return report->failures.empty() ? kExitOk : kExitFailure;
+}
+
+std::string Join(const std::vector<std::string>& items, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
+  return out;
+}
+
+std::string DescribeSelector(const CompiledPolicy& p, const core::ResourceSelectorC& s) {
+  if (s.any) return "any resource";
+  std::vector<std::string> parts;
+  std::vector<std::string> ids;
+  for (Id r : s.catalog_ids) ids.push_back(p.resources[r].id);
+  for (const auto& prefix : s.id_prefixes) ids.push_back(prefix + "*");
+  if (!ids.empty()) parts.push_back("id in [" + Join(ids) + "]");
+  if (!s.kinds.empty()) {
+    std::vector<std::string> kinds;
+    for (Id k : s.kinds) kinds.emplace_back(p.values.Name(k));
+    parts.push_back("kind in [" + Join(kinds) + "]");
+  }
+  auto labels = [&](const std::vector<core::LabelValues>& list, std::string_view op) {
+    for (const auto& lv : list) {
+      std::vector<std::string> vals;
+      for (Id v : lv.values) vals.emplace_back(p.values.Name(v));
+      parts.push_back(std::string(p.label_keys.Name(lv.key)) + std::string(op) + "[" + Join(vals) + "]");
+    }
+  };
+  labels(s.labels, " in ");
+  labels(s.labels_not, " not in ");
+  for (Id k : s.label_in_principal_groups) {
+    parts.push_back(std::string(p.label_keys.Name(k)) + " names one of the principal's groups");
+  }
+  return Join(parts, " and ");
+}
+
+std::string DescribeApproval(const core::ApprovalSpec& a) {
+  std::vector<std::string> steps;
+  for (const auto& s : a.steps) {
+    steps.push_back(std::to_string(s.min_approvals) + " of [" + Join(s.approvers) + "]");
+  }
+  switch (a.mode) {
+    case core::ApprovalSpec::Mode::kSingle: return steps.empty() ? "none" : steps[0];
+    case core::ApprovalSpec::Mode::kAllOf: return "all of: " + Join(steps, "; ");
+    case core::ApprovalSpec::Mode::kAnyOf: return "any of: " + Join(steps, "; ");
+  }
+  return "";
+}
+
+std::string DescribeFacts(const core::ConditionsC& c) {
+  std::vector<std::string> parts;
+  if (!c.facts.empty()) parts.push_back("facts any of [" + Join(FactNames(c.facts)) + "]");
+  for (const auto& p : c.http_path_prefixes) parts.push_back("path " + p + "*");
+  for (const auto& p : c.http_paths_exact) parts.push_back("path " + p);
+  if (c.require_mfa) parts.push_back("mfa");
+  if (!c.time_windows.empty()) parts.push_back(std::to_string(c.time_windows.size()) + " time window(s)");
+  if (!c.source_cidrs.empty()) parts.push_back(std::to_string(c.source_cidrs.size()) + " source CIDR(s)");
+  return Join(parts, " and ");
+}
+
+int Explain(const PolicyOptions& o) {
+  auto compiled = policy::LoadAndCompile(o.path);
+  if (!compiled.ok()) {
+    std::cerr << compiled.status().message() << "\n";
+    return kExitFailure;
+  }
+  const CompiledPolicy& p = **compiled;
+  Id principal = kNoId;
+  core::IdSet no_groups;
+  const core::IdSet* groups = &no_groups;
+  if (!o.principal.empty()) {
+    if (!core::IsValidPrincipal(o.principal)) {
+      PrintError("invalid principal '" + o.principal + "': expected user:NAME, service:NAME or agent:NAME");
+      return kExitUsage;
+    }
+    principal = p.principals.Find(o.principal);
+    if (principal != kNoId) groups = &p.principal_groups[principal];
+  }
+  boost::json::object out;
+  out["policy_version"] = p.version;
+  if (!o.principal.empty()) out["principal"] = o.principal;
+
+  boost::json::array group_list;
+  for (Id g = 0; g < p.groups.size(); ++g) {
+    if (!o.principal.empty() && !groups->Has(g)) continue;
+    boost::json::array members;
+    for (Id m : p.group_members[g]) members.emplace_back(p.principals.Name(m));
+    group_list.push_back(boost::json::object{{"name", p.groups.Name(g)}, {"members", members}});
+  }
+  out["groups"] = std::move(group_list);
+
+  boost::json::array standing;
+  const std::vector<core::StandingRef>& refs =
+      principal != kNoId ? p.principal_standing[principal] : p.everyone_standing;
+  if (!o.principal.empty()) {
+    for (const auto& ref : refs) {
+      const auto& perm = p.permissions[ref.permission];
+      standing.push_back(boost::json::object{{"role", p.roles[perm.role].name},
+                                             {"actions", Join(perm.actions.patterns)},
+                                             {"resources", DescribeSelector(p, perm.resources)}});
+    }
+    out["standing"] = std::move(standing);
+  } else {
+    boost::json::array roles;
+    for (const auto& role : p.roles) {
+      for (Id perm_id : role.permissions) {
+        const auto& perm = p.permissions[perm_id];
+        roles.push_back(boost::json::object{{"role", role.name},
+                                            {"actions", Join(perm.actions.patterns)},
+                                            {"resources", DescribeSelector(p, perm.resources)}});
+      }
+    }
+    out["roles"] = std::move(roles);
+  }
+
+  boost::json::array eligible;
+  for (const auto& e : p.eligibility) {
+    if (!o.principal.empty() && !p.Matches(e.principals, principal, *groups)) continue;
+    std::vector<std::string> roles;
+    for (Id r : e.roles) roles.push_back(p.roles[r].name);
+    eligible.push_back(boost::json::object{{"rule", e.name},
+                                           {"roles", Join(roles)},
+                                           {"max_duration_seconds", e.max_duration.count()},
+                                           {"approval", DescribeApproval(e.approval)},
+                                           {"auto_approve_rules", e.auto_approve.size()},
+                                           {"break_glass", e.break_glass.has_value()}});
+  }
+  out["may_request"] = std::move(eligible);
+
+  boost::json::array rails;
+  for (const auto& g : p.guardrails) {
+    if (!o.principal.empty()) {
+      if (!g.principals.empty() && !p.Matches(g.principals, principal, *groups)) continue;
+      if (!g.except.empty() && p.Matches(g.except, principal, *groups)) continue;
+    }
+    boost::json::object r{{"guardrail", g.name},
+                          {"effect", core::GuardrailEffectName(g.effect)},
+                          {"actions", Join(g.actions.patterns)},
+                          {"resources", DescribeSelector(p, g.resources)},
+                          {"when", DescribeFacts(g.when)}};
+    if (g.effect == core::GuardrailEffect::kRequireApproval) r["approval"] = DescribeApproval(g.approval);
+    rails.push_back(std::move(r));
+  }
+  out["guardrails"] = std::move(rails);
+
+  if (o.output == "json") {
+    PrintJson(out);
+    return kExitOk;
+  }
+  auto text = [](const boost::json::value& v) -> std::string {
+    return v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+  };
+  std::cout << "policy " << p.version.substr(0, 12) << "\n";
+  if (!o.principal.empty()) std::cout << "principal " << o.principal << "\n";
+  std::cout << "\ngroups:\n";
+  for (const auto& g : out["groups"].as_array()) {
+    std::cout << "  " << text(g.at("name")) << ": " << text(g.at("members")) << "\n";
+  }
+  if (out.contains("standing")) {
+    std::cout << "\nstanding access:\n";
+    for (const auto& s : out["standing"].as_array()) {
+      std::cout << "  " << text(s.at("role")) << ": " << text(s.at("actions")) << " on "
+                << text(s.at("resources")) << "\n";
+    }
+    if (out["standing"].as_array().empty()) std::cout << "  (none)\n";
+  } else {
+    std::cout << "\nroles:\n";
+    for (const auto& s : out["roles"].as_array()) {
+      std::cout << "  " << text(s.at("role")) << ": " << text(s.at("actions")) << " on "
+                << text(s.at("resources")) << "\n";
+    }
+  }
+  std::cout << "\nmay request (JIT):\n";
+  for (const auto& e : out["may_request"].as_array()) {
+    std::cout << "  " << text(e.at("rule")) << ": roles " << text(e.at("roles")) << ", up to "
+              << text(e.at("max_duration_seconds")) << "s, approval " << text(e.at("approval"))
+              << (e.at("break_glass").as_bool() ? ", break-glass available" : "") << "\n";
+  }
+  if (out["may_request"].as_array().empty()) std::cout << "  (nothing)\n";
+  std::cout << "\nguardrails:\n";
+  for (const auto& g : out["guardrails"].as_array()) {
+    std::cout << "  " << text(g.at("guardrail")) << " [" << text(g.at("effect")) << "]: "
+              << text(g.at("actions")) << " on " << text(g.at("resources"));
+    if (!g.at("when").as_string().empty()) std::cout << " when " << text(g.at("when"));
+    if (g.as_object().contains("approval")) std::cout << "; approval " << text(g.at("approval"));
+    std::cout << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterPolicy(CLI::App& app, int& exit_code) {
+  CLI::App* policy = app.add_subcommand("policy", "Validate, test and explain a policy");
+  policy->require_subcommand(1);
+  auto o = std::make_shared<PolicyOptions>();
+
+  CLI::App* validate = policy->add_subcommand(
+      "validate", "Check a policy file or directory. Exit 0 if valid, 1 with errors on stderr.");
+  validate->add_option("path", o->path, "Policy file or directory")->required();
+  validate->add_option("--output,-o", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  validate->callback([o, &exit_code] { exit_code = Validate(*o); });
+
+  CLI::App* test = policy->add_subcommand(
+      "test", "Run policy unit tests: each case is a check and its expected decision.\n"
+              "Prints 'N passed, M failed'; exit 1 on any failure.");
+  test->add_option("path", o->path, "Policy file or directory")->required();
+  test->add_option("tests", o->tests, "Tests YAML file")->required();
+  test->add_option("--output,-o", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  test->callback([o, &exit_code] { exit_code = Test(*o); });
+
+  CLI::App* explain = policy->add_subcommand(
+      "explain", "Show groups, roles, standing access, what may be requested and the guardrails;\n"
+                 "with --principal, for that principal.");
+  explain->add_option("path", o->path, "Policy file or directory")->required();
+  explain->add_option("--principal", o->principal, "user:NAME, service:NAME or agent:NAME");
+  explain->add_option("--output,-o", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  explain->callback([o, &exit_code] { exit_code = Explain(*o); });
+}
+
+}  // namespace drawbridge::cli

@@ -1,0 +1,12 @@
+// Converts a YAML node into a JSON value so that test files can reuse the JSON readers for
+// grants and check contexts. Scalars become integers, booleans or strings.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <yaml-cpp/yaml.h>
+
+namespace drawbridge::cli {
+
+boost::json::value YamlToJson(const YAML::Node& node);
+
+}  // namespace drawbridge::cli
