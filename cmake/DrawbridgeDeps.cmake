@@ -5,6 +5,7 @@ find_package(OpenSSL 3 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(Boost 1.81 REQUIRED COMPONENTS json CONFIG)
 find_package(CLI11 REQUIRED)
+find_package(SQLite3 REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 
 find_library(PG_QUERY_LIBRARY NAMES libpg_query.a pg_query REQUIRED)

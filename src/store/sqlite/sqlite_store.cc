@@ -1,0 +1,1 @@
+#include "drawbridge/store.h"
