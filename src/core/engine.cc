@@ -106,19 +106,45 @@ bool Engine::HasStanding(Id principal, const IdSet& groups, const CheckRequest& 
   return false;
 }
 
+namespace {
+
+// How narrowly a permission fits: an exact action beats a glob, and every selector condition
+// counts. Used to suggest the least-privilege rule when several could grant the access.
+int Specificity(const PermissionC& p, std::string_view action) {
+  int score = 0;
+  for (const std::string& e : p.actions.exact) {
+    if (e == action) score = 200;
+  }
+  if (score == 0 && !p.actions.any) score = 100;
+  const ResourceSelectorC& s = p.resources;
+  score += static_cast<int>(s.catalog_ids.size() + s.id_prefixes.size() + s.kinds.size() +
+                            s.labels.size() + s.labels_not.size() +
+                            s.label_in_principal_groups.size());
+  return score;
+}
+
+}  // namespace
+
 Id Engine::FindEligibility(Id principal, const IdSet& groups, std::string_view action,
                            const ResourceView& resource) const {
+  Id best = kNoId;
+  int best_score = -1;
   for (Id e = 0; e < policy_.eligibility.size(); ++e) {
     const EligibilityC& rule = policy_.eligibility[e];
     if (!policy_.Matches(rule.principals, principal, groups)) continue;
     for (Id role : rule.roles) {
       for (Id perm : policy_.roles[role].permissions) {
         const PermissionC& p = policy_.permissions[perm];
-        if (p.actions.Matches(action) && policy_.Matches(p.resources, resource, groups)) return e;
+        if (!p.actions.Matches(action) || !policy_.Matches(p.resources, resource, groups)) continue;
+        int score = Specificity(p, action);
+        if (score > best_score) {
+          best = e;
+          best_score = score;
+        }
       }
     }
   }
-  return kNoId;
+  return best;
 }
 
 Verdict Engine::Check(const CheckRequest& request, TimePoint now, CheckOptions options) const {

@@ -330,9 +330,8 @@ TEST_F(EngineTest, UnknownResourceUsesCallerLabels) {
             Decision::kApprovalRequired);
   EXPECT_EQ(Check("user:alice", "db.query", "db/new-prod", "SELECT 1", kMonday10, ctx).decision,
             Decision::kAllow);
-  // Without a kind, the postgres role does not cover it.
-  EXPECT_EQ(Check("user:alice", "db.query", "db/unknown", "SELECT 1").decision,
-            Decision::kApprovalRequired);
+  // Without a kind, neither the postgres role nor the eligible one covers it.
+  EXPECT_EQ(Check("user:alice", "db.query", "db/unknown", "SELECT 1").decision, Decision::kDeny);
 }
 
 // Test that a resource label can be compared with the principal's groups.

@@ -1,0 +1,152 @@
+// RecordReview and CloseBreakGlassReview: who may review, and when a request is decided.
+#include <algorithm>
+
+#include "core/workflow/approval.h"
+#include "core/workflow/policy_lookup.h"
+#include "core/workflow/transition_parts.h"
+#include "core/workflow/workflow.h"
+
+namespace drawbridge::workflow {
+namespace {
+
+// The reviewer may review this request under `spec`: a principal, not the requester (unless the
+// rule allows audited self-approval), and an approver of at least one step by the policy in
+// force now. Returns the steps the reviewer may serve.
+StatusOr<std::vector<size_t>> CheckReviewer(const core::CompiledPolicy& policy,
+                                            const core::ApprovalSpec& spec, const Request& request,
+                                            const ReviewInput& input) {
+  if (!core::IsValidPrincipal(input.reviewer)) {
+    return InvalidArgument("reviewer '" + input.reviewer +
+                           "' is not a principal: use kind:name with kind user, service or agent");
+  }
+  if (input.reviewer == request.requester && !spec.allow_self) {
+    return PermissionDenied(input.reviewer + " cannot review their own request " + request.id +
+                            " (rule " + request.rule + " does not allow self-approval)");
+  }
+  std::vector<size_t> steps = ApproverSteps(policy, spec, input.reviewer, input.group_claims);
+  if (steps.empty()) {
+    return PermissionDenied(input.reviewer + " is not an approver of rule " + request.rule +
+                            " (approvers: " + JoinNames(ListedApprovers(spec)) + ")");
+  }
+  return steps;
+}
+
+int CountDenials(const Request& request) {
+  return static_cast<int>(std::count_if(request.reviews.begin(), request.reviews.end(),
+                                        [](const Review& r) { return !r.approve; }));
+}
+
+// Whether the approvals on `request` meet `spec`. Each approval is re-checked against the policy
+// in force now: someone who has since left the approver groups no longer counts. Group claims
+// are known only for the reviewer acting now (`current`, `current_steps`).
+bool Approved(const core::CompiledPolicy& policy, const core::ApprovalSpec& spec,
+              const Request& request, const std::string& current,
+              const std::vector<size_t>& current_steps) {
+  std::vector<std::vector<size_t>> approvers;
+  for (const Review& review : request.reviews) {
+    if (!review.approve || review.reviewer == kAutoApprover) continue;
+    if (review.reviewer == request.requester && !spec.allow_self) continue;
+    std::vector<size_t> steps = review.reviewer == current
+                                    ? current_steps
+                                    : ApproverSteps(policy, spec, review.reviewer, {});
+    if (!steps.empty()) approvers.push_back(std::move(steps));
+  }
+  return ApprovalsSatisfy(spec, approvers);
+}
+
+}  // namespace
+
+StatusOr<Transition> RecordReview(const core::CompiledPolicy& policy, const Request& request,
+                                  const ReviewInput& input, IdSource& ids, int64_t now) {
+  if (request.state != RequestState::kPending) {
+    return FailedPrecondition("request " + request.id + " is " +
+                              std::string(RequestStateName(request.state)) +
+                              ", not pending; only a pending request can be reviewed");
+  }
+  if (now >= request.pending_expires_at) {
+    return FailedPrecondition("request " + request.id + " expired at " +
+                              FormatTime(request.pending_expires_at) +
+                              " without a decision; the requester can ask again");
+  }
+  DB_ASSIGN_OR_RETURN(const core::ApprovalSpec* spec, GoverningApproval(policy, request));
+  for (const Review& earlier : request.reviews) {
+    if (earlier.reviewer == input.reviewer) {
+      return AlreadyExists(input.reviewer + " has already reviewed request " + request.id + " (" +
+                           (earlier.approve ? "approved" : "denied") +
+                           "); each reviewer counts once");
+    }
+  }
+  DB_ASSIGN_OR_RETURN(std::vector<size_t> steps, CheckReviewer(policy, *spec, request, input));
+
+  Transition transition;
+  transition.request = request;
+  Request& updated = transition.request;
+  Review review;
+  review.reviewer = input.reviewer;
+  review.approve = input.approve;
+  review.comment = input.comment;
+  review.at = now;
+  review.self_review = input.reviewer == request.requester;
+  updated.reviews.push_back(review);
+  updated.updated_at = now;
+  transition.events.push_back(ReviewRecordedEvent(updated, review));
+
+  if (!input.approve) {
+    const int denials = CountDenials(updated);
+    const int max_denials = std::max(1, spec->max_denials);
+    if (denials >= max_denials) {
+      DB_RETURN_IF_ERROR(MoveRequest(updated, RequestState::kDenied, now));
+      EventDraft denied = MakeEvent(event_type::kRequestDenied, input.reviewer, updated.id);
+      denied.Add("requester", updated.requester)
+          .Add("rule", updated.rule)
+          .Add("denials", int64_t{denials})
+          .Add("max_denials", int64_t{max_denials})
+          .Add("comment", input.comment);
+      transition.events.push_back(std::move(denied));
+    }
+    return transition;
+  }
+  if (Approved(policy, *spec, updated, input.reviewer, steps)) {
+    DB_RETURN_IF_ERROR(ApproveAndIssueGrant(policy, transition, input.reviewer, ids, now));
+  }
+  return transition;
+}
+
+StatusOr<Transition> CloseBreakGlassReview(const core::CompiledPolicy& policy,
+                                           const Request& request, const ReviewInput& input,
+                                           int64_t now) {
+  if (!request.break_glass) {
+    return FailedPrecondition("request " + request.id +
+                              " is not a break-glass request; it has no post-hoc review");
+  }
+  if (!request.post_review_open) {
+    return FailedPrecondition("the post-hoc review of break-glass request " + request.id +
+                              " is already closed");
+  }
+  DB_ASSIGN_OR_RETURN(const core::ApprovalSpec* spec, GoverningApproval(policy, request));
+  DB_ASSIGN_OR_RETURN(std::vector<size_t> steps, CheckReviewer(policy, *spec, request, input));
+  (void)steps;
+
+  Transition transition;
+  transition.request = request;
+  Request& updated = transition.request;
+  Review review;
+  review.reviewer = input.reviewer;
+  review.approve = input.approve;
+  review.comment = input.comment;
+  review.at = now;
+  review.self_review = input.reviewer == request.requester;
+  updated.reviews.push_back(review);
+  updated.post_review_open = false;
+  updated.updated_at = now;
+  EventDraft event = MakeEvent(event_type::kBreakGlassReviewed, input.reviewer, updated.id);
+  event.Add("requester", updated.requester)
+      .Add("rule", updated.rule)
+      .Add("justified", input.approve)
+      .Add("comment", input.comment)
+      .Add("self_review", review.self_review);
+  transition.events.push_back(std::move(event));
+  return transition;
+}
+
+}  // namespace drawbridge::workflow

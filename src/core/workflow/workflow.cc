@@ -1,1 +1,0 @@
-// Workflow rules.
