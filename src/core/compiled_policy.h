@@ -27,8 +27,16 @@ struct ActionMatcher {
   bool any = false;
   std::vector<std::string> exact;
   std::vector<std::string> prefixes;  // "db." for "db.*"
-  bool Matches(std::string_view action) const;
   std::vector<std::string> patterns;  // as written, for explanations
+  // Which of the policy's interned action names match, so that a check compares ids, not text.
+  IdSet known;
+
+  bool Matches(std::string_view action) const;
+  // `action_id` is the action's id in CompiledPolicy::actions, or kNoId for a name the policy
+  // never mentions (then only a glob can match).
+  bool Matches(Id action_id, std::string_view action) const {
+    return action_id != kNoId ? known.Has(action_id) : Matches(action);
+  }
 };
 
 // Who a rule applies to: named principals, members of groups, or everyone.
@@ -192,6 +200,7 @@ class CompiledPolicy {
   Interner label_keys;  // "env"
   Interner values;      // label values and kinds: "prod", "postgres"
   Interner resource_ids;
+  Interner actions;     // every exact action name the policy mentions
 
   std::vector<ResourceC> resources;          // indexed like resource_ids
   std::vector<IdSet> principal_groups;       // principal -> every group it is in (transitively)

@@ -77,12 +77,12 @@ std::string_view ReasonCode(Reason reason) {
   return "unknown";
 }
 
-bool Engine::HasStanding(Id principal, const IdSet& groups, const CheckRequest& request,
+bool Engine::HasStanding(Id principal, const IdSet& groups, Id action, const CheckRequest& request,
                          const ResourceView& resource, TimePoint now, Verdict& verdict) const {
   auto covers = [&](const std::vector<StandingRef>& refs) {
     for (const StandingRef& ref : refs) {
       const PermissionC& perm = policy_.permissions[ref.permission];
-      if (!perm.actions.Matches(request.action)) continue;
+      if (!perm.actions.Matches(action, request.action)) continue;
       if (!policy_.Matches(perm.resources, resource, groups)) continue;
       const AssignmentC& a = policy_.assignments[ref.assignment];
       if (a.has_conditions && !policy_.MatchesContext(a.when, request.context, now)) continue;
@@ -125,7 +125,7 @@ int Specificity(const PermissionC& p, std::string_view action) {
 
 }  // namespace
 
-Id Engine::FindEligibility(Id principal, const IdSet& groups, std::string_view action,
+Id Engine::FindEligibility(Id principal, const IdSet& groups, Id action_id, std::string_view action,
                            const ResourceView& resource) const {
   Id best = kNoId;
   int best_score = -1;
@@ -135,7 +135,8 @@ Id Engine::FindEligibility(Id principal, const IdSet& groups, std::string_view a
     for (Id role : rule.roles) {
       for (Id perm : policy_.roles[role].permissions) {
         const PermissionC& p = policy_.permissions[perm];
-        if (!p.actions.Matches(action) || !policy_.Matches(p.resources, resource, groups)) continue;
+        if (!p.actions.Matches(action_id, action)) continue;
+        if (!policy_.Matches(p.resources, resource, groups)) continue;
         int score = Specificity(p, action);
         if (score > best_score) {
           best = e;
@@ -157,6 +158,7 @@ Verdict Engine::Check(const CheckRequest& request, TimePoint now, CheckOptions o
   }
   const int64_t now_s = now.time_since_epoch().count();
   Id principal = policy_.principals.Find(request.principal);
+  const Id action = policy_.actions.Find(request.action);
   IdSet group_scratch;
   const IdSet& groups = *policy_.PrincipalGroups(principal, request.context, group_scratch);
 
@@ -167,7 +169,7 @@ Verdict Engine::Check(const CheckRequest& request, TimePoint now, CheckOptions o
   // Guardrails: they add requirements, never grant.
   for (Id g = 0; g < policy_.guardrails.size(); ++g) {
     const GuardrailC& rail = policy_.guardrails[g];
-    if (!rail.actions.Matches(request.action)) continue;
+    if (!rail.actions.Matches(action, request.action)) continue;
     if (!rail.principals.empty() && !policy_.Matches(rail.principals, principal, groups)) continue;
     if (!rail.except.empty() && policy_.Matches(rail.except, principal, groups)) continue;
     if (!policy_.Matches(rail.resources, resource, groups)) continue;
@@ -210,14 +212,14 @@ Verdict Engine::Check(const CheckRequest& request, TimePoint now, CheckOptions o
 
   // Permission: standing, or an active access grant.
   bool standing = require_grant == kNoId &&
-                  HasStanding(principal, groups, request, resource, now, v);
+                  HasStanding(principal, groups, action, request, resource, now, v);
   if (!standing) {
     v.permission = kNoId;
     v.assignment = kNoId;
     v.access_grant = grants_.FindAccess(request.principal, request.action, resource, now_s);
   }
   if (!standing && !v.access_grant.found()) {
-    v.eligibility = FindEligibility(principal, groups, request.action, resource);
+    v.eligibility = FindEligibility(principal, groups, action, request.action, resource);
     if (require_grant != kNoId) {
       v.guardrail = require_grant;
       v.decision = v.eligibility != kNoId ? Decision::kApprovalRequired : Decision::kDeny;

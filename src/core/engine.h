@@ -81,9 +81,9 @@ class Engine {
   const PayloadAnalyzer& analyzer() const { return analyzer_; }
 
  private:
-  bool HasStanding(Id principal, const IdSet& groups, const CheckRequest& request,
+  bool HasStanding(Id principal, const IdSet& groups, Id action, const CheckRequest& request,
                    const ResourceView& resource, TimePoint now, Verdict& verdict) const;
-  Id FindEligibility(Id principal, const IdSet& groups, std::string_view action,
+  Id FindEligibility(Id principal, const IdSet& groups, Id action_id, std::string_view action,
                      const ResourceView& resource) const;
 
   const CompiledPolicy& policy_;

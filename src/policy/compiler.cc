@@ -28,6 +28,7 @@ class Compiler {
     DB_RETURN_IF_ERROR(CompileEligibility());
     DB_RETURN_IF_ERROR(CompileGuardrails());
     FinishValues();
+    FinishActions();
     out_->source_files = doc_.files;
     return std::shared_ptr<const core::CompiledPolicy>(std::move(out_));
   }
@@ -345,6 +346,24 @@ class Compiler {
   void FinishValues() {
     out_->value_group.assign(out_->values.size(), kNoId);
     for (Id v = 0; v < out_->values.size(); ++v) out_->value_group[v] = out_->groups.Find(out_->values.Name(v));
+  }
+
+  // Every exact action name the policy mentions gets an id; each matcher learns which ids it
+  // matches, so a check tests a bit instead of comparing strings.
+  void FinishActions() {
+    auto intern = [&](const core::ActionMatcher& m) {
+      for (const std::string& a : m.exact) out_->actions.Intern(a);
+    };
+    for (const auto& p : out_->permissions) intern(p.actions);
+    for (const auto& g : out_->guardrails) intern(g.actions);
+    auto learn = [&](core::ActionMatcher& m) {
+      m.known.Resize(out_->actions.size());
+      for (Id a = 0; a < out_->actions.size(); ++a) {
+        if (m.Matches(out_->actions.Name(a))) m.known.Add(a);
+      }
+    };
+    for (auto& p : out_->permissions) learn(p.actions);
+    for (auto& g : out_->guardrails) learn(g.actions);
   }
 
   const PolicyDocument& doc_;

@@ -1,6 +1,20 @@
 #include "core/workflow/events.h"
 
+#include <tuple>
+
 namespace drawbridge::workflow {
+namespace {
+
+// Builds the value in place; moving a finished variant into the pair trips a spurious
+// -Wmaybe-uninitialized in GCC 12.
+template <typename T, typename V>
+void Emplace(std::vector<std::pair<std::string, FieldValue>>& details, std::string key,
+             std::in_place_type_t<T> type, V&& value) {
+  details.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::move(key)),
+                       std::forward_as_tuple(type, std::forward<V>(value)));
+}
+
+}  // namespace
 
 const FieldValue* EventDraft::Find(std::string_view key) const {
   for (const auto& [name, value] : details) {
@@ -10,7 +24,7 @@ const FieldValue* EventDraft::Find(std::string_view key) const {
 }
 
 EventDraft& EventDraft::Add(std::string key, std::string value) {
-  details.emplace_back(std::move(key), FieldValue(std::move(value)));
+  Emplace(details, std::move(key), std::in_place_type<std::string>, std::move(value));
   return *this;
 }
 
@@ -19,17 +33,17 @@ EventDraft& EventDraft::Add(std::string key, const char* value) {
 }
 
 EventDraft& EventDraft::Add(std::string key, int64_t value) {
-  details.emplace_back(std::move(key), FieldValue(value));
+  Emplace(details, std::move(key), std::in_place_type<int64_t>, value);
   return *this;
 }
 
 EventDraft& EventDraft::Add(std::string key, bool value) {
-  details.emplace_back(std::move(key), FieldValue(value));
+  Emplace(details, std::move(key), std::in_place_type<bool>, value);
   return *this;
 }
 
 EventDraft& EventDraft::Add(std::string key, std::vector<std::string> value) {
-  details.emplace_back(std::move(key), FieldValue(std::move(value)));
+  Emplace(details, std::move(key), std::in_place_type<std::vector<std::string>>, std::move(value));
   return *this;
 }
 
