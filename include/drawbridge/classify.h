@@ -5,7 +5,7 @@
 // functions are pure (no I/O) and safe to call from any thread concurrently.
 //
 // Fail closed: input that cannot be parsed yields `error` set and the kUnparseable fact, which is
-// dangerous. Rules for what is dangerous: docs/CLASSIFIERS.md.
+// dangerous. Rules for what is dangerous: docs/classifiers/SQL.md and docs/classifiers/SHELL.md.
 #pragma once
 
 #include <array>

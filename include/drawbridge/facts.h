@@ -14,7 +14,7 @@ namespace drawbridge {
 
 // The order is part of nothing external: names are the stable form (see FactName).
 enum class Fact : uint8_t {
-  // SQL (PostgreSQL), see docs/CLASSIFIERS.md.
+  // SQL (PostgreSQL), see docs/classifiers/SQL.md and docs/classifiers/SHELL.md.
   kSqlDrop,
   kSqlDropDatabase,
   kSqlTruncate,

@@ -21,8 +21,8 @@ uint64_t Mix(uint64_t x) {
   return x;
 }
 
-uint64_t KeyHash(uint32_t principal, std::string_view scope_key) {
-  return Mix(std::hash<std::string_view>{}(scope_key) ^ (uint64_t{principal} * 0x9e3779b97f4a7c15ULL));
+uint64_t PairHash(uint32_t principal, uint32_t scope) {
+  return Mix((uint64_t{principal} << 32) | scope);
 }
 
 // Appends to a fixed buffer; `ok` turns false when the key would not fit.
@@ -58,28 +58,35 @@ std::string GrantSpec::ScopeKey() const {
 }
 
 struct GrantIndex::Impl {
-  // 48 bytes per grant: what a lookup needs, strings live in the arena.
+  // What a lookup needs of one grant, in 48 bytes; its id lives in the arena and its scope key
+  // in the scope table (shared by every grant on the same scope).
   struct Slot {
     int64_t not_before = 0;
     int64_t expires_at = 0;
     int32_t uses = -1;  // accessed through std::atomic_ref
     uint32_t principal = kNone;
-    uint32_t next = kNone;  // next slot with the same (principal, scope), or the free list
-    uint32_t actions = kNone;
+    uint32_t scope = kNone;    // access: scope id; action: unused
+    uint32_t next = kNone;     // next slot with the same (principal, scope), or the free list
+    uint32_t actions = kNone;  // access: action list id
     uint32_t id_off = 0;
-    uint32_t scope_off = 0;
-    uint32_t generation = 0;
-    uint16_t id_len = 0;
-    uint16_t scope_len = 0;
+    uint32_t generation = 0;   // bumped on free, so stale hits cannot touch a reused slot
+    uint8_t id_len = 0;
     GrantKind kind = GrantKind::kAccess;
     bool live = false;
   };
-  static_assert(sizeof(Slot) <= 56);
+  static_assert(sizeof(Slot) == 48);
 
+  // Open addressing over (principal, scope): a 32-bit tag and the head of the slot chain. The
+  // chain's head slot says which pair owns the entry; an emptied chain leaves a dead entry until
+  // the next rehash.
   struct Entry {
-    uint64_t hash = 0;
-    uint32_t principal = kNone;  // kNone: never used
-    uint32_t head = kNone;       // kNone: chain emptied (entry stays until the next rehash)
+    uint32_t tag = 0;  // 0: never used
+    uint32_t head = kNone;
+  };
+
+  struct Scope {
+    std::string_view key;  // points into scope_ids
+    size_t grants = 0;
   };
 
   struct Shape {
@@ -95,48 +102,61 @@ struct GrantIndex::Impl {
     }
   };
 
-  std::vector<char> arena;
+  std::vector<char> arena;  // grant ids
   std::vector<Slot> slots;
   uint32_t free_head = kNone;
   size_t live = 0;
   std::vector<Entry> table;  // power-of-two size, linear probing
   size_t used_entries = 0;
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> principal_ids;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> scope_ids;
+  std::vector<Scope> scopes;
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> action_list_ids;
   std::vector<ActionMatcher> action_lists;
+  std::string action_key;  // scratch for InternActions
   std::vector<Shape> shapes;
   std::unordered_map<Digest, std::vector<uint32_t>, DigestHash> by_fingerprint;
 
-  std::string_view Text(uint32_t off, uint16_t len) const { return {arena.data() + off, len}; }
+  std::string_view IdOf(const Slot& s) const { return {arena.data() + s.id_off, s.id_len}; }
 
-  uint32_t Store(std::string_view s) {
-    auto off = static_cast<uint32_t>(arena.size());
-    arena.insert(arena.end(), s.begin(), s.end());
-    return off;
-  }
-
-  uint32_t PrincipalId(std::string_view p) const {
-    auto it = principal_ids.find(p);
-    return it == principal_ids.end() ? kNone : it->second;
+  static uint32_t Lookup(const std::unordered_map<std::string, uint32_t, StringHash,
+                                                  std::equal_to<>>& map,
+                         std::string_view key) {
+    auto it = map.find(key);
+    return it == map.end() ? kNone : it->second;
   }
 
   uint32_t InternPrincipal(std::string_view p) {
-    auto it = principal_ids.find(p);
-    if (it != principal_ids.end()) return it->second;
+    if (uint32_t id = Lookup(principal_ids, p); id != kNone) return id;
     auto id = static_cast<uint32_t>(principal_ids.size());
     principal_ids.emplace(std::string(p), id);
     return id;
   }
 
+  uint32_t InternScope(const std::string& key) {
+    if (uint32_t id = Lookup(scope_ids, key); id != kNone) return id;
+    auto id = static_cast<uint32_t>(scopes.size());
+    auto [it, inserted] = scope_ids.emplace(key, id);
+    scopes.push_back({it->first, 0});
+    return id;
+  }
+
   uint32_t InternActions(const std::vector<std::string>& actions) {
+    action_key.clear();
+    if (actions.size() == 1) {  // the common case, without copying the list
+      action_key += actions[0];
+      action_key += '\n';
+      if (uint32_t id = Lookup(action_list_ids, action_key); id != kNone) return id;
+    }
     std::vector<std::string> sorted = actions;
     std::sort(sorted.begin(), sorted.end());
-    std::string key;
+    action_key.clear();
     for (const auto& a : sorted) {
-      key += a;
-      key += '\n';
+      action_key += a;
+      action_key += '\n';
     }
-    if (auto it = action_list_ids.find(key); it != action_list_ids.end()) return it->second;
+    if (uint32_t id = Lookup(action_list_ids, action_key); id != kNone) return id;
+    std::string key = action_key;
     ActionMatcher m;
     for (const auto& a : sorted) {
       if (a == "*") {
@@ -154,17 +174,25 @@ struct GrantIndex::Impl {
     return id;
   }
 
-  Entry* FindEntry(uint64_t hash, uint32_t principal) {
+  static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32) | 1u; }
+
+  bool Owns(const Entry& e, uint32_t principal, uint32_t scope) const {
+    return e.head != kNone && slots[e.head].principal == principal && slots[e.head].scope == scope;
+  }
+
+  Entry* FindEntry(uint32_t principal, uint32_t scope) {
     if (table.empty()) return nullptr;
+    uint64_t hash = PairHash(principal, scope);
+    uint32_t tag = Tag(hash);
     size_t mask = table.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       Entry& e = table[i];
-      if (e.principal == kNone) return nullptr;
-      if (e.hash == hash && e.principal == principal) return &e;
+      if (e.tag == 0) return nullptr;
+      if (e.tag == tag && Owns(e, principal, scope)) return &e;
     }
   }
-  const Entry* FindEntry(uint64_t hash, uint32_t principal) const {
-    return const_cast<Impl*>(this)->FindEntry(hash, principal);
+  const Entry* FindEntry(uint32_t principal, uint32_t scope) const {
+    return const_cast<Impl*>(this)->FindEntry(principal, scope);
   }
 
   void Rehash(size_t capacity) {
@@ -173,26 +201,30 @@ struct GrantIndex::Impl {
     used_entries = 0;
     size_t mask = capacity - 1;
     for (const Entry& e : old) {
-      if (e.principal == kNone || e.head == kNone) continue;
-      size_t i = e.hash & mask;
-      while (table[i].principal != kNone) i = (i + 1) & mask;
+      if (e.tag == 0 || e.head == kNone) continue;  // drop dead entries
+      const Slot& head = slots[e.head];
+      size_t i = PairHash(head.principal, head.scope) & mask;
+      while (table[i].tag != 0) i = (i + 1) & mask;
       table[i] = e;
       ++used_entries;
     }
   }
 
-  Entry& InsertEntry(uint64_t hash, uint32_t principal) {
-    if (Entry* e = FindEntry(hash, principal)) return *e;
+  // The entry for (principal, scope), made if missing; its chain may be empty.
+  Entry& EntryFor(uint32_t principal, uint32_t scope) {
+    if (Entry* e = FindEntry(principal, scope)) return *e;
     if ((used_entries + 1) * 8 > table.size() * 7) {
       size_t capacity = table.empty() ? 16 : table.size();
       while ((live + 1) * 8 > capacity * 5) capacity *= 2;  // rehash to <= 62.5% live load
       Rehash(capacity);
     }
+    uint64_t hash = PairHash(principal, scope);
     size_t mask = table.size() - 1;
     size_t i = hash & mask;
-    while (table[i].principal != kNone) i = (i + 1) & mask;
-    table[i] = Entry{hash, principal, kNone};
-    ++used_entries;
+    // A dead entry on the way can be reused; otherwise take the first never-used one.
+    while (table[i].tag != 0 && table[i].head != kNone) i = (i + 1) & mask;
+    if (table[i].tag == 0) ++used_entries;
+    table[i] = Entry{Tag(hash), kNone};
     return table[i];
   }
 
@@ -253,68 +285,76 @@ struct GrantIndex::Impl {
            std::atomic_ref<const int32_t>(s.uses).load(std::memory_order_acquire) != 0;
   }
 
-  // Looks through the chain of (principal, key) for an active grant that allows `action`.
+  // An active grant of `principal` on the scope named `key` that allows `action`.
   uint32_t Probe(uint32_t principal, std::string_view key, std::string_view action,
                  int64_t now) const {
-    const Entry* e = FindEntry(KeyHash(principal, key), principal);
+    uint32_t scope = Lookup(scope_ids, key);
+    if (scope == kNone) return kNone;
+    const Entry* e = FindEntry(principal, scope);
     if (e == nullptr) return kNone;
     for (uint32_t s = e->head; s != kNone; s = slots[s].next) {
       const Slot& slot = slots[s];
-      if (slot.kind != GrantKind::kAccess || !Active(slot, now)) continue;
-      if (Text(slot.scope_off, slot.scope_len) != key) continue;  // a hash collision
-      if (action_lists[slot.actions].Matches(action)) return s;
+      if (Active(slot, now) && action_lists[slot.actions].Matches(action)) return s;
     }
     return kNone;
   }
 
-  bool Remove(const GrantSpec& spec) {
-    Impl& m = *this;
-    uint32_t principal = m.PrincipalId(spec.principal);
+  // Unlinks and frees an access grant's slot.
+  void DropAccess(uint32_t s) {
+    Slot& slot = slots[s];
+    Entry* e = FindEntry(slot.principal, slot.scope);
+    if (e != nullptr) {
+      for (uint32_t* link = &e->head; *link != kNone; link = &slots[*link].next) {
+        if (*link == s) {
+          *link = slot.next;
+          break;
+        }
+      }
+    }
+    Scope& scope = scopes[slot.scope];
+    DropShape(scope.key);
+    --scope.grants;
+    FreeSlot(s);
+  }
+
+  void DropAction(uint32_t s) {
+    for (auto it = by_fingerprint.begin(); it != by_fingerprint.end(); ++it) {
+      auto& list = it->second;
+      auto pos = std::find(list.begin(), list.end(), s);
+      if (pos == list.end()) continue;
+      list.erase(pos);
+      if (list.empty()) by_fingerprint.erase(it);
+      break;
+    }
+    FreeSlot(s);
+  }
+
+  // `scope_key` is spec.ScopeKey() for access grants (computed once by the caller).
+  bool Remove(const GrantSpec& spec, std::string_view scope_key) {
+    uint32_t principal = Lookup(principal_ids, spec.principal);
     if (principal == kNone) return false;
     if (spec.kind == GrantKind::kAction) {
-      auto it = m.by_fingerprint.find(spec.fingerprint);
-      if (it == m.by_fingerprint.end()) return false;
-      auto& list = it->second;
-      for (size_t i = 0; i < list.size(); ++i) {
-        const Slot& slot = m.slots[list[i]];
-        if (slot.principal == principal && m.Text(slot.id_off, slot.id_len) == spec.id) {
-          m.FreeSlot(list[i]);
-          list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
-          if (list.empty()) m.by_fingerprint.erase(it);
+      auto it = by_fingerprint.find(spec.fingerprint);
+      if (it == by_fingerprint.end()) return false;
+      for (uint32_t s : it->second) {
+        if (slots[s].principal == principal && IdOf(slots[s]) == spec.id) {
+          DropAction(s);
           return true;
         }
       }
       return false;
     }
-    std::string key = spec.ScopeKey();
-    Entry* e = m.FindEntry(KeyHash(principal, key), principal);
+    uint32_t scope = Lookup(scope_ids, scope_key);
+    if (scope == kNone) return false;
+    const Entry* e = FindEntry(principal, scope);
     if (e == nullptr) return false;
-    for (uint32_t* link = &e->head; *link != kNone; link = &m.slots[*link].next) {
-      uint32_t s = *link;
-      if (m.Text(m.slots[s].id_off, m.slots[s].id_len) == spec.id) {
-        *link = m.slots[s].next;
-        m.DropShape(key);
-        m.FreeSlot(s);
+    for (uint32_t s = e->head; s != kNone; s = slots[s].next) {
+      if (IdOf(slots[s]) == spec.id) {
+        DropAccess(s);
         return true;
       }
     }
     return false;
-  }
-
-  void Unlink(uint32_t s) {
-    const Slot& slot = slots[s];
-    if (slot.kind == GrantKind::kAction) {
-      return;  // action grants are unlinked by fingerprint in Remove
-    }
-    std::string_view key = Text(slot.scope_off, slot.scope_len);
-    Entry* e = FindEntry(KeyHash(slot.principal, key), slot.principal);
-    if (e == nullptr) return;
-    for (uint32_t* link = &e->head; *link != kNone; link = &slots[*link].next) {
-      if (*link == s) {
-        *link = slots[s].next;
-        return;
-      }
-    }
   }
 };
 
@@ -324,14 +364,16 @@ GrantIndex::~GrantIndex() = default;
 void GrantIndex::Reserve(size_t n) {
   std::unique_lock lock(mu_);
   impl_->slots.reserve(n);
-  impl_->arena.reserve(n * 24);
+  impl_->arena.reserve(n * 10);
   size_t capacity = 16;
   while (n * 8 > capacity * 5) capacity *= 2;
   if (capacity > impl_->table.size()) impl_->Rehash(capacity);
 }
 
 Status GrantIndex::Add(const GrantSpec& spec) {
-  if (spec.id.empty() || spec.id.size() > 0xffff) return InvalidArgument("grant id is empty");
+  if (spec.id.empty() || spec.id.size() > 255) {
+    return InvalidArgument("grant id must be 1 to 255 bytes");
+  }
   if (!IsValidPrincipal(spec.principal)) {
     return InvalidArgument("grant " + spec.id + ": invalid principal '" + spec.principal + "'");
   }
@@ -359,7 +401,7 @@ Status GrantIndex::Add(const GrantSpec& spec) {
 
   std::unique_lock lock(mu_);
   Impl& m = *impl_;
-  m.Remove(spec);  // a re-issued grant replaces the old one
+  m.Remove(spec, key);  // a re-issued grant replaces the old one
   uint32_t principal = m.InternPrincipal(spec.principal);
   uint32_t s = m.NewSlot();
   Impl::Slot& slot = m.slots[s];
@@ -368,8 +410,9 @@ Status GrantIndex::Add(const GrantSpec& spec) {
   slot.uses = spec.uses;
   slot.principal = principal;
   slot.kind = spec.kind;
-  slot.id_off = m.Store(spec.id);
-  slot.id_len = static_cast<uint16_t>(spec.id.size());
+  slot.id_off = static_cast<uint32_t>(m.arena.size());
+  slot.id_len = static_cast<uint8_t>(spec.id.size());
+  m.arena.insert(m.arena.end(), spec.id.begin(), spec.id.end());
   slot.live = true;
   slot.next = kNone;
   ++m.live;
@@ -378,9 +421,9 @@ Status GrantIndex::Add(const GrantSpec& spec) {
     return Status::Ok();
   }
   slot.actions = m.InternActions(spec.actions);
-  slot.scope_off = m.Store(key);
-  slot.scope_len = static_cast<uint16_t>(key.size());
-  Impl::Entry& e = m.InsertEntry(KeyHash(principal, key), principal);
+  slot.scope = m.InternScope(key);
+  ++m.scopes[slot.scope].grants;
+  Impl::Entry& e = m.EntryFor(principal, slot.scope);
   m.slots[s].next = e.head;
   e.head = s;
   m.AddShape(spec);
@@ -388,8 +431,9 @@ Status GrantIndex::Add(const GrantSpec& spec) {
 }
 
 bool GrantIndex::Remove(const GrantSpec& spec) {
+  std::string key = spec.kind == GrantKind::kAccess ? spec.ScopeKey() : std::string();
   std::unique_lock lock(mu_);
-  return impl_->Remove(spec);
+  return impl_->Remove(spec, key);
 }
 
 size_t GrantIndex::RemoveExpired(int64_t now) {
@@ -397,22 +441,13 @@ size_t GrantIndex::RemoveExpired(int64_t now) {
   Impl& m = *impl_;
   size_t removed = 0;
   for (uint32_t s = 0; s < m.slots.size(); ++s) {
-    Impl::Slot& slot = m.slots[s];
+    const Impl::Slot& slot = m.slots[s];
     if (!slot.live || slot.expires_at > now) continue;
     if (slot.kind == GrantKind::kAction) {
-      for (auto it = m.by_fingerprint.begin(); it != m.by_fingerprint.end(); ++it) {
-        auto& list = it->second;
-        auto pos = std::find(list.begin(), list.end(), s);
-        if (pos == list.end()) continue;
-        list.erase(pos);
-        if (list.empty()) m.by_fingerprint.erase(it);
-        break;
-      }
+      m.DropAction(s);
     } else {
-      m.Unlink(s);
-      m.DropShape(m.Text(slot.scope_off, slot.scope_len));
+      m.DropAccess(s);
     }
-    m.FreeSlot(s);
     ++removed;
   }
   return removed;
@@ -422,7 +457,7 @@ GrantHit GrantIndex::FindAccess(std::string_view principal, std::string_view act
                                 const ResourceView& resource, int64_t now) const {
   std::shared_lock lock(mu_);
   const Impl& m = *impl_;
-  uint32_t p = m.PrincipalId(principal);
+  uint32_t p = Impl::Lookup(m.principal_ids, principal);
   if (p == kNone) return {};
   char buf[kKeyBuffer];
   KeyWriter key{buf};
@@ -488,8 +523,7 @@ bool GrantIndex::Consume(GrantHit hit) {
 std::string GrantIndex::GrantId(GrantHit hit) const {
   std::shared_lock lock(mu_);
   if (!hit.found() || hit.slot >= impl_->slots.size()) return {};
-  const Impl::Slot& slot = impl_->slots[hit.slot];
-  return std::string(impl_->Text(slot.id_off, slot.id_len));
+  return std::string(impl_->IdOf(impl_->slots[hit.slot]));
 }
 
 int64_t GrantIndex::ExpiresAt(GrantHit hit) const {
@@ -512,10 +546,13 @@ size_t GrantIndex::size() const {
 size_t GrantIndex::MemoryBytes() const {
   std::shared_lock lock(mu_);
   const Impl& m = *impl_;
+  // Containers at capacity, plus a node estimate (key + node + bucket) for each hash map entry.
+  constexpr size_t kNodeOverhead = 64;
   size_t bytes = m.arena.capacity() + m.slots.capacity() * sizeof(Impl::Slot) +
-                 m.table.capacity() * sizeof(Impl::Entry);
-  for (const auto& [name, id] : m.principal_ids) bytes += name.capacity() + 48;
-  bytes += m.by_fingerprint.size() * (sizeof(Digest) + 64);
+                 m.table.capacity() * sizeof(Impl::Entry) + m.scopes.capacity() * sizeof(Impl::Scope);
+  for (const auto& [name, id] : m.principal_ids) bytes += name.capacity() + kNodeOverhead;
+  for (const auto& [key, id] : m.scope_ids) bytes += key.capacity() + kNodeOverhead;
+  bytes += m.by_fingerprint.size() * (sizeof(Digest) + kNodeOverhead);
   return bytes;
 }
 

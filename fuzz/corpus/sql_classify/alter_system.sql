@@ -1,0 +1,1 @@
+ALTER SYSTEM SET work_mem = '1GB'; SELECT pg_reload_conf()

@@ -1,0 +1,2 @@
+-- DROP TABLE t
+/* nested /* comment */ */

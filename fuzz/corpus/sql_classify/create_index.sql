@@ -1,0 +1,1 @@
+CREATE TABLE n (a int); CREATE INDEX ON n (a); CREATE INDEX CONCURRENTLY i ON t (lower(b))

@@ -1,0 +1,1 @@
+CREATE SCHEMA s CREATE TABLE t (a int DEFAULT pg_read_file('x')) CREATE VIEW v AS SELECT a FROM t

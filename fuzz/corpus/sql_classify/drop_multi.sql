@@ -1,0 +1,1 @@
+select * from t; drop table t; DROP DATABASE prod

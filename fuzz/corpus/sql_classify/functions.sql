@@ -1,0 +1,1 @@
+SELECT pg_terminate_backend(pid), pg_catalog.pg_read_file('/etc/passwd'), lo_import('/x') FROM pg_stat_activity

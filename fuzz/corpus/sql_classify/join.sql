@@ -1,0 +1,1 @@
+SELECT o.id, u.name FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = 42

@@ -1,0 +1,1 @@
+SELECT -3, - /* c */ (5), 0 FROM t WHERE id = -1 LIMIT -1

@@ -1,0 +1,1 @@
+CREATE FUNCTION sh(text) RETURNS text LANGUAGE plpython3u AS $$import os$$

@@ -1,0 +1,1 @@
+UPDATE t SET x = v.x FROM (VALUES (1, 'a'), (2, 'b')) AS v(id, x) WHERE t.id = v.id

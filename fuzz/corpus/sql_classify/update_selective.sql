@@ -1,0 +1,1 @@
+UPDATE users SET name = $1 WHERE id = $2

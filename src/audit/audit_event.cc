@@ -1,1 +1,0 @@
-// Audit: canonical events, hash chain, checkpoints, export.

