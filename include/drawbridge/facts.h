@@ -14,7 +14,7 @@ namespace drawbridge {
 
 // The order is part of nothing external: names are the stable form (see FactName).
 enum class Fact : uint8_t {
-  // SQL (PostgreSQL), see docs/classifiers/SQL.md and docs/classifiers/SHELL.md.
+  // SQL (PostgreSQL), see docs/classifiers/SQL.md.
   kSqlDrop,
   kSqlDropDatabase,
   kSqlTruncate,

@@ -1,24 +1,21 @@
 // Loads a policy from YAML (one file, or a directory whose *.yaml/*.yml files form one policy)
-// and validates it. Errors carry FILE:LINE:COL and say what is wrong and how to fix it.
+// and validates it. Errors carry FILE:LINE:COL and say what is wrong and how to fix it; every
+// position names the file it is in, so errors from a directory point into the right file.
 // Reads files; not for the hot path. Thread-compatible.
+// Format reference: docs/POLICY.md.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "drawbridge/status.h"
 #include "policy/document.h"
+#include "policy/error.h"
 
 namespace drawbridge::policy {
-
-struct PolicyError {
-  SourcePos pos;
-  std::string message;  // "unknown key 'aprovers' in approval; did you mean 'approvers'?"
-  // "FILE:LINE:COL: message"
-  std::string ToString() const;
-};
 
 struct LoadResult {
   PolicyDocument document;          // meaningful only when errors is empty
@@ -29,7 +26,8 @@ struct LoadResult {
 };
 
 // A file, or a directory: its *.yaml and *.yml files in name order, merged into one policy
-// (sections concatenate; a name defined twice is an error naming both places).
+// (sections concatenate; a name defined twice is an error naming both places). Policy test files
+// in the directory (tests.yaml, test.yaml, *_test.yaml, *_tests.yaml; .yml alike) are skipped.
 LoadResult LoadPolicy(const std::filesystem::path& path);
 
 // One document given as text; `file_name` is what error positions name.
