@@ -11,12 +11,17 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "drawbridge/model.h"
 #include "drawbridge/status.h"
 
 namespace drawbridge {
+
+// The prev_hash of a tenant's first audit event: 64 zeros.
+inline constexpr std::string_view kGenesisPrevHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
 
 struct RequestFilter {
   std::string tenant = "default";
@@ -51,7 +56,8 @@ class StoreTransaction {
 
   // The last audit event of the tenant (seq 0 and an empty hash when there is none).
   virtual StatusOr<AuditRecord> AuditHead(const std::string& tenant) = 0;
-  // Appends; its seq must be head.seq + 1 (the chain is built by the caller).
+  // Appends; its seq must be head.seq + 1 and its prev_hash the head's hash, or
+  // kGenesisPrevHash for the first event (the chain is built by the caller).
   virtual Status AppendAudit(const AuditRecord& event) = 0;
   // Appends and assigns message.id.
   virtual Status AppendOutbox(OutboxMessage& message) = 0;

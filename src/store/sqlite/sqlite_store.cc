@@ -1,1 +1,458 @@
-#include "drawbridge/store.h"
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/rows.h"
+
+namespace drawbridge {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+namespace {
+
+// Every statement the store runs, built once from the column lists in rows.cc. Their addresses
+// key each connection's statement cache.
+struct Queries {
+  std::string get_request;
+  std::string upsert_request;
+  std::string list_requests[4];  // index: (state filter ? 1 : 0) + (requester filter ? 2 : 0)
+  std::string get_grant;
+  std::string upsert_grant;
+  std::string list_grants[4];   // index: (state filter ? 1 : 0) + (principal filter ? 2 : 0)
+  std::string count_grants[4];  // the same filters, counted
+  std::string audit_head;
+  std::string append_audit;
+  std::string read_audit;
+  std::string append_outbox;
+  std::string due_outbox;
+  std::string mark_outbox;
+};
+
+std::string Placeholders(int count) {
+  std::string out;
+  for (int i = 1; i <= count; ++i) out += (i > 1 ? ", ?" : "?") + std::to_string(i);
+  return out;
+}
+
+// "INSERT ... ON CONFLICT (tenant, id) DO UPDATE SET every other column".
+std::string Upsert(const std::string& table, const std::string& columns, int count) {
+  std::string sql = "INSERT INTO " + table + " (" + columns + ") VALUES (" + Placeholders(count) +
+                    ") ON CONFLICT (tenant, id) DO UPDATE SET ";
+  std::stringstream names(columns);
+  std::string name;
+  bool first = true;
+  while (std::getline(names, name, ',')) {
+    name.erase(0, name.find_first_not_of(' '));
+    if (name == "tenant" || name == "id") continue;
+    sql += (first ? "" : ", ") + name + " = excluded." + name;
+    first = false;
+  }
+  return sql;
+}
+
+// A filter over `table`: ?1 tenant, then ?2 the state and/or ?3 the person when filtered. It
+// matches one of the (tenant, ..., created_at, id) indexes.
+std::string Where(const std::string& table, bool by_state, const std::string& person_column,
+                  bool by_person) {
+  std::string sql = " FROM " + table + " WHERE tenant = ?1";
+  if (by_state) sql += " AND state = ?2";
+  if (by_person) sql += " AND " + person_column + " = ?3";
+  return sql;
+}
+
+// A list query: the filter above, in list order, ?4 the limit.
+std::string List(const std::string& table, const std::string& columns, bool by_state,
+                 const std::string& person_column, bool by_person) {
+  return "SELECT " + columns + Where(table, by_state, person_column, by_person) +
+         " ORDER BY created_at, id LIMIT ?4";
+}
+
+const Queries& Sql() {
+  static const Queries queries = [] {
+    Queries q;
+    const std::string requests = sqlite::kRequestColumns;
+    const std::string grants = sqlite::kGrantColumns;
+    const std::string audit = sqlite::kAuditColumns;
+    const std::string outbox = sqlite::kOutboxColumns;
+    q.get_request = "SELECT " + requests + " FROM requests WHERE tenant = ?1 AND id = ?2";
+    q.upsert_request = Upsert("requests", requests, 30);
+    q.get_grant = "SELECT " + grants + " FROM grants WHERE tenant = ?1 AND id = ?2";
+    q.upsert_grant = Upsert("grants", grants, 17);
+    for (int i = 0; i < 4; ++i) {
+      q.list_requests[i] = List("requests", requests, (i & 1) != 0, "requester", (i & 2) != 0);
+      q.list_grants[i] = List("grants", grants, (i & 1) != 0, "principal", (i & 2) != 0);
+      q.count_grants[i] =
+          "SELECT COUNT(*)" + Where("grants", (i & 1) != 0, "principal", (i & 2) != 0);
+    }
+    q.audit_head = "SELECT " + audit + " FROM audit WHERE tenant = ?1 ORDER BY seq DESC LIMIT 1";
+    q.append_audit = "INSERT INTO audit (" + audit + ") VALUES (" + Placeholders(9) + ")";
+    q.read_audit =
+        "SELECT " + audit + " FROM audit WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+    q.append_outbox =
+        "INSERT INTO outbox (tenant, event_type, payload, created_at, attempts, next_attempt_at, "
+        "delivered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    q.due_outbox = "SELECT " + outbox +
+                   " FROM outbox WHERE delivered = 0 AND next_attempt_at <= ?1 "
+                   "ORDER BY next_attempt_at, id LIMIT ?2";
+    q.mark_outbox =
+        "UPDATE outbox SET attempts = attempts + 1, delivered = ?2, next_attempt_at = ?3 "
+        "WHERE id = ?1";
+    return q;
+  }();
+  return queries;
+}
+
+// Lists that may return more rows than this are counted first, to size the result once.
+constexpr size_t kCountBeforeListing = 4096;
+
+int64_t SqlLimit(size_t limit) {
+  constexpr auto kMax = static_cast<size_t>(std::numeric_limits<int64_t>::max());
+  return static_cast<int64_t>(limit > kMax ? kMax : limit);
+}
+
+Status CheckKey(const std::string& what, const std::string& tenant, const std::string& id) {
+  if (tenant.empty()) return InvalidArgument(what + " has no tenant");
+  if (id.empty()) return InvalidArgument(what + " has no id");
+  return Status::Ok();
+}
+
+// Point reads shared by the store (on a read connection) and a transaction (on the writer).
+StatusOr<std::optional<Request>> SelectRequest(Connection& connection, const std::string& tenant,
+                                               const std::string& id) {
+  DB_ASSIGN_OR_RETURN(Statement statement, connection.Prepare(Sql().get_request.c_str()));
+  statement.BindText(1, tenant);
+  statement.BindText(2, id);
+  DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+  if (!has_row) return std::optional<Request>();
+  Request request;
+  DB_RETURN_IF_ERROR(sqlite::ReadRequest(statement, request));
+  return std::optional<Request>(std::move(request));
+}
+
+StatusOr<std::optional<Grant>> SelectGrant(Connection& connection, const std::string& tenant,
+                                           const std::string& id) {
+  DB_ASSIGN_OR_RETURN(Statement statement, connection.Prepare(Sql().get_grant.c_str()));
+  statement.BindText(1, tenant);
+  statement.BindText(2, id);
+  DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+  if (!has_row) return std::optional<Grant>();
+  Grant grant;
+  DB_RETURN_IF_ERROR(sqlite::ReadGrant(statement, grant));
+  return std::optional<Grant>(std::move(grant));
+}
+
+// Opens a connection and sets what every connection needs.
+StatusOr<std::unique_ptr<Connection>> OpenConnection(const SqliteOptions& options, bool read_only) {
+  DB_ASSIGN_OR_RETURN(auto connection,
+                      Connection::Open({.path = options.path,
+                                        .read_only = read_only,
+                                        .create = options.create_if_missing,
+                                        .busy_timeout_ms = options.busy_timeout_ms}));
+  // synchronous and foreign_keys are per connection, not stored in the file.
+  DB_RETURN_IF_ERROR(
+      connection->Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = " +
+                       std::to_string(options.mmap_size_bytes) +
+                       "; PRAGMA cache_size = " + std::to_string(-options.cache_size_kib)));
+  return connection;
+}
+
+}  // namespace
+
+// A write transaction on the writer connection. It holds writer_mu_ for its whole life.
+class SqliteStore::Transaction final : public StoreTransaction {
+ public:
+  Transaction(std::unique_lock<std::mutex> lock, Connection& connection)
+      : lock_(std::move(lock)), connection_(connection) {}
+
+  ~Transaction() override {
+    if (!finished_) RollBack();
+  }
+
+  StatusOr<std::optional<Request>> GetRequest(const std::string& tenant,
+                                              const std::string& id) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    return SelectRequest(connection_, tenant, id);
+  }
+
+  Status PutRequest(const Request& request) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    DB_RETURN_IF_ERROR(CheckKey("request", request.tenant, request.id));
+    DB_ASSIGN_OR_RETURN(Statement statement, connection_.Prepare(Sql().upsert_request.c_str()));
+    sqlite::BindRequest(statement, request);
+    return statement.Run().WithContext("storing request " + request.id);
+  }
+
+  StatusOr<std::optional<Grant>> GetGrant(const std::string& tenant,
+                                          const std::string& id) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    return SelectGrant(connection_, tenant, id);
+  }
+
+  Status PutGrant(const Grant& grant) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    DB_RETURN_IF_ERROR(CheckKey("grant", grant.tenant, grant.id));
+    DB_ASSIGN_OR_RETURN(Statement statement, connection_.Prepare(Sql().upsert_grant.c_str()));
+    sqlite::BindGrant(statement, grant);
+    return statement.Run().WithContext("storing grant " + grant.id);
+  }
+
+  StatusOr<AuditRecord> AuditHead(const std::string& tenant) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    DB_ASSIGN_OR_RETURN(Statement statement, connection_.Prepare(Sql().audit_head.c_str()));
+    statement.BindText(1, tenant);
+    DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+    AuditRecord head;
+    head.tenant = tenant;
+    if (has_row) sqlite::ReadAudit(statement, head);
+    return head;
+  }
+
+  Status AppendAudit(const AuditRecord& event) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    if (event.tenant.empty()) return InvalidArgument("audit event has no tenant");
+    DB_ASSIGN_OR_RETURN(AuditRecord head, AuditHead(event.tenant));
+    if (event.seq != head.seq + 1) {
+      return FailedPrecondition("audit seq " + std::to_string(event.seq) +
+                                " does not follow head " + std::to_string(head.seq) +
+                                " of tenant " + event.tenant);
+    }
+    if (event.prev_hash != (head.seq == 0 ? std::string(kGenesisPrevHash) : head.hash)) {
+      return FailedPrecondition("audit event " + std::to_string(event.seq) +
+                                " does not link to the hash of the head of tenant " + event.tenant);
+    }
+    DB_ASSIGN_OR_RETURN(Statement statement, connection_.Prepare(Sql().append_audit.c_str()));
+    sqlite::BindAudit(statement, event);
+    return statement.Run().WithContext("appending audit event " + std::to_string(event.seq));
+  }
+
+  Status AppendOutbox(OutboxMessage& message) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    if (message.tenant.empty()) return InvalidArgument("outbox message has no tenant");
+    DB_ASSIGN_OR_RETURN(Statement statement, connection_.Prepare(Sql().append_outbox.c_str()));
+    statement.BindText(1, message.tenant);
+    statement.BindText(2, message.event_type);
+    statement.BindText(3, message.payload);
+    statement.BindInt(4, message.created_at);
+    statement.BindInt(5, message.attempts);
+    statement.BindInt(6, message.next_attempt_at);
+    statement.BindInt(7, message.delivered ? 1 : 0);
+    DB_RETURN_IF_ERROR(statement.Run().WithContext("appending outbox message"));
+    message.id = connection_.LastInsertRowId();
+    return Status::Ok();
+  }
+
+  Status Commit() override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    finished_ = true;
+    Status status = connection_.Exec("COMMIT");
+    // A failed COMMIT may leave the transaction open (e.g. SQLITE_BUSY); end it so the next
+    // writer starts clean.
+    if (!status.ok()) RollBack();
+    lock_.unlock();
+    return status.ok() ? status : status.WithContext("committing transaction");
+  }
+
+ private:
+  Status CheckOpen() const {
+    if (finished_) return FailedPrecondition("the transaction has already been committed");
+    return Status::Ok();
+  }
+
+  void RollBack() {
+    if (sqlite3_get_autocommit(connection_.raw()) == 0) (void)connection_.Exec("ROLLBACK");
+  }
+
+  std::unique_lock<std::mutex> lock_;
+  Connection& connection_;
+  bool finished_ = false;
+};
+
+// A read connection borrowed from the pool and given back when this goes away.
+class SqliteStore::ReadLease {
+ public:
+  ReadLease(SqliteStore& store, std::unique_ptr<Connection> connection)
+      : store_(&store), connection_(std::move(connection)) {}
+  ReadLease(ReadLease&& other) noexcept = default;
+  ReadLease& operator=(ReadLease&&) = delete;
+  ~ReadLease() {
+    if (connection_ != nullptr) store_->ReturnReader(std::move(connection_));
+  }
+  Connection& operator*() const { return *connection_; }
+  Connection* operator->() const { return connection_.get(); }
+
+ private:
+  SqliteStore* store_;
+  std::unique_ptr<Connection> connection_;
+};
+
+SqliteStore::SqliteStore(SqliteOptions options, std::unique_ptr<Connection> writer)
+    : options_(std::move(options)), writer_(std::move(writer)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options) {
+  DB_ASSIGN_OR_RETURN(auto writer, OpenConnection(options, /*read_only=*/false));
+  // journal_mode=WAL is stored in the file; setting it again is a no-op.
+  DB_ASSIGN_OR_RETURN(std::string journal_mode, writer->Pragma("journal_mode = WAL"));
+  if (journal_mode != "wal") {
+    return Unavailable("could not switch " + options.path + " to WAL mode (journal_mode is '" +
+                       journal_mode + "')");
+  }
+  DB_RETURN_IF_ERROR(sqlite::Migrate(*writer).WithContext("opening " + options.path));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(options, std::move(writer)));
+}
+
+StatusOr<std::unique_ptr<Connection>> SqliteStore::OpenReader() {
+  SqliteOptions reader_options = options_;
+  reader_options.create_if_missing = false;
+  return OpenConnection(reader_options, /*read_only=*/true);
+}
+
+StatusOr<SqliteStore::ReadLease> SqliteStore::LeaseReader() {
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    if (!idle_readers_.empty()) {
+      std::unique_ptr<Connection> connection = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return ReadLease(*this, std::move(connection));
+    }
+  }
+  DB_ASSIGN_OR_RETURN(auto connection, OpenReader());
+  return ReadLease(*this, std::move(connection));
+}
+
+void SqliteStore::ReturnReader(std::unique_ptr<Connection> connection) {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  if (idle_readers_.size() < options_.max_idle_read_connections) {
+    idle_readers_.push_back(std::move(connection));
+  }
+}
+
+StatusOr<std::unique_ptr<StoreTransaction>> SqliteStore::Begin() {
+  std::unique_lock<std::mutex> lock(writer_mu_);
+  // IMMEDIATE takes the write lock now, so two writers never both read and then fail to upgrade.
+  DB_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE").WithContext("starting a transaction"));
+  return std::unique_ptr<StoreTransaction>(
+      std::make_unique<Transaction>(std::move(lock), *writer_));
+}
+
+StatusOr<std::optional<Request>> SqliteStore::GetRequest(const std::string& tenant,
+                                                         const std::string& id) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  return SelectRequest(*reader, tenant, id);
+}
+
+StatusOr<std::vector<Request>> SqliteStore::ListRequests(const RequestFilter& filter) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  const int variant = (filter.state ? 1 : 0) + (filter.requester.empty() ? 0 : 2);
+  DB_ASSIGN_OR_RETURN(Statement statement, reader->Prepare(Sql().list_requests[variant].c_str()));
+  statement.BindText(1, filter.tenant);
+  if (filter.state) statement.BindText(2, RequestStateName(*filter.state));
+  if (!filter.requester.empty()) statement.BindText(3, filter.requester);
+  statement.BindInt(4, SqlLimit(filter.limit));
+  std::vector<Request> rows;
+  while (true) {
+    DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+    if (!has_row) break;
+    DB_RETURN_IF_ERROR(sqlite::ReadRequest(statement, rows.emplace_back()));
+  }
+  return rows;
+}
+
+StatusOr<std::optional<Grant>> SqliteStore::GetGrant(const std::string& tenant,
+                                                     const std::string& id) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  return SelectGrant(*reader, tenant, id);
+}
+
+StatusOr<std::vector<Grant>> SqliteStore::ListGrants(const GrantFilter& filter) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  const int variant = (filter.state ? 1 : 0) + (filter.principal.empty() ? 0 : 2);
+  auto bind_filter = [&](Statement& statement) {
+    statement.BindText(1, filter.tenant);
+    if (filter.state) statement.BindText(2, GrantStateName(*filter.state));
+    if (!filter.principal.empty()) statement.BindText(3, filter.principal);
+  };
+  std::vector<Grant> rows;
+  if (filter.limit > kCountBeforeListing) {
+    // Loading every active grant at startup returns up to millions of rows: counting first (a
+    // fast scan of the same covering index) lets the vector be allocated once instead of
+    // growing and moving every grant ~20 times.
+    DB_ASSIGN_OR_RETURN(Statement count, reader->Prepare(Sql().count_grants[variant].c_str()));
+    bind_filter(count);
+    DB_ASSIGN_OR_RETURN(bool has_row, count.Step());
+    if (has_row) rows.reserve(std::min(filter.limit, static_cast<size_t>(count.Int(0))));
+  }
+  DB_ASSIGN_OR_RETURN(Statement statement, reader->Prepare(Sql().list_grants[variant].c_str()));
+  bind_filter(statement);
+  statement.BindInt(4, SqlLimit(filter.limit));
+  while (true) {
+    DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+    if (!has_row) break;
+    DB_RETURN_IF_ERROR(sqlite::ReadGrant(statement, rows.emplace_back()));
+  }
+  return rows;
+}
+
+StatusOr<std::vector<AuditRecord>> SqliteStore::ReadAudit(const AuditFilter& filter) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  DB_ASSIGN_OR_RETURN(Statement statement, reader->Prepare(Sql().read_audit.c_str()));
+  statement.BindText(1, filter.tenant);
+  statement.BindInt(2, static_cast<int64_t>(filter.after_seq));
+  statement.BindInt(3, SqlLimit(filter.limit));
+  std::vector<AuditRecord> rows;
+  while (true) {
+    DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+    if (!has_row) break;
+    sqlite::ReadAudit(statement, rows.emplace_back());
+  }
+  return rows;
+}
+
+StatusOr<std::vector<OutboxMessage>> SqliteStore::DueOutbox(int64_t now, size_t limit) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  DB_ASSIGN_OR_RETURN(Statement statement, reader->Prepare(Sql().due_outbox.c_str()));
+  statement.BindInt(1, now);
+  statement.BindInt(2, SqlLimit(limit));
+  std::vector<OutboxMessage> rows;
+  while (true) {
+    DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+    if (!has_row) break;
+    sqlite::ReadOutbox(statement, rows.emplace_back());
+  }
+  return rows;
+}
+
+Status SqliteStore::MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) {
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  DB_ASSIGN_OR_RETURN(Statement statement, writer_->Prepare(Sql().mark_outbox.c_str()));
+  statement.BindInt(1, id);
+  statement.BindInt(2, delivered ? 1 : 0);
+  statement.BindInt(3, next_attempt_at);
+  DB_RETURN_IF_ERROR(statement.Run().WithContext("marking outbox message"));
+  if (writer_->Changes() == 0) {
+    return NotFound("outbox message " + std::to_string(id) + " does not exist");
+  }
+  return Status::Ok();
+}
+
+StatusOr<int> SqliteStore::SchemaVersion() {
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  return sqlite::CurrentSchemaVersion(*writer_);
+}
+
+StatusOr<std::string> SqliteStore::WriterPragma(const std::string& name) {
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  return writer_->Pragma(name);
+}
+
+}  // namespace drawbridge

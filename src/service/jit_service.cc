@@ -1,0 +1,377 @@
+#include "service/jit_service.h"
+
+#include <boost/json.hpp>
+
+#include "core/explain.h"
+#include "service/audit_records.h"
+
+namespace drawbridge::service {
+namespace {
+
+bool ParseHex(std::string_view hex, Digest& out) {
+  if (hex.size() != 64) return false;
+  for (size_t i = 0; i < 32; ++i) {
+    auto nibble = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return true;
+}
+
+std::string Hex(const Digest& d) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : d) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xf];
+  }
+  return out;
+}
+
+std::string_view PayloadKindName(Payload::Kind kind) {
+  switch (kind) {
+    case Payload::Kind::kNone: return "none";
+    case Payload::Kind::kSql: return "sql";
+    case Payload::Kind::kShell: return "shell";
+    case Payload::Kind::kArgv: return "argv";
+    case Payload::Kind::kHttp: return "http";
+  }
+  return "none";
+}
+
+std::string PayloadText(const Payload& p) {
+  switch (p.kind) {
+    case Payload::Kind::kNone: return "";
+    case Payload::Kind::kSql:
+    case Payload::Kind::kShell: return std::string(p.text);
+    case Payload::Kind::kArgv: {
+      boost::json::array a;
+      if (p.argv != nullptr) {
+        for (const auto& s : *p.argv) a.emplace_back(s);
+      }
+      return boost::json::serialize(a);
+    }
+    case Payload::Kind::kHttp: return std::string(p.http_method) + " " + std::string(p.http_path);
+  }
+  return "";
+}
+
+}  // namespace
+
+core::GrantSpec ToGrantSpec(const Grant& g) {
+  core::GrantSpec s;
+  s.id = g.id;
+  s.principal = g.principal;
+  s.kind = g.kind == RequestKind::kAction ? core::GrantKind::kAction : core::GrantKind::kAccess;
+  s.actions = g.actions;
+  s.scope.resource = g.scope.resource;
+  s.scope.selector = g.scope.selector;
+  if (s.kind == core::GrantKind::kAction) ParseHex(g.fingerprint, s.fingerprint);
+  s.not_before = g.not_before;
+  s.expires_at = g.expires_at;
+  s.uses = g.uses_left;
+  return s;
+}
+
+JitService::JitService(std::shared_ptr<const core::CompiledPolicy> policy, Store& store,
+                       const WallClock& clock, workflow::IdSource& ids,
+                       const PayloadAnalyzer& analyzer, ServiceOptions options)
+    : policy_(std::move(policy)),
+      store_(store),
+      clock_(clock),
+      ids_(ids),
+      analyzer_(analyzer),
+      options_(std::move(options)),
+      engine_(*policy_, grants_, analyzer_) {}
+
+StatusOr<std::unique_ptr<JitService>> JitService::Open(
+    std::shared_ptr<const core::CompiledPolicy> policy, Store& store, const WallClock& clock,
+    workflow::IdSource& ids, const PayloadAnalyzer& analyzer, ServiceOptions options) {
+  if (policy == nullptr) return InvalidArgument("no policy");
+  std::unique_ptr<JitService> service(
+      new JitService(std::move(policy), store, clock, ids, analyzer, std::move(options)));
+  GrantFilter filter;
+  filter.tenant = service->options_.tenant;
+  filter.state = GrantState::kActive;
+  auto active = store.ListGrants(filter);
+  if (!active.ok()) return active.status().WithContext("loading active grants");
+  service->grants_.Reserve(active->size());
+  for (const Grant& g : *active) {
+    Status s = service->grants_.Add(ToGrantSpec(g));
+    if (!s.ok()) return s.WithContext("loading grant " + g.id);
+  }
+  return service;
+}
+
+Status JitService::AppendEvents(StoreTransaction& tx,
+                                const std::vector<workflow::EventDraft>& drafts, int64_t now_ms) {
+  auto head = tx.AuditHead(options_.tenant);
+  if (!head.ok()) return head.status();
+  audit::ChainHead chain_head;
+  if (head->seq > 0) chain_head = {head->seq, head->hash};
+  auto chain = audit::AuditChain::Resume(options_.tenant, chain_head);
+  if (!chain.ok()) return chain.status();
+  for (const workflow::EventDraft& d : drafts) {
+    auto event = chain->Append(ToAuditDraft(d, now_ms));
+    if (!event.ok()) return event.status().WithContext("audit event " + d.type);
+    auto record = ToRecord(*event);
+    if (!record.ok()) return record.status();
+    DB_RETURN_IF_ERROR(tx.AppendAudit(*record));
+    if (d.notify) {
+      OutboxMessage m;
+      m.tenant = options_.tenant;
+      m.event_type = d.type;
+      auto line = EventToJsonLine(*event);
+      if (!line.ok()) return line.status();
+      m.payload = std::move(line).value();
+      m.created_at = now_ms / 1000;
+      m.next_attempt_at = now_ms / 1000;
+      DB_RETURN_IF_ERROR(tx.AppendOutbox(m));
+    }
+  }
+  return Status::Ok();
+}
+
+Status JitService::Commit(const workflow::Transition& t, int64_t now_ms) {
+  auto tx = store_.Begin();
+  if (!tx.ok()) return tx.status();
+  DB_RETURN_IF_ERROR((*tx)->PutRequest(t.request));
+  if (t.grant) DB_RETURN_IF_ERROR((*tx)->PutGrant(*t.grant));
+  DB_RETURN_IF_ERROR(AppendEvents(**tx, t.events, now_ms));
+  DB_RETURN_IF_ERROR((*tx)->Commit());
+  if (t.grant) SyncIndex(*t.grant);
+  return Status::Ok();
+}
+
+void JitService::SyncIndex(const Grant& grant) {
+  core::GrantSpec spec = ToGrantSpec(grant);
+  if (grant.state == GrantState::kActive) {
+    if (!grants_.Add(spec).ok()) grants_.Remove(spec);  // never keep a grant we cannot index
+  } else {
+    grants_.Remove(spec);
+  }
+}
+
+StatusOr<Request> JitService::LoadRequest(const std::string& id) {
+  auto r = store_.GetRequest(options_.tenant, id);
+  if (!r.ok()) return r.status();
+  if (!r->has_value()) return NotFound("no request '" + id + "'");
+  return std::move(**r);
+}
+
+StatusOr<Grant> JitService::LoadGrant(const std::string& id) {
+  auto g = store_.GetGrant(options_.tenant, id);
+  if (!g.ok()) return g.status();
+  if (!g->has_value()) return NotFound("no grant '" + id + "'");
+  return std::move(**g);
+}
+
+StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& input) {
+  std::lock_guard lock(write_mu_);
+  int64_t now_ms = clock_.NowMillis();
+  DB_ASSIGN_OR_RETURN(workflow::Transition t,
+                      workflow::CreateAccessRequest(*policy_, input, ids_, now_ms / 1000));
+  t.request.tenant = options_.tenant;
+  if (t.grant) t.grant->tenant = options_.tenant;
+  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+  return t.request;
+}
+
+StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
+  std::lock_guard lock(write_mu_);
+  int64_t now_ms = clock_.NowMillis();
+  core::Verdict v = engine_.Check(input.check, TimePoint(std::chrono::seconds(now_ms / 1000)),
+                                  {.consume = false});
+  if (v.decision != Decision::kApprovalRequired ||
+      v.reason != core::Reason::kRequestActionApproval) {
+    core::Explanation e = core::Explain(engine_, input.check, v);
+    return FailedPrecondition("this action needs no action approval: the decision is " +
+                              std::string(DecisionName(v.decision)) + " (" + e.reason + ")");
+  }
+  workflow::ActionRequestInput in;
+  in.requester = std::string(input.check.principal);
+  in.action = std::string(input.check.action);
+  in.resource = std::string(input.check.resource);
+  in.payload_kind = std::string(PayloadKindName(input.check.payload.kind));
+  in.payload = PayloadText(input.check.payload);
+  in.facts = FactNames(v.facts);
+  in.fingerprint = Hex(v.fingerprint);
+  in.guardrail = policy_->guardrails[v.guardrail].name;
+  in.reason = input.reason;
+  in.ticket = input.ticket;
+  in.source_ip = input.source_ip;
+  DB_ASSIGN_OR_RETURN(workflow::Transition t,
+                      workflow::CreateActionRequest(*policy_, in, ids_, now_ms / 1000));
+  t.request.tenant = options_.tenant;
+  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+  return t.request;
+}
+
+StatusOr<Request> JitService::Review(const std::string& request_id,
+                                     const workflow::ReviewInput& input) {
+  std::lock_guard lock(write_mu_);
+  int64_t now_ms = clock_.NowMillis();
+  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+  DB_ASSIGN_OR_RETURN(workflow::Transition t,
+                      workflow::RecordReview(*policy_, request, input, ids_, now_ms / 1000));
+  if (t.grant) t.grant->tenant = options_.tenant;
+  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+  return t.request;
+}
+
+StatusOr<Request> JitService::Cancel(const std::string& request_id, const std::string& actor) {
+  std::lock_guard lock(write_mu_);
+  int64_t now_ms = clock_.NowMillis();
+  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+  DB_ASSIGN_OR_RETURN(workflow::Transition t,
+                      workflow::CancelRequest(request, actor, now_ms / 1000));
+  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+  return t.request;
+}
+
+StatusOr<Grant> JitService::Revoke(const std::string& grant_id, const workflow::RevokeInput& input) {
+  std::lock_guard lock(write_mu_);
+  int64_t now_ms = clock_.NowMillis();
+  DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(grant_id));
+  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(grant.request_id));
+  DB_ASSIGN_OR_RETURN(workflow::Transition t,
+                      workflow::RevokeGrant(request, grant, input, now_ms / 1000));
+  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+  return t.grant ? *t.grant : grant;
+}
+
+StatusOr<Grant> JitService::Release(const std::string& grant_id, const std::string& actor) {
+  std::lock_guard lock(write_mu_);
+  int64_t now_ms = clock_.NowMillis();
+  DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(grant_id));
+  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(grant.request_id));
+  DB_ASSIGN_OR_RETURN(workflow::Transition t,
+                      workflow::ReleaseGrant(request, grant, actor, now_ms / 1000));
+  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+  return t.grant ? *t.grant : grant;
+}
+
+StatusOr<Request> JitService::CloseBreakGlassReview(const std::string& request_id,
+                                                    const workflow::ReviewInput& input) {
+  std::lock_guard lock(write_mu_);
+  int64_t now_ms = clock_.NowMillis();
+  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+  DB_ASSIGN_OR_RETURN(workflow::Transition t, workflow::CloseBreakGlassReview(
+                                                  *policy_, request, input, now_ms / 1000));
+  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+  return t.request;
+}
+
+CheckOutcome JitService::Check(const CheckRequest& request) {
+  int64_t now_ms = clock_.NowMillis();
+  TimePoint now{std::chrono::seconds(now_ms / 1000)};
+  CheckOutcome out;
+  out.verdict = engine_.Check(request, now);
+  out.explanation = core::Explain(engine_, request, out.verdict);
+  const core::Verdict& v = out.verdict;
+  bool involved = v.applied_count > 0 || v.access_grant.found() || v.action_grant.found();
+  if (!involved) return out;
+
+  std::lock_guard lock(write_mu_);
+  auto fail_closed = [&](const Status& why) {
+    out.verdict.decision = Decision::kDeny;
+    out.explanation.decision = Decision::kDeny;
+    out.explanation.reason = "the decision could not be recorded in the audit log (" +
+                             why.message() + "); denied";
+    out.explanation.reason_code = "audit_unavailable";
+    out.explanation.request.reset();
+  };
+  workflow::EventDraft event = workflow::MakeEvent("check.decided", std::string(request.principal),
+                                                   std::string(request.resource));
+  event.notify = false;
+  event.Add("action", std::string(request.action))
+      .Add("decision", std::string(DecisionName(v.decision)))
+      .Add("reason", out.explanation.reason_code)
+      .Add("rules", out.explanation.rules)
+      .Add("facts", out.explanation.facts);
+  if (!out.explanation.grant.empty()) event.Add("grant", out.explanation.grant);
+  if (request.payload.kind != Payload::Kind::kNone) {
+    event.Add("payload", PayloadText(request.payload));
+  }
+
+  std::vector<workflow::EventDraft> events{event};
+  std::optional<workflow::Transition> consumed;
+  if (v.action_grant.found()) {
+    auto grant = LoadGrant(out.explanation.grant);
+    auto req = grant.ok() ? LoadRequest(grant->request_id) : StatusOr<Request>(grant.status());
+    if (!req.ok()) {
+      fail_closed(req.status());
+      return out;
+    }
+    auto t = workflow::ConsumeGrantUse(*req, *grant, now_ms / 1000);
+    if (!t.ok()) {
+      fail_closed(t.status());
+      return out;
+    }
+    consumed = std::move(t).value();
+    events.insert(events.end(), consumed->events.begin(), consumed->events.end());
+  }
+  auto tx = store_.Begin();
+  Status s = tx.ok() ? Status::Ok() : tx.status();
+  if (s.ok() && consumed) {
+    s = (*tx)->PutRequest(consumed->request);
+    if (s.ok() && consumed->grant) s = (*tx)->PutGrant(*consumed->grant);
+  }
+  if (s.ok()) s = AppendEvents(**tx, events, now_ms);
+  if (s.ok()) s = (*tx)->Commit();
+  if (!s.ok()) {
+    fail_closed(s);
+    return out;
+  }
+  if (consumed && consumed->grant && consumed->grant->state != GrantState::kActive) {
+    SyncIndex(*consumed->grant);
+  }
+  return out;
+}
+
+StatusOr<SweepReport> JitService::Sweep() {
+  SweepReport report;
+  int64_t now_ms = clock_.NowMillis();
+  int64_t now = now_ms / 1000;
+  RequestFilter pending;
+  pending.tenant = options_.tenant;
+  pending.state = RequestState::kPending;
+  pending.limit = 100000;
+  DB_ASSIGN_OR_RETURN(std::vector<Request> open, store_.ListRequests(pending));
+  for (const Request& r : open) {
+    if (r.pending_expires_at > now) continue;
+    std::lock_guard lock(write_mu_);
+    auto t = workflow::ExpirePendingRequest(r, now);
+    if (!t.ok()) continue;  // decided meanwhile
+    DB_RETURN_IF_ERROR(Commit(*t, now_ms));
+    ++report.expired_requests;
+  }
+  GrantFilter active;
+  active.tenant = options_.tenant;
+  active.state = GrantState::kActive;
+  DB_ASSIGN_OR_RETURN(std::vector<Grant> grants, store_.ListGrants(active));
+  for (const Grant& g : grants) {
+    std::lock_guard lock(write_mu_);
+    auto req = LoadRequest(g.request_id);
+    if (!req.ok()) return req.status();
+    if (g.expires_at <= now) {
+      auto t = workflow::ExpireGrant(*req, g, now);
+      if (!t.ok()) continue;
+      DB_RETURN_IF_ERROR(Commit(*t, now_ms));
+      ++report.expired_grants;
+    } else if (req->state == RequestState::kApproved && g.not_before <= now) {
+      auto t = workflow::ActivateGrant(*req, g, now);
+      if (!t.ok()) continue;
+      DB_RETURN_IF_ERROR(Commit(*t, now_ms));
+      ++report.activated_grants;
+    }
+  }
+  return report;
+}
+
+}  // namespace drawbridge::service
