@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/grants_file.h"
 #include "cli/io.h"
+#include "cli/local.h"
 #include "core/engine.h"
 #include "core/explain.h"
 #include "core/time_format.h"
@@ -23,7 +24,38 @@ struct CheckOptions {
   CheckInput input;
 };
 
-int RunCheck(CheckOptions& o) {
+// With --db, the check runs through the service: grants come from the database, the use of an
+// action grant is recorded, and decisions involving a guardrail or a grant are audited.
+int RunCheckWithDb(const GlobalOptions& g, CheckOptions& o, int64_t now_override) {
+  if (now_override != 0) {
+    PrintError("--at cannot be used with --db: decisions against a database happen now");
+    return kExitUsage;
+  }
+  GlobalOptions with_policy = g;
+  with_policy.policy = o.policy.empty() ? g.policy : o.policy;
+  auto session = LocalSession::Open(with_policy);
+  if (!session.ok()) return Fail(session.status());
+  CheckRequest request = o.input.View();
+  service::CheckOutcome out = (*session)->service().Check(request);
+  if (o.output == "json" || g.json()) {
+    PrintJson(ExplanationToJson(out.explanation));
+  } else {
+    std::cout << ExplanationToText(out.explanation);
+  }
+  switch (out.verdict.decision) {
+    case Decision::kAllow: return kExitOk;
+    case Decision::kDeny: return kExitDeny;
+    case Decision::kApprovalRequired: return kExitApprovalRequired;
+  }
+  return kExitDeny;
+}
+
+int RunCheck(const GlobalOptions& g, CheckOptions& o) {
+  if (o.input.principal.empty()) o.input.principal = g.as;
+  if (o.input.principal.empty()) {
+    PrintError("whose action is it: give --principal (or --as)");
+    return kExitUsage;
+  }
   int payloads = !o.sql.empty() + !o.command.empty() + (!o.http_method.empty() || !o.http_path.empty());
   if (payloads > 1) {
     PrintError("give at most one payload: --sql, --command, or --http-method with --http-path");
@@ -66,6 +98,18 @@ int RunCheck(CheckOptions& o) {
       return kExitUsage;
     }
     now = *t;
+  }
+  if (!g.db.empty()) {
+    if (!o.grants.empty()) {
+      PrintError("--grants cannot be used with --db: the database holds the grants");
+      return kExitUsage;
+    }
+    return RunCheckWithDb(g, o, o.at.empty() ? 0 : now);
+  }
+  if (o.policy.empty()) o.policy = g.policy;
+  if (o.policy.empty()) {
+    PrintError("no policy: give --policy PATH (or set DRAWBRIDGE_POLICY)");
+    return kExitUsage;
   }
   auto policy = policy::LoadAndCompile(o.policy);
   if (!policy.ok()) {
@@ -111,16 +155,18 @@ int RunCheck(CheckOptions& o) {
 
 }  // namespace
 
-void RegisterCheck(CLI::App& app, int& exit_code) {
+void RegisterCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto o = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand(
       "check",
       "Decide one action: allow, deny or approval_required, with the rules that decided.\n"
       "Exit codes: 0 allow, 3 deny, 4 approval_required, 1 bad policy/grants, 2 usage error.");
-  cmd->add_option("--policy", o->policy, "Policy file or directory")->required();
-  cmd->add_option("--grants", o->grants, "Active grants: JSON array or NDJSON file");
-  cmd->add_option("--principal", o->input.principal, "user:NAME, service:NAME or agent:NAME")
-      ->required();
+  cmd->add_option("--policy", o->policy, "Policy file or directory");
+  cmd->add_option("--grants", o->grants,
+                  "Active grants: JSON array or NDJSON file (without --db; with --db the "
+                  "database's grants are used)");
+  cmd->add_option("--principal", o->input.principal,
+                  "user:NAME, service:NAME or agent:NAME (default: --as)");
   cmd->add_option("--action", o->input.action, "Dotted action, e.g. db.query")->required();
   cmd->add_option("--resource", o->input.resource, "Resource id, e.g. db/orders-prod")->required();
   cmd->add_option("--sql", o->sql, "SQL payload");
@@ -135,7 +181,7 @@ void RegisterCheck(CLI::App& app, int& exit_code) {
   cmd->add_option("--at", o->at, "Decide as of this RFC 3339 time (default: now)");
   cmd->add_option("--output,-o", o->output, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->callback([o, &exit_code] { exit_code = RunCheck(*o); });
+  cmd->callback([o, &global, &exit_code] { exit_code = RunCheck(global, *o); });
 }
 
 }  // namespace drawbridge::cli

@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/local.h"
+
 namespace drawbridge::cli {
 
 inline constexpr int kExitOk = 0;
@@ -16,7 +18,9 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitDeny = 3;
 inline constexpr int kExitApprovalRequired = 4;
 
-void RegisterCheck(CLI::App& app, int& exit_code);
+void RegisterCheck(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterWorkflow(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterAudit(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterClassify(CLI::App& app, int& exit_code);
 void RegisterPolicy(CLI::App& app, int& exit_code);
 void RegisterDemo(CLI::App& app, int& exit_code);

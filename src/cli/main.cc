@@ -1,19 +1,33 @@
 // drawbridge: just-in-time access and action approval.
-#include <cstdio>
-
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
       "drawbridge: just-in-time access and action approval.\n"
-      "Exit codes: 0 success/allow, 1 failure, 2 usage error, 3 deny, 4 approval_required.",
+      "Local mode: --db FILE --policy PATH --as PRINCIPAL (or DRAWBRIDGE_DB, DRAWBRIDGE_POLICY,\n"
+      "DRAWBRIDGE_AS), e.g. `drawbridge --db var/db.sqlite --policy examples/policy --as user:alice\n"
+      "request access --resource db/orders-prod --duration 1h --reason ...`.\n"
+      "Exit codes: 0 success/allow, 1 failure or refusal, 2 usage error, 3 deny,\n"
+      "4 approval_required.",
       "drawbridge"};
   app.require_subcommand(1);
+  app.fallthrough();
   app.set_version_flag("--version", "drawbridge 0.1.0");
+  drawbridge::cli::GlobalOptions global;
+  app.add_option("--db", global.db, "SQLite database (local mode)")->envname("DRAWBRIDGE_DB");
+  app.add_option("--policy", global.policy, "Policy file or directory")
+      ->envname("DRAWBRIDGE_POLICY");
+  app.add_option("--as", global.as, "Who you are: user:NAME, service:NAME or agent:NAME")
+      ->envname("DRAWBRIDGE_AS");
+  app.add_option("--output,-o", global.output, "text or json")
+      ->envname("DRAWBRIDGE_OUTPUT")
+      ->check(CLI::IsMember({"text", "json"}));
   int exit_code = drawbridge::cli::kExitOk;
-  drawbridge::cli::RegisterCheck(app, exit_code);
+  drawbridge::cli::RegisterCheck(app, global, exit_code);
   drawbridge::cli::RegisterClassify(app, exit_code);
   drawbridge::cli::RegisterPolicy(app, exit_code);
+  drawbridge::cli::RegisterWorkflow(app, global, exit_code);
+  drawbridge::cli::RegisterAudit(app, global, exit_code);
   drawbridge::cli::RegisterDemo(app, exit_code);
   try {
     app.parse(argc, argv);

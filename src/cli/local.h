@@ -1,0 +1,51 @@
+// Local mode: the workflow commands run in this process against a SQLite file and a policy
+// (`drawbridge --db FILE --policy PATH --as PRINCIPAL ...`), with no server. Whoever can write
+// the database file is trusted as an administrator here; a server adds real authentication.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/json/value.hpp>
+
+#include "classify/payload_analyzer.h"
+#include "service/jit_service.h"
+#include "service/random_ids.h"
+
+namespace drawbridge::cli {
+
+// Options every local command shares; flags, or DRAWBRIDGE_DB / DRAWBRIDGE_POLICY /
+// DRAWBRIDGE_AS / DRAWBRIDGE_OUTPUT.
+struct GlobalOptions {
+  std::string db;
+  std::string policy;
+  std::string as;
+  std::string output = "text";
+  bool json() const { return output == "json"; }
+};
+
+class LocalSession {
+ public:
+  // Opens (creating if needed) the database and the policy, and loads active grants.
+  static StatusOr<std::unique_ptr<LocalSession>> Open(const GlobalOptions& options);
+
+  service::JitService& service() { return *service_; }
+  Store& store() { return *store_; }
+  const WallClock& clock() const { return clock_; }
+
+ private:
+  LocalSession() = default;
+  SystemWallClock clock_;
+  service::RandomIdSource ids_;
+  classify::ClassifierAnalyzer analyzer_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<service::JitService> service_;
+};
+
+boost::json::object RequestToJson(const Request& r);
+boost::json::object GrantToJson(const Grant& g);
+
+// Prints the status message and returns the exit code of a refused or failed operation (1).
+int Fail(const Status& status);
+
+}  // namespace drawbridge::cli
