@@ -1,0 +1,1 @@
+TMP=$(mktemp -d); rm -rf ""IvalP=$(mktemp -d); rm -rf ""Ival":({}$TMP"":({}$TMP"

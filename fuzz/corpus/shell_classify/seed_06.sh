@@ -1,0 +1,3 @@
+cat <<EOF | psql
+DROP TABLE t;
+EOF

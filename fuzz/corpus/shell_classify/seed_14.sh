@@ -1,0 +1,1 @@
+kubectl exec -it db -- psql -c 'DELETE FROM users'

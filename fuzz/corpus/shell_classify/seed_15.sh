@@ -1,0 +1,3 @@
+ssh host <<'EOF'
+sudo reboot
+EOF

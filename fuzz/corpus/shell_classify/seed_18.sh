@@ -1,0 +1,1 @@
+for d in build /usr; do rm -rf $d; done

@@ -1,0 +1,1 @@
+TMP=$(mktemp -d); rm -rf "$TMP"

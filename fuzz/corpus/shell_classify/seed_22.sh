@@ -1,0 +1,1 @@
+while read f; do rm "$f"; done < list

@@ -1,0 +1,1 @@
+xargs -I{} sh -c 'rm -rf {}' < l
