@@ -11,7 +11,7 @@ packages=(
   libpg-query-dev libre2-dev libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libpam0g-dev
   libgtest-dev libgmock-dev googletest librapidcheck-dev libbenchmark-dev
-  nodejs npm wrk
+  wrk
 )
 
 missing=()
@@ -20,6 +20,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Node.js (with npm) runs the peer benchmark's harness. Machines often carry a Node.js build that
+# bundles npm, which Debian's separate npm package conflicts with: look for the commands.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
