@@ -30,11 +30,11 @@ std::string TempDb(const char* name) {
 void BM_DurableAccessRequestAndApproval(benchmark::State& state) {
   auto policy = *policy::LoadAndCompile(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/policy");
   std::string path = TempDb("flow");
-  auto store = *SqliteStore::Open({.path = path});
+  auto store = std::move(SqliteStore::Open({.path = path})).value();
   SystemWallClock clock;
   workflow::SequentialIdSource ids;
   classify::ClassifierAnalyzer analyzer;
-  auto service = *service::JitService::Open(policy, *store, clock, ids, analyzer);
+  auto service = std::move(service::JitService::Open(policy, *store, clock, ids, analyzer)).value();
   workflow::AccessRequestInput in;
   in.requester = "user:alice";
   in.rule = "dba-elevation";
@@ -60,7 +60,7 @@ BENCHMARK(BM_DurableAccessRequestAndApproval)->Unit(benchmark::kMillisecond)->Us
 // hash-chained audit event: the difference is what the audit costs.
 void StoreTransition(benchmark::State& state, bool with_audit) {
   std::string path = TempDb(with_audit ? "audit" : "noaudit");
-  auto store = *SqliteStore::Open({.path = path});
+  auto store = std::move(SqliteStore::Open({.path = path})).value();
   auto chain = *audit::AuditChain::Start("default");
   int64_t n = 0;
   for (auto _ : state) {
@@ -80,7 +80,7 @@ void StoreTransition(benchmark::State& state, bool with_audit) {
     g.scope = r.scope;
     g.not_before = 1;
     g.expires_at = 2;
-    auto tx = *store->Begin();
+    auto tx = std::move(store->Begin()).value();
     (void)tx->PutRequest(r);
     (void)tx->PutGrant(g);
     if (with_audit) {
