@@ -162,7 +162,7 @@ TEST_F(SqliteStoreTest, OlderDatabaseIsUpgradedOnOpen) {
     ASSERT_EQ(raw.Exec(std::string(first.sql)), "");
     ASSERT_EQ(raw.Exec("INSERT INTO schema_migrations VALUES (1, 'v1', 0)"), "");
     ASSERT_EQ(raw.Exec("INSERT INTO audit VALUES ('default', 1, 5, 'user:a', 't', 's', '{}', "
-                       "'', 'h1')"),
+                       "'0000000000000000000000000000000000000000000000000000000000000000', 'h1')"),
               "");
     // Before the upgrade nothing protects the audit rows.
     EXPECT_TRUE(raw.Column("SELECT name FROM sqlite_schema WHERE type = 'trigger'").empty());

@@ -246,8 +246,8 @@ inline void ExpectSameAudit(const AuditRecord& a, const AuditRecord& b) {
   EXPECT_EQ(a.hash, b.hash);
 }
 
-// The audit event that follows `head`; its hash is a stand-in unique to (tenant, seq), since
-// the store only checks the links.
+// The audit event that follows `head` (a tenant's first links to kGenesisPrevHash); its hash is
+// a stand-in unique to (tenant, seq), since the store only checks the links.
 inline AuditRecord NextAudit(const AuditRecord& head, const std::string& tenant) {
   AuditRecord event;
   event.seq = head.seq + 1;
@@ -257,7 +257,7 @@ inline AuditRecord NextAudit(const AuditRecord& head, const std::string& tenant)
   event.type = "request.created";
   event.subject = "r-" + std::to_string(event.seq);
   event.details = "{\"reason\":\"needs \\\"access\\\"\",\"n\":" + std::to_string(event.seq) + "}";
-  event.prev_hash = head.hash;
+  event.prev_hash = head.seq == 0 ? std::string(kGenesisPrevHash) : head.hash;
   event.hash = "hash-" + tenant + "-" + std::to_string(event.seq);
   return event;
 }

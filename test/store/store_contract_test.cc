@@ -335,18 +335,22 @@ TEST_P(StoreContractTest, AuditAppendRequiresTheNextSeq) {
   EXPECT_EQ(events->size(), 2u);
 }
 
-// Test that an event that does not link to the head's hash is refused.
+// Test that an event that does not link to the head's hash (or, first, to kGenesisPrevHash) is
+// refused.
 TEST_P(StoreContractTest, AuditAppendRequiresTheHeadHash) {
   auto transaction = Begin();
   AuditRecord first = NextAudit(AuditRecord{}, "default");
-  first.prev_hash = "not-empty";
+  EXPECT_EQ(first.prev_hash, kGenesisPrevHash);
+  first.prev_hash = "";
   EXPECT_EQ(transaction->AppendAudit(first).code(), StatusCode::kFailedPrecondition);
 
-  first.prev_hash = "";
+  first.prev_hash = std::string(kGenesisPrevHash);
   DB_ASSERT_OK(transaction->AppendAudit(first));
   AuditRecord second = NextAudit(first, "default");
   second.prev_hash = "hash-of-something-else";
   EXPECT_EQ(transaction->AppendAudit(second).code(), StatusCode::kFailedPrecondition);
+  second.prev_hash = first.hash;
+  DB_EXPECT_OK(transaction->AppendAudit(second));
 }
 
 // Test that ReadAudit returns events after a seq, up to a limit.
