@@ -95,7 +95,8 @@ BENCHMARK(BM_CheckDefaultDeny);
 
 // A guardrail needs facts: the statement goes through libpg_query.
 void BM_CheckWithSqlClassification(benchmark::State& state) {
-  RunCheck(state, Sql("user:alice", "db/analytics-prod", "SELECT id, total FROM orders WHERE id = 42"));
+  RunCheck(state,
+           Sql("user:alice", "db/analytics-prod", "SELECT id, total FROM orders WHERE id = 42"));
 }
 BENCHMARK(BM_CheckWithSqlClassification);
 

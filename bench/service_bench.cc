@@ -42,8 +42,8 @@ void BM_DurableAccessRequestAndApproval(benchmark::State& state) {
   in.duration_seconds = 3600;
   in.reason = "bench";
   in.ticket = "INC-1";
-  workflow::ReviewInput approve{.reviewer = "user:erin", .group_claims = {}, .approve = true,
-                                .comment = ""};
+  workflow::ReviewInput approve{
+      .reviewer = "user:erin", .group_claims = {}, .approve = true, .comment = ""};
   for (auto _ : state) {
     auto r = service->RequestAccess(in);
     auto a = service->Review(r->id, approve);
@@ -100,8 +100,12 @@ void StoreTransition(benchmark::State& state, bool with_audit) {
   std::filesystem::remove(path);
 }
 
-void BM_StoreTransitionWithoutAudit(benchmark::State& state) { StoreTransition(state, false); }
-void BM_StoreTransitionWithAudit(benchmark::State& state) { StoreTransition(state, true); }
+void BM_StoreTransitionWithoutAudit(benchmark::State& state) {
+  StoreTransition(state, false);
+}
+void BM_StoreTransitionWithAudit(benchmark::State& state) {
+  StoreTransition(state, true);
+}
 BENCHMARK(BM_StoreTransitionWithoutAudit)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_StoreTransitionWithAudit)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -17,8 +18,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "classify/payload_analyzer.h"
 #include "core/engine.h"
@@ -166,7 +165,8 @@ int main(int argc, char** argv) {
     drawbridge::core::Verdict v = engine.Check(calls[i], at(i));
     auto t1 = std::chrono::steady_clock::now();
     got[i] = v.decision;
-    lat_ns[i] = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+    lat_ns[i] =
+        static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
   }
   double wall_s = Seconds(t_wall);
 
@@ -185,13 +185,16 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < calls.size(); ++i) {
     std::string name(drawbridge::DecisionName(got[i]));
     if (name != requests[i].expected) ++mismatches;
-    if (decisions) decisions << "{\"id\":" << requests[i].id << ",\"decision\":\"" << name << "\"}\n";
+    if (decisions)
+      decisions << "{\"id\":" << requests[i].id << ",\"decision\":\"" << name << "\"}\n";
   }
 
   std::vector<double> sorted = lat_ns;
   std::sort(sorted.begin(), sorted.end());
   auto q = [&](double p) {
-    return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))] / 1e3;
+    return sorted[std::min(sorted.size() - 1,
+                           static_cast<size_t>(p * static_cast<double>(sorted.size())))] /
+           1e3;
   };
   double sum = 0;
   for (double x : lat_ns) sum += x;

@@ -28,10 +28,10 @@ std::string_view DecisionName(Decision d);  // "allow", "deny", "approval_requir
 struct Payload {
   enum class Kind : uint8_t { kNone, kSql, kShell, kArgv, kHttp };
   Kind kind = Kind::kNone;
-  std::string_view text;                          // SQL text, or a shell command line
-  const std::vector<std::string>* argv = nullptr; // kArgv: argv as execve receives it
-  std::string_view resolved_program;              // kArgv: absolute path of argv[0]
-  std::string_view http_method, http_path;        // kHttp
+  std::string_view text;                           // SQL text, or a shell command line
+  const std::vector<std::string>* argv = nullptr;  // kArgv: argv as execve receives it
+  std::string_view resolved_program;               // kArgv: absolute path of argv[0]
+  std::string_view http_method, http_path;         // kHttp
   // kSql: where the statement runs (bound into the fingerprint).
   std::string_view database, role, search_path;
 };
@@ -40,10 +40,10 @@ struct Payload {
 struct CheckContext {
   // Labels the enforcement point sends for the resource. Catalog labels win over these.
   std::vector<std::pair<std::string_view, std::string_view>> resource_labels;
-  std::string_view resource_kind;            // used only for resources not in the catalog
-  std::vector<std::string_view> groups;      // group claims from the identity provider
-  bool mfa = false;                          // the identity provider says MFA was used
-  std::string_view source_ip;                // "10.1.2.3" or "::1"; empty when unknown
+  std::string_view resource_kind;        // used only for resources not in the catalog
+  std::vector<std::string_view> groups;  // group claims from the identity provider
+  bool mfa = false;                      // the identity provider says MFA was used
+  std::string_view source_ip;            // "10.1.2.3" or "::1"; empty when unknown
 };
 
 struct CheckRequest {

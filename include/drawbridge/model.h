@@ -30,7 +30,7 @@ enum class RequestState : uint8_t {
 };
 enum class GrantState : uint8_t { kActive, kExpired, kRevoked, kReleased, kConsumed };
 
-std::string_view RequestKindName(RequestKind kind);    // "access", "action"
+std::string_view RequestKindName(RequestKind kind);     // "access", "action"
 std::string_view RequestStateName(RequestState state);  // "pending", ...
 std::string_view GrantStateName(GrantState state);      // "active", ...
 std::optional<RequestKind> ParseRequestKind(std::string_view name);
@@ -39,12 +39,12 @@ std::optional<GrantState> ParseGrantState(std::string_view name);
 bool IsTerminal(RequestState state);
 
 struct Review {
-  std::string reviewer;        // principal, or "system:auto"
+  std::string reviewer;  // principal, or "system:auto"
   bool approve = false;
   std::string comment;
-  int64_t at = 0;              // Unix seconds
-  bool self_review = false;    // allowed only by a rule's allow_self; flagged in the audit
-  std::string auto_rule;       // for system:auto: which auto_approve rule fired
+  int64_t at = 0;            // Unix seconds
+  bool self_review = false;  // allowed only by a rule's allow_self; flagged in the audit
+  std::string auto_rule;     // for system:auto: which auto_approve rule fired
 };
 
 // What an access grant covers: one resource, or every resource whose labels match.
@@ -74,10 +74,10 @@ struct Request {
   // Action requests: the one exact action.
   std::string action;
   std::string resource;
-  std::string payload_kind;    // "sql", "shell", "argv", "http", "none"
-  std::string payload;         // statement, command line, argv as JSON, "METHOD path"
+  std::string payload_kind;  // "sql", "shell", "argv", "http", "none"
+  std::string payload;       // statement, command line, argv as JSON, "METHOD path"
   std::vector<std::string> facts;
-  std::string fingerprint;     // hex SHA-256 the grant is bound to
+  std::string fingerprint;  // hex SHA-256 the grant is bound to
   int32_t uses = 1;
   // Flags and timing.
   bool break_glass = false;
@@ -101,11 +101,11 @@ struct Grant {
   std::string fingerprint;           // action: hex
   int64_t not_before = 0;
   int64_t expires_at = 0;
-  int32_t uses_left = -1;            // -1 unlimited
+  int32_t uses_left = -1;  // -1 unlimited
   bool break_glass = false;
   int64_t created_at = 0;
-  int64_t ended_at = 0;              // when it left kActive
-  std::string ended_by;              // who revoked/released, or "system"
+  int64_t ended_at = 0;  // when it left kActive
+  std::string ended_by;  // who revoked/released, or "system"
 };
 
 // A notification waiting to be delivered (written in the same transaction as its transition).

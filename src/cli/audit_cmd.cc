@@ -1,8 +1,7 @@
 // drawbridge audit tail|verify|export|checkpoint|keygen — reads the audit chain of a database.
+#include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
-
-#include <boost/json.hpp>
 
 #include "audit/checkpoint.h"
 #include "audit/escape.h"
@@ -28,7 +27,8 @@ struct AuditOptions {
 };
 
 // Every event of the tenant, oldest first.
-StatusOr<std::vector<audit::AuditEvent>> ReadAll(const GlobalOptions& g, const std::string& tenant) {
+StatusOr<std::vector<audit::AuditEvent>> ReadAll(const GlobalOptions& g,
+                                                 const std::string& tenant) {
   if (g.db.empty()) return InvalidArgument("no database: give --db FILE (or set DRAWBRIDGE_DB)");
   auto store = SqliteStore::Open({.path = g.db, .create_if_missing = false});
   if (!store.ok()) return store.status().WithContext("opening " + g.db);
@@ -121,7 +121,8 @@ int Export(const GlobalOptions& g, const AuditOptions& o) {
   filter.principal = o.principal;
   filter.resource = o.resource;
   filter.type = o.type;
-  for (auto [text, slot] : {std::pair{&o.since, &filter.since_ms}, std::pair{&o.until, &filter.until_ms}}) {
+  for (auto [text, slot] :
+       {std::pair{&o.since, &filter.since_ms}, std::pair{&o.until, &filter.until_ms}}) {
     if (text->empty()) continue;
     auto t = audit::ParseRfc3339Millis(*text);
     if (!t.ok()) {
@@ -170,8 +171,10 @@ int Keygen(const AuditOptions& o) {
   }
   auto key = audit::GenerateSigningKey(o.key);
   if (!key.ok()) return Fail(key.status());
-  if (Status s = audit::WriteVerifyingKey(o.public_key, key->verifying_key()); !s.ok()) return Fail(s);
-  std::cout << "key " << key->key_id() << ": private " << o.key << ", public " << o.public_key << "\n";
+  if (Status s = audit::WriteVerifyingKey(o.public_key, key->verifying_key()); !s.ok())
+    return Fail(s);
+  std::cout << "key " << key->key_id() << ": private " << o.key << ", public " << o.public_key
+            << "\n";
   return kExitOk;
 }
 
@@ -179,7 +182,8 @@ int Keygen(const AuditOptions& o) {
 
 void RegisterAudit(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto o = std::make_shared<AuditOptions>();
-  CLI::App* audit = app.add_subcommand("audit", "Read, verify, export and checkpoint the audit log");
+  CLI::App* audit =
+      app.add_subcommand("audit", "Read, verify, export and checkpoint the audit log");
   audit->require_subcommand(1);
   audit->add_option("--tenant", o->tenant, "Tenant")->capture_default_str();
 
@@ -188,10 +192,13 @@ void RegisterAudit(CLI::App& app, GlobalOptions& g, int& exit_code) {
   tail->callback([&g, o, &exit_code] { exit_code = Tail(g, *o); });
 
   CLI::App* verify = audit->add_subcommand(
-      "verify", "Check the hash chain (and signed checkpoints). Exit 0 if intact, 1 naming the\n"
-                "first bad seq on any edit, deletion, insertion, reordering or cut tail.");
-  verify->add_option("--checkpoints", o->checkpoints, "Checkpoint file (JSON lines) kept elsewhere");
-  verify->add_option("--public-key", o->public_key, "PEM public key the checkpoints are signed with");
+      "verify",
+      "Check the hash chain (and signed checkpoints). Exit 0 if intact, 1 naming the\n"
+      "first bad seq on any edit, deletion, insertion, reordering or cut tail.");
+  verify->add_option("--checkpoints", o->checkpoints,
+                     "Checkpoint file (JSON lines) kept elsewhere");
+  verify->add_option("--public-key", o->public_key,
+                     "PEM public key the checkpoints are signed with");
   verify->callback([&g, o, &exit_code] { exit_code = Verify(g, *o); });
 
   CLI::App* exp = audit->add_subcommand("export", "Export events as JSON lines or CSV");

@@ -1,8 +1,7 @@
 // drawbridge check: one decision against a policy (and optionally grants), with its explanation.
+#include <boost/json.hpp>
 #include <chrono>
 #include <iostream>
-
-#include <boost/json.hpp>
 
 #include "classify/payload_analyzer.h"
 #include "cli/check_input.h"
@@ -56,7 +55,8 @@ int RunCheck(const GlobalOptions& g, CheckOptions& o) {
     PrintError("whose action is it: give --principal (or --as)");
     return kExitUsage;
   }
-  int payloads = !o.sql.empty() + !o.command.empty() + (!o.http_method.empty() || !o.http_path.empty());
+  int payloads =
+      !o.sql.empty() + !o.command.empty() + (!o.http_method.empty() || !o.http_path.empty());
   if (payloads > 1) {
     PrintError("give at most one payload: --sql, --command, or --http-method with --http-path");
     return kExitUsage;
@@ -172,15 +172,16 @@ void RegisterCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--sql", o->sql, "SQL payload");
   cmd->add_option("--database", o->input.database, "Database the SQL runs in (fingerprint)");
   cmd->add_option("--db-role", o->input.role, "Database role the SQL runs as (fingerprint)");
-  cmd->add_option("--search-path", o->input.search_path, "search_path of the session (fingerprint)");
+  cmd->add_option("--search-path", o->input.search_path,
+                  "search_path of the session (fingerprint)");
   cmd->add_option("--command", o->command, "Shell command-line payload");
   cmd->add_option("--http-method", o->http_method, "HTTP method payload");
   cmd->add_option("--http-path", o->http_path, "HTTP path payload");
-  cmd->add_option("--context", o->context,
-                  "JSON: {\"labels\":{..},\"kind\":..,\"groups\":[..],\"mfa\":bool,\"source_ip\":..}");
+  cmd->add_option(
+      "--context", o->context,
+      "JSON: {\"labels\":{..},\"kind\":..,\"groups\":[..],\"mfa\":bool,\"source_ip\":..}");
   cmd->add_option("--at", o->at, "Decide as of this RFC 3339 time (default: now)");
-  cmd->add_option("--output,-o", o->output, "text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--output,-o", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([o, &global, &exit_code] { exit_code = RunCheck(global, *o); });
 }
 

@@ -32,7 +32,8 @@ Status ParseContextJson(const boost::json::value& json, CheckInput& input) {
     if (key == "labels") {
       if (!value.is_object()) return InvalidArgument("context.labels must be an object of strings");
       for (const auto& [k, v] : value.as_object()) {
-        if (!v.is_string()) return InvalidArgument("context.labels." + std::string(k) + " must be a string");
+        if (!v.is_string())
+          return InvalidArgument("context.labels." + std::string(k) + " must be a string");
         input.labels.emplace_back(std::string(k), std::string(v.as_string()));
       }
     } else if (key == "kind") {

@@ -2,12 +2,11 @@
 // conversion to the borrowed drawbridge::CheckRequest the engine reads.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "core/explain.h"
 #include "drawbridge/decision.h"
@@ -18,8 +17,8 @@ namespace drawbridge::cli {
 struct CheckInput {
   std::string principal, action, resource;
   Payload::Kind payload_kind = Payload::Kind::kNone;
-  std::string text;                // SQL or command line
-  std::vector<std::string> argv;   // kArgv
+  std::string text;               // SQL or command line
+  std::vector<std::string> argv;  // kArgv
   std::string resolved_program;
   std::string http_method, http_path;
   std::string database, role, search_path;

@@ -1,8 +1,7 @@
 // drawbridge classify: what a SQL string or a command line does, as facts.
+#include <boost/json.hpp>
 #include <iostream>
 #include <string>
-
-#include <boost/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/io.h"

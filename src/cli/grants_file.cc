@@ -80,7 +80,8 @@ StatusOr<core::GrantSpec> GrantFromJson(const boost::json::value& json) {
       g.scope.resource = std::string(r->as_string());
     } else if (const auto* s = scope->as_object().if_contains("selector"); s && s->is_object()) {
       for (const auto& [k, v] : s->as_object()) {
-        if (!v.is_string()) return InvalidArgument("grant " + g.id + ": selector values must be strings");
+        if (!v.is_string())
+          return InvalidArgument("grant " + g.id + ": selector values must be strings");
         g.scope.selector.emplace_back(std::string(k), std::string(v.as_string()));
       }
     } else {

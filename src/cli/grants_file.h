@@ -2,11 +2,10 @@
 // one object per line (NDJSON). Format: docs/POLICY_TESTING.md.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "core/grant_index.h"
 #include "drawbridge/status.h"

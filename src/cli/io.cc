@@ -1,12 +1,11 @@
 #include "cli/io.h"
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <boost/json.hpp>
 
 namespace drawbridge::cli {
 
@@ -18,8 +17,12 @@ StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-void PrintJson(const boost::json::value& v) { std::cout << boost::json::serialize(v) << "\n"; }
+void PrintJson(const boost::json::value& v) {
+  std::cout << boost::json::serialize(v) << "\n";
+}
 
-void PrintError(const std::string& message) { std::cerr << "drawbridge: " << message << "\n"; }
+void PrintError(const std::string& message) {
+  std::cerr << "drawbridge: " << message << "\n";
+}
 
 }  // namespace drawbridge::cli

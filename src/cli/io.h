@@ -1,9 +1,8 @@
 // Small file and output helpers for the commands.
 #pragma once
 
-#include <string>
-
 #include <boost/json/value.hpp>
+#include <string>
 
 #include "drawbridge/status.h"
 

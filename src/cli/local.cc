@@ -52,18 +52,18 @@ boost::json::value Time(int64_t t) {
 }  // namespace
 
 boost::json::object RequestToJson(const Request& r) {
-  boost::json::object o{{"id", r.id},
-                        {"kind", RequestKindName(r.kind)},
-                        {"state", RequestStateName(r.state)},
-                        {"requester", r.requester},
-                        {"reason", r.reason},
-                        {"ticket", r.ticket},
-                        {"rule", r.rule},
-                        {"break_glass", r.break_glass},
-                        {"created_at", Time(r.created_at)},
-                        {"pending_expires_at", Time(r.pending_expires_at)},
-                        {"grant", r.grant_id.empty() ? boost::json::value(nullptr)
-                                                     : boost::json::value(r.grant_id)}};
+  boost::json::object o{
+      {"id", r.id},
+      {"kind", RequestKindName(r.kind)},
+      {"state", RequestStateName(r.state)},
+      {"requester", r.requester},
+      {"reason", r.reason},
+      {"ticket", r.ticket},
+      {"rule", r.rule},
+      {"break_glass", r.break_glass},
+      {"created_at", Time(r.created_at)},
+      {"pending_expires_at", Time(r.pending_expires_at)},
+      {"grant", r.grant_id.empty() ? boost::json::value(nullptr) : boost::json::value(r.grant_id)}};
   if (r.kind == RequestKind::kAccess) {
     o["roles"] = Strings(r.roles);
     o["actions"] = Strings(r.actions);

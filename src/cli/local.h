@@ -3,10 +3,9 @@
 // the database file is trusted as an administrator here; a server adds real authentication.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <memory>
 #include <string>
-
-#include <boost/json/value.hpp>
 
 #include "classify/payload_analyzer.h"
 #include "service/jit_service.h"

@@ -5,7 +5,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "drawbridge: just-in-time access and action approval.\n"
       "Local mode: --db FILE --policy PATH --as PRINCIPAL (or DRAWBRIDGE_DB, DRAWBRIDGE_POLICY,\n"
-      "DRAWBRIDGE_AS), e.g. `drawbridge --db var/db.sqlite --policy examples/policy --as user:alice\n"
+      "DRAWBRIDGE_AS), e.g. `drawbridge --db var/db.sqlite --policy examples/policy --as "
+      "user:alice\n"
       "request access --resource db/orders-prod --duration 1h --reason ...`.\n"
       "Exit codes: 0 success/allow, 1 failure or refusal, 2 usage error, 3 deny,\n"
       "4 approval_required.",

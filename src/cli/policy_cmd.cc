@@ -1,7 +1,6 @@
 // drawbridge policy validate|test|explain
-#include <iostream>
-
 #include <boost/json.hpp>
+#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/io.h"
@@ -76,7 +75,8 @@ int Test(const PolicyOptions& o) {
                                   {"failed", report->failures.size()},
                                   {"failures", std::move(failures)}});
   } else {
-    for (const auto& f : report->failures) std::cout << "FAIL " << f.name << ": " << f.message << "\n";
+    for (const auto& f : report->failures)
+      std::cout << "FAIL " << f.name << ": " << f.message << "\n";
     std::cout << report->passed << " passed, " << report->failures.size() << " failed\n";
   }
   return report->failures.empty() ? kExitOk : kExitFailure;
@@ -107,7 +107,8 @@ std::string DescribeSelector(const CompiledPolicy& p, const core::ResourceSelect
     for (const auto& lv : list) {
       std::vector<std::string> vals;
       for (Id v : lv.values) vals.emplace_back(p.values.Name(v));
-      parts.push_back(std::string(p.label_keys.Name(lv.key)) + std::string(op) + "[" + Join(vals) + "]");
+      parts.push_back(std::string(p.label_keys.Name(lv.key)) + std::string(op) + "[" + Join(vals) +
+                      "]");
     }
   };
   labels(s.labels, " in ");
@@ -137,8 +138,10 @@ std::string DescribeFacts(const core::ConditionsC& c) {
   for (const auto& p : c.http_path_prefixes) parts.push_back("path " + p + "*");
   for (const auto& p : c.http_paths_exact) parts.push_back("path " + p);
   if (c.require_mfa) parts.push_back("mfa");
-  if (!c.time_windows.empty()) parts.push_back(std::to_string(c.time_windows.size()) + " time window(s)");
-  if (!c.source_cidrs.empty()) parts.push_back(std::to_string(c.source_cidrs.size()) + " source CIDR(s)");
+  if (!c.time_windows.empty())
+    parts.push_back(std::to_string(c.time_windows.size()) + " time window(s)");
+  if (!c.source_cidrs.empty())
+    parts.push_back(std::to_string(c.source_cidrs.size()) + " source CIDR(s)");
   return Join(parts, " and ");
 }
 
@@ -154,7 +157,8 @@ int Explain(const PolicyOptions& o) {
   const core::IdSet* groups = &no_groups;
   if (!o.principal.empty()) {
     if (!core::IsValidPrincipal(o.principal)) {
-      PrintError("invalid principal '" + o.principal + "': expected user:NAME, service:NAME or agent:NAME");
+      PrintError("invalid principal '" + o.principal +
+                 "': expected user:NAME, service:NAME or agent:NAME");
       return kExitUsage;
     }
     principal = p.principals.Find(o.principal);
@@ -222,7 +226,8 @@ int Explain(const PolicyOptions& o) {
                           {"actions", Join(g.actions.patterns)},
                           {"resources", DescribeSelector(p, g.resources)},
                           {"when", DescribeFacts(g.when)}};
-    if (g.effect == core::GuardrailEffect::kRequireApproval) r["approval"] = DescribeApproval(g.approval);
+    if (g.effect == core::GuardrailEffect::kRequireApproval)
+      r["approval"] = DescribeApproval(g.approval);
     rails.push_back(std::move(r));
   }
   out["guardrails"] = std::move(rails);
@@ -263,8 +268,8 @@ int Explain(const PolicyOptions& o) {
   if (out["may_request"].as_array().empty()) std::cout << "  (nothing)\n";
   std::cout << "\nguardrails:\n";
   for (const auto& g : out["guardrails"].as_array()) {
-    std::cout << "  " << text(g.at("guardrail")) << " [" << text(g.at("effect")) << "]: "
-              << text(g.at("actions")) << " on " << text(g.at("resources"));
+    std::cout << "  " << text(g.at("guardrail")) << " [" << text(g.at("effect"))
+              << "]: " << text(g.at("actions")) << " on " << text(g.at("resources"));
     if (!g.at("when").as_string().empty()) std::cout << " when " << text(g.at("when"));
     if (g.as_object().contains("approval")) std::cout << "; approval " << text(g.at("approval"));
     std::cout << "\n";
@@ -282,23 +287,28 @@ void RegisterPolicy(CLI::App& app, int& exit_code) {
   CLI::App* validate = policy->add_subcommand(
       "validate", "Check a policy file or directory. Exit 0 if valid, 1 with errors on stderr.");
   validate->add_option("path", o->path, "Policy file or directory")->required();
-  validate->add_option("--output,-o", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  validate->add_option("--output,-o", o->output, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   validate->callback([o, &exit_code] { exit_code = Validate(*o); });
 
   CLI::App* test = policy->add_subcommand(
-      "test", "Run policy unit tests: each case is a check and its expected decision.\n"
-              "Prints 'N passed, M failed'; exit 1 on any failure.");
+      "test",
+      "Run policy unit tests: each case is a check and its expected decision.\n"
+      "Prints 'N passed, M failed'; exit 1 on any failure.");
   test->add_option("path", o->path, "Policy file or directory")->required();
   test->add_option("tests", o->tests, "Tests YAML file")->required();
-  test->add_option("--output,-o", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  test->add_option("--output,-o", o->output, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   test->callback([o, &exit_code] { exit_code = Test(*o); });
 
   CLI::App* explain = policy->add_subcommand(
-      "explain", "Show groups, roles, standing access, what may be requested and the guardrails;\n"
-                 "with --principal, for that principal.");
+      "explain",
+      "Show groups, roles, standing access, what may be requested and the guardrails;\n"
+      "with --principal, for that principal.");
   explain->add_option("path", o->path, "Policy file or directory")->required();
   explain->add_option("--principal", o->principal, "user:NAME, service:NAME or agent:NAME");
-  explain->add_option("--output,-o", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  explain->add_option("--output,-o", o->output, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   explain->callback([o, &exit_code] { exit_code = Explain(*o); });
 }
 

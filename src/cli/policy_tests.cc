@@ -1,10 +1,10 @@
 #include "cli/policy_tests.h"
 
-#include <algorithm>
-#include <set>
-
-#include <boost/json.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <set>
 
 #include "classify/payload_analyzer.h"
 #include "cli/check_input.h"
@@ -17,10 +17,9 @@
 namespace drawbridge::cli {
 namespace {
 
-const std::set<std::string> kCaseKeys = {"name",    "principal", "action", "resource", "sql",
-                                         "command", "http",      "context", "at",      "grants",
-                                         "expect",  "rule",      "reason", "database", "db_role",
-                                         "search_path"};
+const std::set<std::string> kCaseKeys = {
+    "name", "principal", "action", "resource", "sql",    "command",  "http",    "context",
+    "at",   "grants",    "expect", "rule",     "reason", "database", "db_role", "search_path"};
 
 std::string Where(const std::string& file, const YAML::Node& node) {
   return file + ":" + std::to_string(node.Mark().line + 1) + ":" +
@@ -107,8 +106,8 @@ StatusOr<PolicyTestReport> RunPolicyTests(const core::CompiledPolicy& policy,
       DB_RETURN_IF_ERROR(AddGrants(root["grants"], file_name, grants));
       DB_RETURN_IF_ERROR(AddGrants(c["grants"], file_name, grants));
       int64_t now = 0;
-      std::string at = c["at"] ? c["at"].as<std::string>()
-                               : (root["at"] ? root["at"].as<std::string>() : "");
+      std::string at =
+          c["at"] ? c["at"].as<std::string>() : (root["at"] ? root["at"].as<std::string>() : "");
       if (at.empty()) {
         now = std::chrono::duration_cast<std::chrono::seconds>(
                   std::chrono::system_clock::now().time_since_epoch())

@@ -1,11 +1,10 @@
 // drawbridge request access|action, requests ls|show|approve|deny|cancel|review-breakglass,
 // grants ls|revoke|release, sweep — local mode (see cli/local.h).
+#include <boost/json.hpp>
 #include <iostream>
 
-#include <boost/json.hpp>
-
-#include "cli/commands.h"
 #include "cli/check_input.h"
+#include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/local.h"
 #include "core/time_format.h"
@@ -223,8 +222,8 @@ int ShowRequest(const GlobalOptions& g, const WorkflowOptions& o) {
 
 int ReviewRequest(const GlobalOptions& g, const WorkflowOptions& o, bool approve) {
   return WithSession(g, true, [&](LocalSession& s) {
-    workflow::ReviewInput in{.reviewer = g.as, .group_claims = o.groups, .approve = approve,
-                             .comment = o.comment};
+    workflow::ReviewInput in{
+        .reviewer = g.as, .group_claims = o.groups, .approve = approve, .comment = o.comment};
     auto r = s.service().Review(o.id, in);
     if (!r.ok()) return Fail(r.status());
     PrintRequest(g, *r);
@@ -234,8 +233,8 @@ int ReviewRequest(const GlobalOptions& g, const WorkflowOptions& o, bool approve
 
 int CloseBreakGlass(const GlobalOptions& g, const WorkflowOptions& o, bool approve) {
   return WithSession(g, true, [&](LocalSession& s) {
-    workflow::ReviewInput in{.reviewer = g.as, .group_claims = o.groups, .approve = approve,
-                             .comment = o.comment};
+    workflow::ReviewInput in{
+        .reviewer = g.as, .group_claims = o.groups, .approve = approve, .comment = o.comment};
     auto r = s.service().CloseBreakGlassReview(o.id, in);
     if (!r.ok()) return Fail(r.status());
     PrintRequest(g, *r);
@@ -323,24 +322,29 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   CLI::App* request = app.add_subcommand("request", "Ask for JIT access or for one exact action");
   request->require_subcommand(1);
   CLI::App* access = request->add_subcommand(
-      "access", "Ask for roles on a resource (or a label selector) for a duration.\n"
-                "Exit 0 when recorded (pending, or approved at once), 1 when refused.");
+      "access",
+      "Ask for roles on a resource (or a label selector) for a duration.\n"
+      "Exit 0 when recorded (pending, or approved at once), 1 when refused.");
   access->add_option("--role", o->roles, "Role to request (repeatable; default: the rule's roles)");
   access->add_option("--resource", o->resource, "Resource id the access is for");
-  access->add_option("--selector", o->selector, "label=value the resources must match (repeatable)");
-  access->add_option("--duration", o->duration, "How long: 90s, 15m, 2h, 1h30m")->capture_default_str();
+  access->add_option("--selector", o->selector,
+                     "label=value the resources must match (repeatable)");
+  access->add_option("--duration", o->duration, "How long: 90s, 15m, 2h, 1h30m")
+      ->capture_default_str();
   access->add_option("--not-before", o->not_before, "Start later: RFC 3339 time");
   access->add_option("--rule", o->rule, "Eligibility rule (default: the first that fits)");
   access->add_option("--reason", o->reason, "Why you need it");
   access->add_option("--ticket", o->ticket, "Ticket reference, e.g. INC-123");
   access->add_option("--extends", o->extends, "Extend this active grant without a gap");
-  access->add_flag("--break-glass", o->break_glass, "Emergency: active at once, flagged, reviewed after");
+  access->add_flag("--break-glass", o->break_glass,
+                   "Emergency: active at once, flagged, reviewed after");
   AddIdentity(access, *o);
   access->callback([&g, o, &exit_code] { exit_code = RequestAccess(g, *o); });
 
   CLI::App* action = request->add_subcommand(
-      "action", "Ask approval for one exact action that a guardrail stops.\n"
-                "Exit 0 when recorded, 1 when refused (e.g. the action needs no approval).");
+      "action",
+      "Ask approval for one exact action that a guardrail stops.\n"
+      "Exit 0 when recorded, 1 when refused (e.g. the action needs no approval).");
   action->add_option("--action", o->action, "Dotted action, e.g. db.query")->required();
   action->add_option("--resource", o->resource, "Resource id")->required();
   action->add_option("--sql", o->sql, "The SQL statement");
@@ -365,9 +369,9 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   show->add_option("id", o->id, "Request id")->required();
   show->callback([&g, o, &exit_code] { exit_code = ShowRequest(g, *o); });
   for (bool approve : {true, false}) {
-    CLI::App* review = requests->add_subcommand(approve ? "approve" : "deny",
-                                                approve ? "Approve a pending request"
-                                                        : "Deny a pending request");
+    CLI::App* review =
+        requests->add_subcommand(approve ? "approve" : "deny",
+                                 approve ? "Approve a pending request" : "Deny a pending request");
     review->add_option("id", o->id, "Request id")->required();
     review->add_option("--comment", o->comment, "What you want the requester to know");
     AddIdentity(review, *o);
@@ -383,7 +387,8 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto justified = std::make_shared<bool>(true);
   post->add_flag("--unjustified{false}", *justified, "Record the use as not justified");
   AddIdentity(post, *o);
-  post->callback([&g, o, justified, &exit_code] { exit_code = CloseBreakGlass(g, *o, *justified); });
+  post->callback(
+      [&g, o, justified, &exit_code] { exit_code = CloseBreakGlass(g, *o, *justified); });
 
   CLI::App* grants = app.add_subcommand("grants", "List, revoke and release grants");
   grants->require_subcommand(1);

@@ -1,8 +1,7 @@
 #include "cli/yaml_json.h"
 
-#include <charconv>
-
 #include <boost/json.hpp>
+#include <charconv>
 
 namespace drawbridge::cli {
 

@@ -2,8 +2,9 @@
 // grants and check contexts. Scalars become integers, booleans or strings.
 #pragma once
 
-#include <boost/json/value.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include <boost/json/value.hpp>
 
 namespace drawbridge::cli {
 

@@ -132,7 +132,8 @@ const IdSet* CompiledPolicy::PrincipalGroups(Id principal, const CheckContext& c
   return &scratch;
 }
 
-bool CompiledPolicy::Matches(const PrincipalMatcher& m, Id principal, const IdSet& member_of) const {
+bool CompiledPolicy::Matches(const PrincipalMatcher& m, Id principal,
+                             const IdSet& member_of) const {
   if (m.everyone) return true;
   if (principal != kNoId && ContainsId(m.principals, principal)) return true;
   return m.groups.Intersects(member_of);
@@ -143,7 +144,8 @@ bool CompiledPolicy::Matches(const ResourceSelectorC& s, const ResourceView& r,
   if (s.any) return true;
   if (!s.catalog_ids.empty() || !s.id_prefixes.empty()) {
     bool hit = r.catalog != kNoId && ContainsId(s.catalog_ids, r.catalog);
-    for (size_t i = 0; !hit && i < s.id_prefixes.size(); ++i) hit = r.id.starts_with(s.id_prefixes[i]);
+    for (size_t i = 0; !hit && i < s.id_prefixes.size(); ++i)
+      hit = r.id.starts_with(s.id_prefixes[i]);
     if (!hit) return false;
   }
   if (!s.kinds.empty() && (r.kind == kNoId || !ContainsId(s.kinds, r.kind))) return false;

@@ -73,10 +73,10 @@ struct LabelValues {
 
 struct ResourceSelectorC {
   bool any = true;
-  std::vector<Id> catalog_ids;        // exact ids (catalog indices)
+  std::vector<Id> catalog_ids;  // exact ids (catalog indices)
   std::vector<std::string> id_prefixes;
-  std::vector<Id> kinds;              // value ids
-  std::vector<LabelValues> labels;    // each must hold
+  std::vector<Id> kinds;            // value ids
+  std::vector<LabelValues> labels;  // each must hold
   std::vector<LabelValues> labels_not;
   std::vector<Id> label_in_principal_groups;  // label keys
 };
@@ -100,7 +100,9 @@ struct ConditionsC {
   std::vector<TimeWindowC> time_windows;
   std::vector<CidrC> source_cidrs;
   bool require_mfa = false;
-  bool has_facts() const { return !facts.empty() || !http_path_prefixes.empty() || !http_paths_exact.empty(); }
+  bool has_facts() const {
+    return !facts.empty() || !http_path_prefixes.empty() || !http_paths_exact.empty();
+  }
 };
 
 // ---- Rules -------------------------------------------------------------------------------------
@@ -200,13 +202,13 @@ class CompiledPolicy {
   Interner label_keys;  // "env"
   Interner values;      // label values and kinds: "prod", "postgres"
   Interner resource_ids;
-  Interner actions;     // every exact action name the policy mentions
+  Interner actions;  // every exact action name the policy mentions
 
-  std::vector<ResourceC> resources;          // indexed like resource_ids
-  std::vector<IdSet> principal_groups;       // principal -> every group it is in (transitively)
-  std::vector<IdSet> group_ancestors;        // group -> itself and every group containing it
+  std::vector<ResourceC> resources;            // indexed like resource_ids
+  std::vector<IdSet> principal_groups;         // principal -> every group it is in (transitively)
+  std::vector<IdSet> group_ancestors;          // group -> itself and every group containing it
   std::vector<std::vector<Id>> group_members;  // group -> principals (transitively)
-  std::vector<Id> value_group;               // value id -> group id of the same name, or kNoId
+  std::vector<Id> value_group;                 // value id -> group id of the same name, or kNoId
 
   std::vector<PermissionC> permissions;
   std::vector<RoleC> roles;

@@ -117,9 +117,9 @@ int Specificity(const PermissionC& p, std::string_view action) {
   }
   if (score == 0 && !p.actions.any) score = 100;
   const ResourceSelectorC& s = p.resources;
-  score += static_cast<int>(s.catalog_ids.size() + s.id_prefixes.size() + s.kinds.size() +
-                            s.labels.size() + s.labels_not.size() +
-                            s.label_in_principal_groups.size());
+  score +=
+      static_cast<int>(s.catalog_ids.size() + s.id_prefixes.size() + s.kinds.size() +
+                       s.labels.size() + s.labels_not.size() + s.label_in_principal_groups.size());
   return score;
 }
 
@@ -211,8 +211,8 @@ Verdict Engine::Check(const CheckRequest& request, TimePoint now, CheckOptions o
   }
 
   // Permission: standing, or an active access grant.
-  bool standing = require_grant == kNoId &&
-                  HasStanding(principal, groups, action, request, resource, now, v);
+  bool standing =
+      require_grant == kNoId && HasStanding(principal, groups, action, request, resource, now, v);
   if (!standing) {
     v.permission = kNoId;
     v.assignment = kNoId;

@@ -50,17 +50,17 @@ std::string_view ReasonCode(Reason reason);  // "standing_permission", ...
 struct Verdict {
   Decision decision = Decision::kDeny;
   Reason reason = Reason::kNoPermission;
-  Id permission = kNoId;       // the standing permission that allowed
-  Id assignment = kNoId;       // ... and through which assignment
-  Id eligibility = kNoId;      // the rule to request access under
-  Id guardrail = kNoId;        // the guardrail that decided (deny / require_*)
-  GrantHit access_grant;       // the access grant used
-  GrantHit action_grant;       // the action grant used (and consumed)
-  FactSet facts;               // payload facts, when classified
+  Id permission = kNoId;   // the standing permission that allowed
+  Id assignment = kNoId;   // ... and through which assignment
+  Id eligibility = kNoId;  // the rule to request access under
+  Id guardrail = kNoId;    // the guardrail that decided (deny / require_*)
+  GrantHit access_grant;   // the access grant used
+  GrantHit action_grant;   // the action grant used (and consumed)
+  FactSet facts;           // payload facts, when classified
   bool classified = false;
   bool has_fingerprint = false;
   Digest fingerprint{};
-  uint8_t applied_count = 0;   // guardrails that matched, in policy order
+  uint8_t applied_count = 0;  // guardrails that matched, in policy order
   std::array<Id, 8> applied{};
 };
 

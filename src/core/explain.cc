@@ -33,8 +33,9 @@ void FillApproval(const ApprovalSpec& spec, RequestHint& hint) {
       }
     }
     if (spec.mode == ApprovalSpec::Mode::kAnyOf) {
-      hint.min_approvals = hint.min_approvals == 0 ? step.min_approvals
-                                                   : std::min(hint.min_approvals, step.min_approvals);
+      hint.min_approvals = hint.min_approvals == 0
+                               ? step.min_approvals
+                               : std::min(hint.min_approvals, step.min_approvals);
     } else {
       hint.min_approvals += step.min_approvals;
     }
@@ -67,9 +68,11 @@ std::string PayloadFlags(const Payload& p) {
 }
 
 std::string ReasonText(const Engine& engine, const CheckRequest& req, const Verdict& v,
-                   const std::string& grant) {
+                       const std::string& grant) {
   const CompiledPolicy& policy = engine.policy();
-  auto rail = [&] { return v.guardrail == kNoId ? std::string() : policy.guardrails[v.guardrail].name; };
+  auto rail = [&] {
+    return v.guardrail == kNoId ? std::string() : policy.guardrails[v.guardrail].name;
+  };
   switch (v.reason) {
     case Reason::kStandingPermission:
       return "allowed by role '" + policy.roles[policy.permissions[v.permission].role].name +
@@ -87,7 +90,8 @@ std::string ReasonText(const Engine& engine, const CheckRequest& req, const Verd
     case Reason::kRequireGrant:
       return "guardrail '" + rail() +
              "' requires an active JIT access grant (standing access is not enough); request "
-             "access under eligibility rule '" + policy.eligibility[v.eligibility].name + "'";
+             "access under eligibility rule '" +
+             policy.eligibility[v.eligibility].name + "'";
     case Reason::kRequireGrantNoRule:
       return "guardrail '" + rail() +
              "' requires an active JIT access grant and no eligibility rule lets " +
@@ -154,7 +158,8 @@ Explanation Explain(const Engine& engine, const CheckRequest& req, const Verdict
   if (v.permission != kNoId) {
     e.rules.push_back("role:" + policy.roles[policy.permissions[v.permission].role].name);
   }
-  if (v.eligibility != kNoId) e.rules.push_back("eligibility:" + policy.eligibility[v.eligibility].name);
+  if (v.eligibility != kNoId)
+    e.rules.push_back("eligibility:" + policy.eligibility[v.eligibility].name);
   if (!e.grant.empty()) e.rules.push_back("grant:" + e.grant);
   if (v.classified) e.facts = FactNames(v.facts);
 

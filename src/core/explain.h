@@ -13,10 +13,10 @@
 namespace drawbridge::core {
 
 struct RequestHint {
-  std::string kind;  // "access" or "action"
-  std::string rule;  // eligibility or guardrail name
-  std::string fingerprint;  // action requests: hex
-  std::string approval_mode;  // "single", "all_of", "any_of"
+  std::string kind;                    // "access" or "action"
+  std::string rule;                    // eligibility or guardrail name
+  std::string fingerprint;             // action requests: hex
+  std::string approval_mode;           // "single", "all_of", "any_of"
   std::vector<std::string> approvers;  // as written in the policy
   int min_approvals = 0;
   int64_t max_duration_seconds = 0;  // access: eligibility cap; action: approval ttl

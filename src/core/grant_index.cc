@@ -69,7 +69,7 @@ struct GrantIndex::Impl {
     uint32_t next = kNone;     // next slot with the same (principal, scope), or the free list
     uint32_t actions = kNone;  // access: action list id
     uint32_t id_off = 0;
-    uint32_t generation = 0;   // bumped on free, so stale hits cannot touch a reused slot
+    uint32_t generation = 0;  // bumped on free, so stale hits cannot touch a reused slot
     uint8_t id_len = 0;
     GrantKind kind = GrantKind::kAccess;
     bool live = false;
@@ -119,9 +119,9 @@ struct GrantIndex::Impl {
 
   std::string_view IdOf(const Slot& s) const { return {arena.data() + s.id_off, s.id_len}; }
 
-  static uint32_t Lookup(const std::unordered_map<std::string, uint32_t, StringHash,
-                                                  std::equal_to<>>& map,
-                         std::string_view key) {
+  static uint32_t Lookup(
+      const std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>& map,
+      std::string_view key) {
     auto it = map.find(key);
     return it == map.end() ? kNone : it->second;
   }
@@ -549,7 +549,8 @@ size_t GrantIndex::MemoryBytes() const {
   // Containers at capacity, plus a node estimate (key + node + bucket) for each hash map entry.
   constexpr size_t kNodeOverhead = 64;
   size_t bytes = m.arena.capacity() + m.slots.capacity() * sizeof(Impl::Slot) +
-                 m.table.capacity() * sizeof(Impl::Entry) + m.scopes.capacity() * sizeof(Impl::Scope);
+                 m.table.capacity() * sizeof(Impl::Entry) +
+                 m.scopes.capacity() * sizeof(Impl::Scope);
   for (const auto& [name, id] : m.principal_ids) bytes += name.capacity() + kNodeOverhead;
   for (const auto& [key, id] : m.scope_ids) bytes += key.capacity() + kNodeOverhead;
   bytes += m.by_fingerprint.size() * (sizeof(Digest) + kNodeOverhead);

@@ -29,7 +29,7 @@ namespace drawbridge::core {
 enum class GrantKind : uint8_t { kAccess, kAction };
 
 struct GrantScope {
-  std::string resource;                                     // set: one resource
+  std::string resource;                                       // set: one resource
   std::vector<std::pair<std::string, std::string>> selector;  // else: every label must equal
 };
 

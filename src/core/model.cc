@@ -14,19 +14,23 @@ std::optional<E> Parse(const std::array<std::string_view, N>& names, std::string
 }
 
 constexpr std::array<std::string_view, 2> kKinds = {"access", "action"};
-constexpr std::array<std::string_view, 9> kRequestStates = {
-    "pending", "approved", "active", "denied", "cancelled", "expired", "revoked", "consumed",
-    "released"};
+constexpr std::array<std::string_view, 9> kRequestStates = {"pending", "approved",  "active",
+                                                            "denied",  "cancelled", "expired",
+                                                            "revoked", "consumed",  "released"};
 constexpr std::array<std::string_view, 5> kGrantStates = {"active", "expired", "revoked",
                                                           "released", "consumed"};
 
 }  // namespace
 
-std::string_view RequestKindName(RequestKind kind) { return kKinds[static_cast<size_t>(kind)]; }
+std::string_view RequestKindName(RequestKind kind) {
+  return kKinds[static_cast<size_t>(kind)];
+}
 std::string_view RequestStateName(RequestState state) {
   return kRequestStates[static_cast<size_t>(state)];
 }
-std::string_view GrantStateName(GrantState state) { return kGrantStates[static_cast<size_t>(state)]; }
+std::string_view GrantStateName(GrantState state) {
+  return kGrantStates[static_cast<size_t>(state)];
+}
 std::optional<RequestKind> ParseRequestKind(std::string_view name) {
   return Parse<RequestKind>(kKinds, name);
 }

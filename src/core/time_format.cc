@@ -85,9 +85,9 @@ std::string FormatRfc3339(int64_t t) {
   unsigned m, d;
   CivilFromDays(days, y, m, d);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
-                m, d, static_cast<long long>(rem / 3600), static_cast<long long>(rem % 3600 / 60),
-                static_cast<long long>(rem % 60));
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+                static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60));
   return buf;
 }
 

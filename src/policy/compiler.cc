@@ -17,7 +17,8 @@ using core::kNoId;
 
 class Compiler {
  public:
-  explicit Compiler(const PolicyDocument& doc) : doc_(doc), out_(std::make_shared<core::CompiledPolicy>()) {}
+  explicit Compiler(const PolicyDocument& doc)
+      : doc_(doc), out_(std::make_shared<core::CompiledPolicy>()) {}
 
   StatusOr<std::shared_ptr<const core::CompiledPolicy>> Run() {
     InternNames();
@@ -160,8 +161,8 @@ class Compiler {
     for (const std::string& key : s.labels_in_principal_groups) {
       c.label_in_principal_groups.push_back(out_->label_keys.Intern(key));
     }
-    c.any = c.catalog_ids.empty() && c.id_prefixes.empty() && c.kinds.empty() &&
-            c.labels.empty() && c.labels_not.empty() && c.label_in_principal_groups.empty();
+    c.any = c.catalog_ids.empty() && c.id_prefixes.empty() && c.kinds.empty() && c.labels.empty() &&
+            c.labels_not.empty() && c.label_in_principal_groups.empty();
     return c;
   }
 
@@ -268,7 +269,8 @@ class Compiler {
       if (c.principals.everyone) {
         out_->everyone_standing.insert(out_->everyone_standing.end(), refs.begin(), refs.end());
       }
-      for (Id p : c.principals.principals) direct[p].insert(direct[p].end(), refs.begin(), refs.end());
+      for (Id p : c.principals.principals)
+        direct[p].insert(direct[p].end(), refs.begin(), refs.end());
       c.principals.groups.ForEach([&](Id g) {
         auto& list = out_->group_standing[g];
         list.insert(list.end(), refs.begin(), refs.end());
@@ -313,7 +315,8 @@ class Compiler {
         auto_rule.max_duration = a.max_duration;
         c.auto_approve.push_back(std::move(auto_rule));
       }
-      if (e.break_glass) c.break_glass = core::BreakGlassC{e.break_glass->max_duration, e.break_glass->notify};
+      if (e.break_glass)
+        c.break_glass = core::BreakGlassC{e.break_glass->max_duration, e.break_glass->notify};
       out_->eligibility.push_back(std::move(c));
     }
     return Status::Ok();
@@ -331,7 +334,9 @@ class Compiler {
       c.when = Conditions(g.when);
       switch (g.effect) {
         case GuardrailEffect::kDeny: c.effect = core::GuardrailEffect::kDeny; break;
-        case GuardrailEffect::kRequireApproval: c.effect = core::GuardrailEffect::kRequireApproval; break;
+        case GuardrailEffect::kRequireApproval:
+          c.effect = core::GuardrailEffect::kRequireApproval;
+          break;
         case GuardrailEffect::kRequireGrant: c.effect = core::GuardrailEffect::kRequireGrant; break;
       }
       c.approval = Approval(g.approval);
@@ -345,7 +350,8 @@ class Compiler {
   // Values that name groups let `label_in_principal_groups` compare a label with membership.
   void FinishValues() {
     out_->value_group.assign(out_->values.size(), kNoId);
-    for (Id v = 0; v < out_->values.size(); ++v) out_->value_group[v] = out_->groups.Find(out_->values.Name(v));
+    for (Id v = 0; v < out_->values.size(); ++v)
+      out_->value_group[v] = out_->groups.Find(out_->values.Name(v));
   }
 
   // Every exact action name the policy mentions gets an id; each matcher learns which ids it

@@ -26,7 +26,8 @@ StatusOr<audit::AuditEvent> FromRecord(const AuditRecord& r) {
   boost::system::error_code ec;
   boost::json::value details = boost::json::parse(r.details, ec);
   if (ec || !details.is_object()) {
-    return DataLoss("audit event " + std::to_string(r.seq) + " has details that are not a JSON object");
+    return DataLoss("audit event " + std::to_string(r.seq) +
+                    " has details that are not a JSON object");
   }
   audit::AuditEvent e;
   e.seq = r.seq;

@@ -234,7 +234,8 @@ StatusOr<Request> JitService::Cancel(const std::string& request_id, const std::s
   return t.request;
 }
 
-StatusOr<Grant> JitService::Revoke(const std::string& grant_id, const workflow::RevokeInput& input) {
+StatusOr<Grant> JitService::Revoke(const std::string& grant_id,
+                                   const workflow::RevokeInput& input) {
   std::lock_guard lock(write_mu_);
   int64_t now_ms = clock_.NowMillis();
   DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(grant_id));
@@ -261,8 +262,8 @@ StatusOr<Request> JitService::CloseBreakGlassReview(const std::string& request_i
   std::lock_guard lock(write_mu_);
   int64_t now_ms = clock_.NowMillis();
   DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
-  DB_ASSIGN_OR_RETURN(workflow::Transition t, workflow::CloseBreakGlassReview(
-                                                  *policy_, request, input, now_ms / 1000));
+  DB_ASSIGN_OR_RETURN(workflow::Transition t,
+                      workflow::CloseBreakGlassReview(*policy_, request, input, now_ms / 1000));
   DB_RETURN_IF_ERROR(Commit(t, now_ms));
   return t.request;
 }
@@ -281,8 +282,8 @@ CheckOutcome JitService::Check(const CheckRequest& request) {
   auto fail_closed = [&](const Status& why) {
     out.verdict.decision = Decision::kDeny;
     out.explanation.decision = Decision::kDeny;
-    out.explanation.reason = "the decision could not be recorded in the audit log (" +
-                             why.message() + "); denied";
+    out.explanation.reason =
+        "the decision could not be recorded in the audit log (" + why.message() + "); denied";
     out.explanation.reason_code = "audit_unavailable";
     out.explanation.request.reset();
   };

@@ -30,7 +30,8 @@ std::string Slurp(const std::string& path) {
 Result RunCli(const std::vector<std::string>& args, const std::string& input = "") {
   auto dir = std::filesystem::temp_directory_path() / ("dbcli-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::string in = (dir / "in").string(), out = (dir / "out").string(), err = (dir / "err").string();
+  std::string in = (dir / "in").string(), out = (dir / "out").string(),
+              err = (dir / "err").string();
   std::ofstream(in) << input;
   std::string cmd = Quote(DRAWBRIDGE_BINARY);
   for (const auto& a : args) cmd += " " + Quote(a);
@@ -54,24 +55,24 @@ std::vector<std::string> CheckArgs(std::vector<std::string> extra) {
 // Test that check's exit code is its decision: 0 allow, 3 deny, 4 approval_required.
 TEST(CliCheck, ExitCodesFollowTheDecision) {
   EXPECT_EQ(RunCli(CheckArgs({"--principal", "user:alice", "--action", "db.query", "--resource",
-                           "db/analytics-prod", "--sql", "SELECT 1"}))
+                              "db/analytics-prod", "--sql", "SELECT 1"}))
                 .exit_code,
             0);
   EXPECT_EQ(RunCli(CheckArgs({"--principal", "user:alice", "--action", "db.query", "--resource",
-                           "db/analytics-prod", "--sql", "DROP DATABASE analytics"}))
+                              "db/analytics-prod", "--sql", "DROP DATABASE analytics"}))
                 .exit_code,
             3);
   EXPECT_EQ(RunCli(CheckArgs({"--principal", "user:alice", "--action", "db.query", "--resource",
-                           "db/analytics-prod", "--sql", "TRUNCATE events"}))
+                              "db/analytics-prod", "--sql", "TRUNCATE events"}))
                 .exit_code,
             4);
 }
 
 // Test that JSON output carries decision, reason, rules and a ready-to-run request.
 TEST(CliCheck, JsonOutput) {
-  Result r = RunCli(CheckArgs({"--principal", "user:alice", "--action", "db.query", "--resource",
-                            "db/analytics-prod", "--sql", "DELETE FROM events", "--output",
-                            "json"}));
+  Result r =
+      RunCli(CheckArgs({"--principal", "user:alice", "--action", "db.query", "--resource",
+                        "db/analytics-prod", "--sql", "DELETE FROM events", "--output", "json"}));
   ASSERT_EQ(r.exit_code, 4) << r.err;
   boost::json::object o = boost::json::parse(r.out).as_object();
   EXPECT_EQ(o.at("decision").as_string(), "approval_required");
@@ -103,16 +104,16 @@ TEST(CliCheck, GrantsFile) {
 // Test that usage errors exit 2 with a message, and never decide.
 TEST(CliCheck, UsageErrors) {
   EXPECT_EQ(RunCli({"check", "--policy", kPolicy}).exit_code, 2);
-  Result both = RunCli(CheckArgs({"--principal", "user:a", "--action", "db.query", "--resource", "r",
-                               "--sql", "SELECT 1", "--command", "ls"}));
+  Result both = RunCli(CheckArgs({"--principal", "user:a", "--action", "db.query", "--resource",
+                                  "r", "--sql", "SELECT 1", "--command", "ls"}));
   EXPECT_EQ(both.exit_code, 2);
   EXPECT_NE(both.err.find("at most one payload"), std::string::npos);
   EXPECT_EQ(RunCli(CheckArgs({"--principal", "user:a", "--action", "a", "--resource", "r",
-                           "--context", "{not json"}))
+                              "--context", "{not json"}))
                 .exit_code,
             2);
   EXPECT_EQ(RunCli({"check", "--policy", kPolicy, "--principal", "user:a", "--action", "a",
-                 "--resource", "r", "--at", "tomorrow"})
+                    "--resource", "r", "--at", "tomorrow"})
                 .exit_code,
             2);
   EXPECT_EQ(RunCli({"nonsense"}).exit_code, 2);
@@ -120,10 +121,14 @@ TEST(CliCheck, UsageErrors) {
 
 // Test that every command answers --help.
 TEST(CliHelp, EveryCommandHasHelp) {
-  for (std::vector<std::string> cmd :
-       {std::vector<std::string>{"--help"}, {"check", "--help"}, {"classify", "--help"},
-        {"policy", "--help"}, {"policy", "validate", "--help"}, {"policy", "test", "--help"},
-        {"policy", "explain", "--help"}, {"demo", "--help"}}) {
+  for (std::vector<std::string> cmd : {std::vector<std::string>{"--help"},
+                                       {"check", "--help"},
+                                       {"classify", "--help"},
+                                       {"policy", "--help"},
+                                       {"policy", "validate", "--help"},
+                                       {"policy", "test", "--help"},
+                                       {"policy", "explain", "--help"},
+                                       {"demo", "--help"}}) {
     Result r = RunCli(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd.front();
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd.front() << r.out;
@@ -133,8 +138,8 @@ TEST(CliHelp, EveryCommandHasHelp) {
 // Test the classify --jsonl contract: one output line per input line, fail closed on bad lines.
 TEST(CliClassify, JsonlContract) {
   Result r = RunCli({"classify", "--kind", "sql", "--jsonl"},
-                 "{\"text\": \"SELECT 1\"}\n{\"text\": \"DROP TABLE t\"}\nnot json\n"
-                 "{\"text\": \"SELEC 1\"}\n");
+                    "{\"text\": \"SELECT 1\"}\n{\"text\": \"DROP TABLE t\"}\nnot json\n"
+                    "{\"text\": \"SELEC 1\"}\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<boost::json::object> lines;
   size_t pos = 0;
@@ -154,7 +159,7 @@ TEST(CliClassify, JsonlContract) {
   EXPECT_TRUE(lines[3].at("error").is_string());
 
   Result shell = RunCli({"classify", "--kind", "shell", "--jsonl"},
-                     "{\"text\": \"ls -la\"}\n{\"text\": \"rm -rf /\"}\n");
+                        "{\"text\": \"ls -la\"}\n{\"text\": \"rm -rf /\"}\n");
   EXPECT_NE(shell.out.find("\"dangerous\":false"), std::string::npos);
   EXPECT_NE(shell.out.find("shell.recursive_delete"), std::string::npos);
 }
@@ -190,7 +195,8 @@ TEST(CliPolicy, TestRunner) {
 
 // Test that explain shows a principal's groups, standing access, requests and guardrails.
 TEST(CliPolicy, ExplainPrincipal) {
-  Result r = RunCli({"policy", "explain", kPolicy, "--principal", "user:alice", "--output", "json"});
+  Result r =
+      RunCli({"policy", "explain", kPolicy, "--principal", "user:alice", "--output", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   boost::json::object o = boost::json::parse(r.out).as_object();
   EXPECT_FALSE(o.at("groups").as_array().empty());

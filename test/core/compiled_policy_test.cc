@@ -33,10 +33,10 @@ TEST(TimeWindow, WeekdaysOffsetsAndMidnight) {
   auto at = [](int64_t t) { return TimePoint(std::chrono::seconds(t)); };
   const int64_t monday_0830_utc = 1767601800;  // 2026-01-05T08:30:00Z = 09:30 local
   EXPECT_TRUE(office.Contains(at(monday_0830_utc)));
-  EXPECT_FALSE(office.Contains(at(monday_0830_utc - 3600)));      // 08:30 local
+  EXPECT_FALSE(office.Contains(at(monday_0830_utc - 3600)));       // 08:30 local
   EXPECT_FALSE(office.Contains(at(monday_0830_utc - 2 * 86400)));  // Saturday
   TimeWindowC night{0x01, 22 * 60, 6 * 60, 0};  // Monday 22:00 - Tuesday 06:00 UTC
-  const int64_t monday_midnight = 1767571200;  // 2026-01-05T00:00:00Z
+  const int64_t monday_midnight = 1767571200;   // 2026-01-05T00:00:00Z
   EXPECT_TRUE(night.Contains(at(monday_midnight + 23 * 3600)));
   EXPECT_TRUE(night.Contains(at(monday_midnight + 86400 + 3 * 3600)));  // Tuesday 03:00
   EXPECT_FALSE(night.Contains(at(monday_midnight + 3 * 3600)));         // Monday 03:00

@@ -49,7 +49,8 @@ TEST_F(GrantIndexTest, AccessGrantCoversExactlyItsScope) {
   EXPECT_FALSE(index_.FindAccess("user:b", "db.query", db_, 150).found());
   EXPECT_FALSE(index_.FindAccess("user:a", "db.drop", db_, 150).found());
   std::vector<Label> none;
-  EXPECT_FALSE(index_.FindAccess("user:a", "db.query", Resource("db/b", "postgres", none), 150).found());
+  EXPECT_FALSE(
+      index_.FindAccess("user:a", "db.query", Resource("db/b", "postgres", none), 150).found());
   EXPECT_EQ(index_.GrantId(index_.FindAccess("user:a", "db.query", db_, 150)), "g1");
 }
 
@@ -71,9 +72,11 @@ TEST_F(GrantIndexTest, SelectorScopes) {
   EXPECT_EQ(g.ScopeKey(), "sel:env=prod,kind=postgres");
   EXPECT_TRUE(index_.FindAccess("user:a", "db.query", db_, 150).found());
   std::vector<Label> dev{{kNoId, kNoId, "env", "dev"}};
-  EXPECT_FALSE(index_.FindAccess("user:a", "db.query", Resource("db/x", "postgres", dev), 150).found());
+  EXPECT_FALSE(
+      index_.FindAccess("user:a", "db.query", Resource("db/x", "postgres", dev), 150).found());
   std::vector<Label> prod{{kNoId, kNoId, "env", "prod"}};
-  EXPECT_FALSE(index_.FindAccess("user:a", "db.query", Resource("k/x", "kubernetes", prod), 150).found());
+  EXPECT_FALSE(
+      index_.FindAccess("user:a", "db.query", Resource("k/x", "kubernetes", prod), 150).found());
   EXPECT_TRUE(index_.Remove(g));
   EXPECT_FALSE(index_.FindAccess("user:a", "db.query", db_, 150).found());
   EXPECT_FALSE(index_.Remove(g));
@@ -178,8 +181,9 @@ TEST_F(GrantIndexTest, ConcurrentConsumersOfASingleUseGrant) {
 // Test that the index keeps working across growth (rehashing) with many principals and scopes.
 TEST_F(GrantIndexTest, ManyGrants) {
   for (int i = 0; i < 20000; ++i) {
-    ASSERT_TRUE(index_.Add(Access("g" + std::to_string(i), "user:u" + std::to_string(i % 500),
-                                  {"read"}, "r" + std::to_string(i), 0, 1000))
+    ASSERT_TRUE(index_
+                    .Add(Access("g" + std::to_string(i), "user:u" + std::to_string(i % 500),
+                                {"read"}, "r" + std::to_string(i), 0, 1000))
                     .ok());
   }
   EXPECT_EQ(index_.size(), 20000u);
@@ -188,7 +192,8 @@ TEST_F(GrantIndexTest, ManyGrants) {
     std::string id = "r" + std::to_string(i);
     ResourceView r = Resource(id, "x", none);
     EXPECT_TRUE(index_.FindAccess("user:u" + std::to_string(i % 500), "read", r, 10).found()) << i;
-    EXPECT_FALSE(index_.FindAccess("user:u" + std::to_string((i + 1) % 500), "read", r, 10).found());
+    EXPECT_FALSE(
+        index_.FindAccess("user:u" + std::to_string((i + 1) % 500), "read", r, 10).found());
   }
   EXPECT_GT(index_.MemoryBytes(), 0u);
 }

@@ -97,7 +97,7 @@ guardrails:
 )";
 
 // 2026-01-05 is a Monday.
-constexpr int64_t kMonday10 = 1767607200;  // 2026-01-05T10:00:00Z
+constexpr int64_t kMonday10 = 1767607200;    // 2026-01-05T10:00:00Z
 constexpr int64_t kSaturday10 = 1767434400;  // 2026-01-03T10:00:00Z
 
 class EngineTest : public ::testing::Test {
@@ -122,8 +122,7 @@ class EngineTest : public ::testing::Test {
     request_.action = action_;
     request_.resource = resource_;
     if (!sql_.empty()) {
-      request_.payload.kind =
-          action_ == "shell.exec" ? Payload::Kind::kShell : Payload::Kind::kSql;
+      request_.payload.kind = action_ == "shell.exec" ? Payload::Kind::kShell : Payload::Kind::kSql;
       request_.payload.text = sql_;
     }
     request_.context = std::move(ctx);
@@ -203,12 +202,14 @@ TEST_F(EngineTest, EligibilityMakesApprovalRequired) {
   EXPECT_EQ(e.request->min_approvals, 1);
   EXPECT_EQ(e.request->approvers, std::vector<std::string>{"group:leads"});
   EXPECT_EQ(e.request->max_duration_seconds, 7200);
-  EXPECT_NE(e.request->command.find("drawbridge request access --role db-admin"), std::string::npos);
+  EXPECT_NE(e.request->command.find("drawbridge request access --role db-admin"),
+            std::string::npos);
 }
 
 // Test that an active access grant allows, and is checked against time at decision time.
 TEST_F(EngineTest, AccessGrantAllowsOnlyInsideItsWindow) {
-  AddAccessGrant("g1", "user:alice", {"db.admin"}, "db/orders-prod", kMonday10 - 60, kMonday10 + 60);
+  AddAccessGrant("g1", "user:alice", {"db.admin"}, "db/orders-prod", kMonday10 - 60,
+                 kMonday10 + 60);
   EXPECT_EQ(Check("user:alice", "db.admin", "db/orders-prod").reason, Reason::kAccessGrant);
   EXPECT_EQ(Explain(Check("user:alice", "db.admin", "db/orders-prod")).grant, "g1");
   // Expired (no sweeper ran): never allows.
@@ -317,7 +318,8 @@ TEST_F(EngineTest, RequireGrantNeedsJitAccess) {
 TEST_F(EngineTest, CatalogLabelsCannotBeDowngraded) {
   CheckContext ctx;
   ctx.resource_labels = {{"env", "dev"}};
-  core::Verdict v = Check("user:alice", "db.query", "db/orders-prod", "DELETE FROM t", kMonday10, ctx);
+  core::Verdict v =
+      Check("user:alice", "db.query", "db/orders-prod", "DELETE FROM t", kMonday10, ctx);
   EXPECT_EQ(v.decision, Decision::kApprovalRequired);
 }
 
@@ -326,8 +328,9 @@ TEST_F(EngineTest, UnknownResourceUsesCallerLabels) {
   CheckContext ctx;
   ctx.resource_kind = "postgres";
   ctx.resource_labels = {{"env", "prod"}};
-  EXPECT_EQ(Check("user:alice", "db.query", "db/new-prod", "DELETE FROM t", kMonday10, ctx).decision,
-            Decision::kApprovalRequired);
+  EXPECT_EQ(
+      Check("user:alice", "db.query", "db/new-prod", "DELETE FROM t", kMonday10, ctx).decision,
+      Decision::kApprovalRequired);
   EXPECT_EQ(Check("user:alice", "db.query", "db/new-prod", "SELECT 1", kMonday10, ctx).decision,
             Decision::kAllow);
   // Without a kind, neither the postgres role nor the eligible one covers it.
@@ -336,7 +339,8 @@ TEST_F(EngineTest, UnknownResourceUsesCallerLabels) {
 
 // Test that a resource label can be compared with the principal's groups.
 TEST_F(EngineTest, LabelInPrincipalGroups) {
-  EXPECT_EQ(Check("user:carol", "db.query", "db/orders-prod", "SELECT 1").decision, Decision::kAllow);
+  EXPECT_EQ(Check("user:carol", "db.query", "db/orders-prod", "SELECT 1").decision,
+            Decision::kAllow);
   EXPECT_EQ(Check("user:carol", "db.query", "db/orders-dev", "SELECT 1").decision, Decision::kDeny);
 }
 
@@ -345,8 +349,10 @@ TEST_F(EngineTest, AssignmentConditions) {
   CheckContext ok;
   ok.mfa = true;
   ok.source_ip = "10.1.2.3";
-  EXPECT_EQ(Check("user:carol", "app.use", "app/admin", "", kMonday10, ok).decision, Decision::kAllow);
-  EXPECT_EQ(Check("user:carol", "app.use", "app/admin", "", kSaturday10, ok).decision, Decision::kDeny);
+  EXPECT_EQ(Check("user:carol", "app.use", "app/admin", "", kMonday10, ok).decision,
+            Decision::kAllow);
+  EXPECT_EQ(Check("user:carol", "app.use", "app/admin", "", kSaturday10, ok).decision,
+            Decision::kDeny);
   CheckContext no_mfa = ok;
   no_mfa.mfa = false;
   EXPECT_EQ(Check("user:carol", "app.use", "app/admin", "", kMonday10, no_mfa).decision,
@@ -363,7 +369,8 @@ TEST_F(EngineTest, AssignmentConditions) {
 
 // Test that group claims from the identity provider add standing access.
 TEST_F(EngineTest, GroupClaimsAddStandingAccess) {
-  EXPECT_EQ(Check("user:newdba", "db.query", "db/orders-dev", "SELECT 1").decision, Decision::kDeny);
+  EXPECT_EQ(Check("user:newdba", "db.query", "db/orders-dev", "SELECT 1").decision,
+            Decision::kDeny);
   CheckContext ctx;
   ctx.groups = {"dba"};
   EXPECT_EQ(Check("user:newdba", "db.query", "db/orders-dev", "SELECT 1", kMonday10, ctx).decision,

@@ -59,7 +59,8 @@ Reported ReadReport(const std::string& path) {
 }
 
 TEST(CrashTest, KilledWriterLosesNothingCommitted) {
-  auto dir = std::filesystem::temp_directory_path() / ("drawbridge-crash-" + std::to_string(getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("drawbridge-crash-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string db = (dir / "db.sqlite").string();
@@ -74,8 +75,8 @@ TEST(CrashTest, KilledWriterLosesNothingCommitted) {
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited by itself in cycle " << cycle
-                                     << " with status " << WEXITSTATUS(status);
+    ASSERT_TRUE(WIFSIGNALED(status))
+        << "writer exited by itself in cycle " << cycle << " with status " << WEXITSTATUS(status);
   }
 
   Reported reported = ReadReport(report);

@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
     auto ar = s.RequestAction(act);
     if (!ar.ok()) return fail(ar.status());
     Say("created " + ar->id);
-    if (auto first = s.Review(ar->id, Approve("user:erin")); !first.ok()) return fail(first.status());
+    if (auto first = s.Review(ar->id, Approve("user:erin")); !first.ok())
+      return fail(first.status());
     auto done = s.Review(ar->id, Approve("user:bob"));
     if (!done.ok()) return fail(done.status());
     Say("active " + done->id + " " + done->grant_id);

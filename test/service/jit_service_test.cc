@@ -21,7 +21,8 @@ namespace {
 constexpr int64_t kStart = 1767607200000;  // 2026-01-05T10:00:00Z, a Monday
 
 std::shared_ptr<const core::CompiledPolicy> ExamplePolicy() {
-  static auto policy = *policy::LoadAndCompile(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/policy");
+  static auto policy =
+      *policy::LoadAndCompile(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/policy");
   return policy;
 }
 
@@ -103,7 +104,8 @@ TEST_F(JitServiceTest, AccessRequestApprovedThenExpires) {
   EXPECT_EQ(allowed.explanation.grant, approved->grant_id);
 
   clock_.AdvanceSeconds(3600);
-  EXPECT_NE(CheckSql("user:alice", "db/orders-prod", "SELECT 1").verdict.decision, Decision::kAllow);
+  EXPECT_NE(CheckSql("user:alice", "db/orders-prod", "SELECT 1").verdict.decision,
+            Decision::kAllow);
   auto sweep = service_->Sweep();
   ASSERT_TRUE(sweep.ok());
   EXPECT_EQ(sweep->expired_grants, 1);
@@ -138,8 +140,9 @@ TEST_F(JitServiceTest, ActionRequestIsSingleUse) {
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   EXPECT_EQ(done->state, RequestState::kActive);
   // A different statement is not opened.
-  EXPECT_EQ(CheckSql("user:alice", "db/analytics-prod", "DELETE FROM events WHERE true").verdict.decision,
-            Decision::kApprovalRequired);
+  EXPECT_EQ(
+      CheckSql("user:alice", "db/analytics-prod", "DELETE FROM events WHERE true").verdict.decision,
+      Decision::kApprovalRequired);
   EXPECT_EQ(CheckSql("user:alice", "db/analytics-prod", sql).verdict.decision, Decision::kAllow);
   EXPECT_EQ(CheckSql("user:alice", "db/analytics-prod", sql).verdict.decision,
             Decision::kApprovalRequired);
@@ -188,7 +191,8 @@ TEST_F(JitServiceTest, CheckFailsClosedWhenTheAuditIsUnavailable) {
   auto request = service_->RequestAccess(AliceWantsOrders());
   ASSERT_TRUE(request.ok());
   ASSERT_TRUE(service_->Review(request->id, Approve("user:erin")).ok());
-  ASSERT_EQ(CheckSql("user:alice", "db/orders-prod", "SELECT 1").verdict.decision, Decision::kAllow);
+  ASSERT_EQ(CheckSql("user:alice", "db/orders-prod", "SELECT 1").verdict.decision,
+            Decision::kAllow);
   store.FailNthCommit(1, Unavailable("database is locked"));
   CheckOutcome denied = CheckSql("user:alice", "db/orders-prod", "SELECT 1");
   EXPECT_EQ(denied.verdict.decision, Decision::kDeny);
@@ -235,11 +239,13 @@ TEST_F(JitServiceTest, RevokeAndRelease) {
   ASSERT_TRUE(a1.ok());
   workflow::RevokeInput not_admin{.actor = "user:bob", .actor_is_admin = false, .reason = "x"};
   EXPECT_FALSE(service_->Revoke(a1->grant_id, not_admin).ok());
-  workflow::RevokeInput admin{.actor = "user:grace", .actor_is_admin = true, .reason = "incident over"};
+  workflow::RevokeInput admin{
+      .actor = "user:grace", .actor_is_admin = true, .reason = "incident over"};
   auto revoked = service_->Revoke(a1->grant_id, admin);
   ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
   EXPECT_EQ(revoked->state, GrantState::kRevoked);
-  EXPECT_NE(CheckSql("user:alice", "db/orders-prod", "SELECT 1").verdict.decision, Decision::kAllow);
+  EXPECT_NE(CheckSql("user:alice", "db/orders-prod", "SELECT 1").verdict.decision,
+            Decision::kAllow);
 
   auto r2 = service_->RequestAccess(AliceWantsOrders());
   ASSERT_TRUE(r2.ok());
@@ -249,7 +255,8 @@ TEST_F(JitServiceTest, RevokeAndRelease) {
   auto released = service_->Release(a2->grant_id, "user:alice");
   ASSERT_TRUE(released.ok()) << released.status().ToString();
   EXPECT_EQ(released->state, GrantState::kReleased);
-  EXPECT_NE(CheckSql("user:alice", "db/orders-prod", "SELECT 1").verdict.decision, Decision::kAllow);
+  EXPECT_NE(CheckSql("user:alice", "db/orders-prod", "SELECT 1").verdict.decision,
+            Decision::kAllow);
   ExpectChainVerifies(*store);
 }
 

@@ -99,8 +99,10 @@ RC_GTEST_PROP(ServiceProperty, InvariantsHoldAfterEveryStep, ()) {
       }
       case 1: {  // review
         if (requests.empty()) break;
-        workflow::ReviewInput in{.reviewer = who, .group_claims = {},
-                                 .approve = *rc::gen::inRange(0, 4) != 0, .comment = ""};
+        workflow::ReviewInput in{.reviewer = who,
+                                 .group_claims = {},
+                                 .approve = *rc::gen::inRange(0, 4) != 0,
+                                 .comment = ""};
         auto r = service.Review(*rc::gen::elementOf(requests), in);
         if (r.ok() && !r->grant_id.empty()) grants.push_back(r->grant_id);
         RC_CLASSIFY(r.ok() && !r->grant_id.empty(), "review granted");
