@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/hex.h"
 #include "core/time_format.h"
 
 namespace drawbridge::cli {
@@ -18,21 +19,6 @@ StatusOr<int64_t> TimeField(const boost::json::object& o, std::string_view key) 
   }
   return InvalidArgument("'" + std::string(key) +
                          "' must be Unix seconds or an RFC 3339 time like 2026-01-05T10:00:00Z");
-}
-
-bool ParseHexDigest(std::string_view hex, Digest& out) {
-  if (hex.size() != 64) return false;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < 32; ++i) {
-    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
-  return true;
 }
 
 }  // namespace
@@ -57,7 +43,7 @@ StatusOr<core::GrantSpec> GrantFromJson(const boost::json::value& json) {
     g.kind = core::GrantKind::kAction;
     std::string fp;
     DB_RETURN_IF_ERROR(str("fingerprint", fp).WithContext("grant " + g.id));
-    if (!ParseHexDigest(fp, g.fingerprint)) {
+    if (!core::DigestFromHex(fp, g.fingerprint)) {
       return InvalidArgument("grant " + g.id + ": fingerprint must be 64 lowercase hex digits");
     }
   } else if (kind != "access") {

@@ -2,18 +2,10 @@
 
 #include <algorithm>
 
+#include "core/hex.h"
+
 namespace drawbridge::core {
 namespace {
-
-std::string Hex(const Digest& d) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : d) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xf];
-  }
-  return out;
-}
 
 std::string_view ModeName(ApprovalSpec::Mode mode) {
   switch (mode) {
@@ -170,7 +162,7 @@ Explanation Explain(const Engine& engine, const CheckRequest& req, const Verdict
     const GuardrailC& rail = policy.guardrails[v.guardrail];
     hint.kind = "action";
     hint.rule = rail.name;
-    if (v.has_fingerprint) hint.fingerprint = Hex(v.fingerprint);
+    if (v.has_fingerprint) hint.fingerprint = DigestToHex(v.fingerprint);
     FillApproval(rail.approval, hint);
     hint.max_duration_seconds = rail.ttl.count();
     hint.command = "drawbridge request action --action " + ShellQuote(req.action) + common +

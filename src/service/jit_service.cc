@@ -3,35 +3,11 @@
 #include <boost/json.hpp>
 
 #include "core/explain.h"
+#include "core/hex.h"
 #include "service/audit_records.h"
 
 namespace drawbridge::service {
 namespace {
-
-bool ParseHex(std::string_view hex, Digest& out) {
-  if (hex.size() != 64) return false;
-  for (size_t i = 0; i < 32; ++i) {
-    auto nibble = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      return -1;
-    };
-    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
-  return true;
-}
-
-std::string Hex(const Digest& d) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : d) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xf];
-  }
-  return out;
-}
 
 std::string_view PayloadKindName(Payload::Kind kind) {
   switch (kind) {
@@ -71,7 +47,7 @@ core::GrantSpec ToGrantSpec(const Grant& g) {
   s.actions = g.actions;
   s.scope.resource = g.scope.resource;
   s.scope.selector = g.scope.selector;
-  if (s.kind == core::GrantKind::kAction) ParseHex(g.fingerprint, s.fingerprint);
+  if (s.kind == core::GrantKind::kAction) core::DigestFromHex(g.fingerprint, s.fingerprint);
   s.not_before = g.not_before;
   s.expires_at = g.expires_at;
   s.uses = g.uses_left;
@@ -200,7 +176,7 @@ StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
   in.payload_kind = std::string(PayloadKindName(input.check.payload.kind));
   in.payload = PayloadText(input.check.payload);
   in.facts = FactNames(v.facts);
-  in.fingerprint = Hex(v.fingerprint);
+  in.fingerprint = core::DigestToHex(v.fingerprint);
   in.guardrail = policy_->guardrails[v.guardrail].name;
   in.reason = input.reason;
   in.ticket = input.ticket;

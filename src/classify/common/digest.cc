@@ -3,19 +3,13 @@
 #include <string>
 
 #include "classify/common/sha256.h"
+#include "core/hex.h"
 #include "drawbridge/classify.h"
 
 namespace drawbridge::classify {
 
 std::string DigestHex(const Digest& digest) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(digest.size() * 2);
-  for (uint8_t byte : digest) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0xf]);
-  }
-  return out;
+  return core::DigestToHex(digest);
 }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
