@@ -19,9 +19,11 @@ scales=("$@")
 cmake --build "$build" --target peer_runner >/dev/null
 
 mkdir -p "$work"
-rsync -a --exclude data --exclude node_modules --exclude results "$peer_src/" "$work/harness/"
+mkdir -p "$work/harness"
+(cd "$peer_src" && tar --exclude=./data --exclude=./node_modules --exclude=./results -cf - .) | (cd "$work/harness" && tar -xf -)
+chmod -R u+w "$work/harness"
 (cd "$work/harness" && [ -d node_modules ] || npm ci --no-audit --no-fund --silent)
-(cd "$work/harness" && node gen/generate.mjs --scales "${scales[@]}" | tail -n +1)
+(cd "$work/harness" && node gen/generate.mjs --scales "$(IFS=,; echo "${scales[*]}")")
 node "$root/bench/peer/convert.mjs" "$work/harness/data" "$work/policy"
 
 summary="$work/summary.txt"
