@@ -217,3 +217,99 @@ TEST(CliDemo, Runs) {
 }
 
 }  // namespace
+
+namespace {
+
+// Test the README's local flow end to end: request, approvals, an allowed check, the audit
+// verifies, and a tampered audit row is caught with its seq.
+TEST(CliLocal, ReadmeFlow) {
+  auto dir = std::filesystem::temp_directory_path() / ("dbcli-local-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string db = (dir / "db.sqlite").string();
+  auto local = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = {"--db", db, "--policy", kPolicy};
+    all.insert(all.end(), args.begin(), args.end());
+    return RunCli(all);
+  };
+  const std::vector<std::string> read = {"check",
+                                         "--action",
+                                         "db.query",
+                                         "--resource",
+                                         "db/orders-prod",
+                                         "--sql",
+                                         "SELECT email FROM customers WHERE id = 7"};
+  auto as = [&](const std::string& who, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--as", who});
+    return local(args);
+  };
+  EXPECT_EQ(as("user:alice", read).exit_code, 4);
+  Result requested = as("user:alice", {"-o", "json", "request", "access", "--rule", "prod-pii-read",
+                                       "--resource", "db/orders-prod", "--duration", "30m",
+                                       "--reason", "customer asked", "--ticket", "DATA-7"});
+  ASSERT_EQ(requested.exit_code, 0) << requested.err;
+  std::string id(boost::json::parse(requested.out).at("id").as_string());
+  EXPECT_EQ(boost::json::parse(requested.out).at("state").as_string(), "pending");
+
+  Result self = as("user:alice", {"requests", "approve", id});
+  EXPECT_EQ(self.exit_code, 1);
+  EXPECT_NE(self.err.find("own request"), std::string::npos) << self.err;
+  EXPECT_EQ(as("user:erin", {"requests", "approve", id, "--comment", "ok"}).exit_code, 0);
+  EXPECT_EQ(as("user:alice", read).exit_code, 4);  // all_of: a DBA must approve too
+  Result approved = as("user:bob", {"-o", "json", "requests", "approve", id});
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_EQ(boost::json::parse(approved.out).at("state").as_string(), "active");
+  EXPECT_EQ(as("user:alice", read).exit_code, 0);
+
+  Result grants = local({"-o", "json", "grants", "ls", "--state", "active"});
+  ASSERT_EQ(grants.exit_code, 0);
+  EXPECT_EQ(boost::json::parse(grants.out).as_array().size(), 1u);
+  Result verified = local({"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  Result csv = local({"audit", "export", "--format", "csv", "--type", "grant."});
+  EXPECT_NE(csv.out.find("grant.activated"), std::string::npos);
+
+  std::string tamper = "sqlite3 " + Quote(db) +
+                       " \"DROP TRIGGER audit_no_update; UPDATE audit SET actor='user:mallory' "
+                       "WHERE seq=2\"";
+  ASSERT_EQ(std::system(tamper.c_str()), 0);
+  Result caught = local({"-o", "json", "audit", "verify"});
+  EXPECT_EQ(caught.exit_code, 1);
+  EXPECT_EQ(boost::json::parse(caught.out).at("first_bad_seq").as_int64(), 2) << caught.out;
+  std::filesystem::remove_all(dir);
+}
+
+// Test that a cut tail is caught against a signed checkpoint kept elsewhere.
+TEST(CliLocal, CheckpointCatchesACutTail) {
+  auto dir = std::filesystem::temp_directory_path() / ("dbcli-cp-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string db = (dir / "db.sqlite").string();
+  const std::string key = (dir / "audit.key").string(), pub = (dir / "audit.pub").string();
+  const std::string checkpoints = (dir / "checkpoints.jsonl").string();
+  auto local = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = {"--db", db, "--policy", kPolicy};
+    all.insert(all.end(), args.begin(), args.end());
+    return RunCli(all);
+  };
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(local({"--as", "user:alice", "request", "access", "--rule", "dba-elevation",
+                     "--resource", "db/orders-prod", "--duration", "1h", "--reason", "r",
+                     "--ticket", "INC-" + std::to_string(i)})
+                  .exit_code,
+              0);
+  }
+  ASSERT_EQ(RunCli({"audit", "keygen", "--key", key, "--public-key", pub}).exit_code, 0);
+  ASSERT_EQ(local({"audit", "checkpoint", "--key", key, "--out", checkpoints}).exit_code, 0);
+  EXPECT_EQ(local({"audit", "verify", "--checkpoints", checkpoints, "--public-key", pub}).exit_code,
+            0);
+  std::string cut =
+      "sqlite3 " + Quote(db) + " \"DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq=3\"";
+  ASSERT_EQ(std::system(cut.c_str()), 0);
+  EXPECT_EQ(local({"audit", "verify"}).exit_code, 0);  // the chain alone cannot see a cut tail
+  Result caught = local({"audit", "verify", "--checkpoints", checkpoints, "--public-key", pub});
+  EXPECT_EQ(caught.exit_code, 1) << caught.out;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
