@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,16 @@ class Store {
   virtual StatusOr<std::optional<Grant>> GetGrant(const std::string& tenant,
                                                   const std::string& id) = 0;
   virtual StatusOr<std::vector<Grant>> ListGrants(const GrantFilter& filter) = 0;
+  // Calls `visit` for each grant ListGrants would return, in the same order, without building
+  // the list (loading a million active grants at start). Stops at the first non-OK status from
+  // `visit` and returns it. The Grant passed is valid only during the call.
+  virtual Status ForEachGrant(const GrantFilter& filter,
+                              const std::function<Status(const Grant&)>& visit) {
+    auto grants = ListGrants(filter);
+    if (!grants.ok()) return grants.status();
+    for (const Grant& g : *grants) DB_RETURN_IF_ERROR(visit(g));
+    return Status::Ok();
+  }
   virtual StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) = 0;
 
   // Outbox delivery: undelivered messages due at `now`, and marking attempts.

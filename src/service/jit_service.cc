@@ -74,13 +74,10 @@ StatusOr<std::unique_ptr<JitService>> JitService::Open(
   GrantFilter filter;
   filter.tenant = service->options_.tenant;
   filter.state = GrantState::kActive;
-  auto active = store.ListGrants(filter);
-  if (!active.ok()) return active.status().WithContext("loading active grants");
-  service->grants_.Reserve(active->size());
-  for (const Grant& g : *active) {
-    Status s = service->grants_.Add(ToGrantSpec(g));
-    if (!s.ok()) return s.WithContext("loading grant " + g.id);
-  }
+  Status loaded = store.ForEachGrant(filter, [&](const Grant& g) {
+    return service->grants_.Add(ToGrantSpec(g)).WithContext("loading grant " + g.id);
+  });
+  if (!loaded.ok()) return loaded.WithContext("loading active grants");
   return service;
 }
 

@@ -403,6 +403,25 @@ StatusOr<std::vector<Grant>> SqliteStore::ListGrants(const GrantFilter& filter) 
   return rows;
 }
 
+Status SqliteStore::ForEachGrant(const GrantFilter& filter,
+                                 const std::function<Status(const Grant&)>& visit) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  const int variant = (filter.state ? 1 : 0) + (filter.principal.empty() ? 0 : 2);
+  DB_ASSIGN_OR_RETURN(Statement statement, reader->Prepare(Sql().list_grants[variant].c_str()));
+  statement.BindText(1, filter.tenant);
+  if (filter.state) statement.BindText(2, GrantStateName(*filter.state));
+  if (!filter.principal.empty()) statement.BindText(3, filter.principal);
+  statement.BindInt(4, SqlLimit(filter.limit));
+  Grant row;  // reused: each row's strings overwrite the last one's buffers
+  while (true) {
+    DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+    if (!has_row) return Status::Ok();
+    row = Grant{};
+    DB_RETURN_IF_ERROR(sqlite::ReadGrant(statement, row));
+    DB_RETURN_IF_ERROR(visit(row));
+  }
+}
+
 StatusOr<std::vector<AuditRecord>> SqliteStore::ReadAudit(const AuditFilter& filter) {
   DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
   DB_ASSIGN_OR_RETURN(Statement statement, reader->Prepare(Sql().read_audit.c_str()));

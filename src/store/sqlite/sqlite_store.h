@@ -64,6 +64,8 @@ class SqliteStore final : public Store {
   StatusOr<std::optional<Grant>> GetGrant(const std::string& tenant,
                                           const std::string& id) override;
   StatusOr<std::vector<Grant>> ListGrants(const GrantFilter& filter) override;
+  Status ForEachGrant(const GrantFilter& filter,
+                      const std::function<Status(const Grant&)>& visit) override;
   StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) override;
   StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) override;
   Status MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) override;
