@@ -139,6 +139,27 @@ void BM_DurableTransitionsPerCommit(benchmark::State& state) {
 }
 BENCHMARK(BM_DurableTransitionsPerCommit)->Arg(8)->Arg(64)->UseRealTime()->MinTime(3);
 
+// Writes `grants` grants under one request (the foreign key needs it), 50,000 per transaction,
+// spread over 5,000 principals and 10,000 resources; one in eleven has ended when
+// `some_ended`. Returns false when a write fails.
+bool SeedGrants(Store& store, int64_t grants, bool some_ended) {
+  constexpr int64_t kPerTransaction = 50000;
+  for (int64_t start = 0; start < grants; start += kPerTransaction) {
+    auto transaction = store.Begin();
+    bool ok = transaction.ok();
+    if (ok && start == 0) ok = (*transaction)->PutRequest(MakeRequest("r-all", 0)).ok();
+    for (int64_t i = start; ok && i < std::min(grants, start + kPerTransaction); ++i) {
+      Grant grant = MakeGrant("g-" + std::to_string(i), "r-all", 1700000000 + i);
+      grant.principal = "user:u" + std::to_string(i % 5000);
+      grant.scope.resource = "r" + std::to_string(i % 10000);
+      if (some_ended && i % 11 == 10) grant.state = GrantState::kExpired;
+      ok = (*transaction)->PutGrant(grant).ok();
+    }
+    if (!ok || !(*transaction)->Commit().ok()) return false;
+  }
+  return true;
+}
+
 void BM_LoadActiveGrants(benchmark::State& state) {
   const int64_t grants = state.range(0);
   ScratchDatabase scratch;
@@ -147,22 +168,9 @@ void BM_LoadActiveGrants(benchmark::State& state) {
     state.SkipWithError(store.status().ToString().c_str());
     return;
   }
-  // One request carries every grant (the foreign key needs it); one in eleven has ended.
-  constexpr int64_t kPerTransaction = 50000;
-  for (int64_t start = 0; start < grants; start += kPerTransaction) {
-    auto transaction = (*store)->Begin();
-    bool ok = transaction.ok();
-    if (ok && start == 0) ok = (*transaction)->PutRequest(MakeRequest("r-all", 0)).ok();
-    for (int64_t i = start; ok && i < std::min(grants, start + kPerTransaction); ++i) {
-      Grant grant = MakeGrant("g-" + std::to_string(i), "r-all", 1700000000 + i);
-      grant.principal = "user:u" + std::to_string(i % 5000);
-      if (i % 11 == 10) grant.state = GrantState::kExpired;
-      ok = (*transaction)->PutGrant(grant).ok();
-    }
-    if (!ok || !(*transaction)->Commit().ok()) {
-      state.SkipWithError("loading grants failed");
-      return;
-    }
+  if (!SeedGrants(**store, grants, /*some_ended=*/true)) {
+    state.SkipWithError("loading grants failed");
+    return;
   }
   size_t loaded = 0;
   for (auto _ : state) {
@@ -194,21 +202,9 @@ void BM_LoadActiveGrantsIntoIndex(benchmark::State& state) {
     state.SkipWithError(store.status().ToString().c_str());
     return;
   }
-  constexpr int64_t kPerTransaction = 50000;
-  for (int64_t start = 0; start < grants; start += kPerTransaction) {
-    auto transaction = (*store)->Begin();
-    bool ok = transaction.ok();
-    if (ok && start == 0) ok = (*transaction)->PutRequest(MakeRequest("r-all", 0)).ok();
-    for (int64_t i = start; ok && i < std::min(grants, start + kPerTransaction); ++i) {
-      Grant grant = MakeGrant("g-" + std::to_string(i), "r-all", 1700000000 + i);
-      grant.principal = "user:u" + std::to_string(i % 5000);
-      grant.scope.resource = "r" + std::to_string(i % 10000);
-      ok = (*transaction)->PutGrant(grant).ok();
-    }
-    if (!ok || !(*transaction)->Commit().ok()) {
-      state.SkipWithError("loading grants failed");
-      return;
-    }
+  if (!SeedGrants(**store, grants, /*some_ended=*/false)) {
+    state.SkipWithError("loading grants failed");
+    return;
   }
   size_t loaded = 0;
   for (auto _ : state) {

@@ -53,7 +53,8 @@ StatusOr<Checkpoint> SignCheckpoint(const SigningKey& key, std::string_view tena
   checkpoint.head_hash = head.hash;
   checkpoint.time_ms = time_ms;
   checkpoint.key_id = key.key_id();
-  checkpoint.signature = std::string(128, '0');  // placeholder so the field check passes
+  // A well-formed dummy until signed, so that the other fields are validated before signing.
+  checkpoint.signature = std::string(128, '0');
   DB_RETURN_IF_ERROR(ValidateCheckpointFields(checkpoint).WithContext("checkpoint"));
   DB_ASSIGN_OR_RETURN(std::string signature,
                       key.Sign(CheckpointMessage(tenant, head.seq, head.hash, time_ms)));

@@ -32,6 +32,19 @@ GrantSpec Access(std::string id, std::string principal, std::vector<std::string>
   return g;
 }
 
+GrantSpec Action(std::string id, uint8_t fingerprint_byte, int32_t uses, int64_t nb = 0,
+                 int64_t exp = 1000) {
+  GrantSpec g;
+  g.id = std::move(id);
+  g.principal = "user:a";
+  g.kind = GrantKind::kAction;
+  g.fingerprint.fill(fingerprint_byte);
+  g.not_before = nb;
+  g.expires_at = exp;
+  g.uses = uses;
+  return g;
+}
+
 class GrantIndexTest : public ::testing::Test {
  protected:
   std::vector<Label> prod_labels_{{kNoId, kNoId, "env", "prod"}, {kNoId, kNoId, "owner", "t1"}};
@@ -112,14 +125,7 @@ TEST_F(GrantIndexTest, RemoveExpired) {
 
 // Test that an action grant is found by fingerprint and its uses are consumed exactly.
 TEST_F(GrantIndexTest, ActionGrantConsumption) {
-  GrantSpec g;
-  g.id = "a1";
-  g.principal = "user:a";
-  g.kind = GrantKind::kAction;
-  g.fingerprint.fill(7);
-  g.not_before = 100;
-  g.expires_at = 200;
-  g.uses = 2;
+  GrantSpec g = Action("a1", 7, 2, 100, 200);
   ASSERT_TRUE(index_.Add(g).ok());
   GrantHit hit = index_.FindAction(g.fingerprint, 150);
   ASSERT_TRUE(hit.found());
@@ -133,14 +139,7 @@ TEST_F(GrantIndexTest, ActionGrantConsumption) {
 
 // Test that a stale hit cannot consume a grant that has since taken its slot.
 TEST_F(GrantIndexTest, StaleHitDoesNotConsumeAReusedSlot) {
-  GrantSpec g;
-  g.id = "a1";
-  g.principal = "user:a";
-  g.kind = GrantKind::kAction;
-  g.fingerprint.fill(1);
-  g.not_before = 0;
-  g.expires_at = 1000;
-  g.uses = 1;
+  GrantSpec g = Action("a1", 1, 1);
   ASSERT_TRUE(index_.Add(g).ok());
   GrantHit stale = index_.FindAction(g.fingerprint, 10);
   ASSERT_TRUE(index_.Remove(g));
@@ -154,14 +153,7 @@ TEST_F(GrantIndexTest, StaleHitDoesNotConsumeAReusedSlot) {
 
 // Test that of many threads racing for one single-use grant, exactly one wins.
 TEST_F(GrantIndexTest, ConcurrentConsumersOfASingleUseGrant) {
-  GrantSpec g;
-  g.id = "a1";
-  g.principal = "user:a";
-  g.kind = GrantKind::kAction;
-  g.fingerprint.fill(3);
-  g.not_before = 0;
-  g.expires_at = 1000;
-  g.uses = 1;
+  GrantSpec g = Action("a1", 3, 1);
   for (int round = 0; round < 50; ++round) {
     ASSERT_TRUE(index_.Add(g).ok());
     std::atomic<int> winners{0};
