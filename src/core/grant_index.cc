@@ -1,6 +1,7 @@
 #include "core/grant_index.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <functional>
@@ -142,10 +143,17 @@ struct GrantIndex::Impl {
   }
 
   uint32_t InternActions(const std::vector<std::string>& actions) {
-    action_key.clear();
-    if (actions.size() == 1) {  // the common case, without copying the list
-      action_key += actions[0];
-      action_key += '\n';
+    // The key is the sorted names; sort pointers, not copies, for the usual short lists.
+    std::array<const std::string*, 8> order{};
+    if (actions.size() <= order.size()) {
+      for (size_t i = 0; i < actions.size(); ++i) order[i] = &actions[i];
+      std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(actions.size()),
+                [](const std::string* a, const std::string* b) { return *a < *b; });
+      action_key.clear();
+      for (size_t i = 0; i < actions.size(); ++i) {
+        action_key += *order[i];
+        action_key += '\n';
+      }
       if (uint32_t id = Lookup(action_list_ids, action_key); id != kNone) return id;
     }
     std::vector<std::string> sorted = actions;

@@ -39,18 +39,23 @@ std::string PayloadText(const Payload& p) {
 
 }  // namespace
 
-core::GrantSpec ToGrantSpec(const Grant& g) {
-  core::GrantSpec s;
+void FillGrantSpec(const Grant& g, core::GrantSpec& s) {
   s.id = g.id;
   s.principal = g.principal;
   s.kind = g.kind == RequestKind::kAction ? core::GrantKind::kAction : core::GrantKind::kAccess;
   s.actions = g.actions;
   s.scope.resource = g.scope.resource;
   s.scope.selector = g.scope.selector;
+  s.fingerprint = {};
   if (s.kind == core::GrantKind::kAction) core::DigestFromHex(g.fingerprint, s.fingerprint);
   s.not_before = g.not_before;
   s.expires_at = g.expires_at;
   s.uses = g.uses_left;
+}
+
+core::GrantSpec ToGrantSpec(const Grant& g) {
+  core::GrantSpec s;
+  FillGrantSpec(g, s);
   return s;
 }
 
@@ -74,8 +79,11 @@ StatusOr<std::unique_ptr<JitService>> JitService::Open(
   GrantFilter filter;
   filter.tenant = service->options_.tenant;
   filter.state = GrantState::kActive;
+  core::GrantSpec spec;
   Status loaded = store.ForEachGrant(filter, [&](const Grant& g) {
-    return service->grants_.Add(ToGrantSpec(g)).WithContext("loading grant " + g.id);
+    FillGrantSpec(g, spec);
+    Status added = service->grants_.Add(spec);
+    return added.ok() ? added : added.WithContext("loading grant " + g.id);
   });
   if (!loaded.ok()) return loaded.WithContext("loading active grants");
   return service;

@@ -102,5 +102,7 @@ class JitService {
 
 // GrantSpec for the index from a stored grant.
 core::GrantSpec ToGrantSpec(const Grant& grant);
+// The same, into an existing spec (reusing its buffers when loading many grants).
+void FillGrantSpec(const Grant& grant, core::GrantSpec& spec);
 
 }  // namespace drawbridge::service

@@ -412,11 +412,10 @@ Status SqliteStore::ForEachGrant(const GrantFilter& filter,
   if (filter.state) statement.BindText(2, GrantStateName(*filter.state));
   if (!filter.principal.empty()) statement.BindText(3, filter.principal);
   statement.BindInt(4, SqlLimit(filter.limit));
-  Grant row;  // reused: each row's strings overwrite the last one's buffers
+  Grant row;  // reused: ReadGrant sets every field, reusing the last row's buffers
   while (true) {
     DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
     if (!has_row) return Status::Ok();
-    row = Grant{};
     DB_RETURN_IF_ERROR(sqlite::ReadGrant(statement, row));
     DB_RETURN_IF_ERROR(visit(row));
   }
