@@ -160,23 +160,31 @@ bool SeedGrants(Store& store, int64_t grants, bool some_ended) {
   return true;
 }
 
-void BM_LoadActiveGrants(benchmark::State& state) {
-  const int64_t grants = state.range(0);
-  ScratchDatabase scratch;
+// A scratch database holding SeedGrants' grants, or nullptr with the benchmark marked failed.
+std::unique_ptr<SqliteStore> OpenSeeded(benchmark::State& state, const ScratchDatabase& scratch,
+                                        int64_t grants, bool some_ended) {
   auto store = SqliteStore::Open({.path = scratch.path()});
   if (!store.ok()) {
     state.SkipWithError(store.status().ToString().c_str());
-    return;
+    return nullptr;
   }
-  if (!SeedGrants(**store, grants, /*some_ended=*/true)) {
+  if (!SeedGrants(**store, grants, some_ended)) {
     state.SkipWithError("loading grants failed");
-    return;
+    return nullptr;
   }
+  return std::move(store).value();
+}
+
+void BM_LoadActiveGrants(benchmark::State& state) {
+  const int64_t grants = state.range(0);
+  ScratchDatabase scratch;
+  std::unique_ptr<SqliteStore> store = OpenSeeded(state, scratch, grants, /*some_ended=*/true);
+  if (store == nullptr) return;
   size_t loaded = 0;
   for (auto _ : state) {
     GrantFilter filter;
     filter.state = GrantState::kActive;
-    auto active = (*store)->ListGrants(filter);
+    auto active = store->ListGrants(filter);
     if (!active.ok()) {
       state.SkipWithError(active.status().ToString().c_str());
       return;
@@ -197,22 +205,15 @@ BENCHMARK(BM_LoadActiveGrants)
 void BM_LoadActiveGrantsIntoIndex(benchmark::State& state) {
   const int64_t grants = state.range(0);
   ScratchDatabase scratch;
-  auto store = SqliteStore::Open({.path = scratch.path()});
-  if (!store.ok()) {
-    state.SkipWithError(store.status().ToString().c_str());
-    return;
-  }
-  if (!SeedGrants(**store, grants, /*some_ended=*/false)) {
-    state.SkipWithError("loading grants failed");
-    return;
-  }
+  std::unique_ptr<SqliteStore> store = OpenSeeded(state, scratch, grants, /*some_ended=*/false);
+  if (store == nullptr) return;
   size_t loaded = 0;
   for (auto _ : state) {
     core::GrantIndex index;
     index.Reserve(static_cast<size_t>(grants));
     GrantFilter filter;
     filter.state = GrantState::kActive;
-    Status s = (*store)->ForEachGrant(
+    Status s = store->ForEachGrant(
         filter, [&](const Grant& g) { return index.Add(service::ToGrantSpec(g)); });
     if (!s.ok()) {
       state.SkipWithError(s.ToString().c_str());

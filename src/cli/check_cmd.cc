@@ -128,8 +128,8 @@ int RunCheck(const GlobalOptions& g, CheckOptions& o) {
       PrintError(specs.status().message());
       return kExitFailure;
     }
-    for (const auto& g : *specs) {
-      if (Status s = grants.Add(g); !s.ok()) {
+    for (const auto& spec : *specs) {
+      if (Status s = grants.Add(spec); !s.ok()) {
         PrintError(o.grants + ": " + s.message());
         return kExitFailure;
       }

@@ -118,7 +118,10 @@ Status JitService::AppendEvents(StoreTransaction& tx,
   return Status::Ok();
 }
 
-Status JitService::Commit(const workflow::Transition& t, int64_t now_ms) {
+Status JitService::Commit(workflow::Transition& t, int64_t now_ms) {
+  // Records are written to this service's tenant, whatever the transition filled in.
+  t.request.tenant = options_.tenant;
+  if (t.grant) t.grant->tenant = options_.tenant;
   auto tx = store_.Begin();
   if (!tx.ok()) return tx.status();
   DB_RETURN_IF_ERROR((*tx)->PutRequest(t.request));
@@ -152,100 +155,99 @@ StatusOr<Grant> JitService::LoadGrant(const std::string& id) {
   return std::move(**g);
 }
 
-StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& input) {
+template <typename MakeTransition>
+StatusOr<workflow::Transition> JitService::Apply(MakeTransition make) {
   std::lock_guard lock(write_mu_);
-  int64_t now_ms = clock_.NowMillis();
-  DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      workflow::CreateAccessRequest(*policy_, input, ids_, now_ms / 1000));
-  t.request.tenant = options_.tenant;
-  if (t.grant) t.grant->tenant = options_.tenant;
+  const int64_t now_ms = clock_.NowMillis();
+  DB_ASSIGN_OR_RETURN(workflow::Transition t, make(now_ms / 1000));
   DB_RETURN_IF_ERROR(Commit(t, now_ms));
+  return t;
+}
+
+StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& input) {
+  DB_ASSIGN_OR_RETURN(workflow::Transition t, Apply([&](int64_t now) {
+                        return workflow::CreateAccessRequest(*policy_, input, ids_, now);
+                      }));
   return t.request;
 }
 
 StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
-  std::lock_guard lock(write_mu_);
-  int64_t now_ms = clock_.NowMillis();
-  core::Verdict v = engine_.Check(input.check, TimePoint(std::chrono::seconds(now_ms / 1000)),
-                                  {.consume = false});
-  if (v.decision != Decision::kApprovalRequired ||
-      v.reason != core::Reason::kRequestActionApproval) {
-    core::Explanation e = core::Explain(engine_, input.check, v);
-    return FailedPrecondition("this action needs no action approval: the decision is " +
-                              std::string(DecisionName(v.decision)) + " (" + e.reason + ")");
-  }
-  workflow::ActionRequestInput in;
-  in.requester = std::string(input.check.principal);
-  in.action = std::string(input.check.action);
-  in.resource = std::string(input.check.resource);
-  in.payload_kind = std::string(PayloadKindName(input.check.payload.kind));
-  in.payload = PayloadText(input.check.payload);
-  in.facts = FactNames(v.facts);
-  in.fingerprint = core::DigestToHex(v.fingerprint);
-  in.guardrail = policy_->guardrails[v.guardrail].name;
-  in.reason = input.reason;
-  in.ticket = input.ticket;
-  in.source_ip = input.source_ip;
-  DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      workflow::CreateActionRequest(*policy_, in, ids_, now_ms / 1000));
-  t.request.tenant = options_.tenant;
-  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+  DB_ASSIGN_OR_RETURN(
+      workflow::Transition t, Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+        core::Verdict v =
+            engine_.Check(input.check, TimePoint(std::chrono::seconds(now)), {.consume = false});
+        if (v.decision != Decision::kApprovalRequired ||
+            v.reason != core::Reason::kRequestActionApproval) {
+          core::Explanation e = core::Explain(engine_, input.check, v);
+          return FailedPrecondition("this action needs no action approval: the decision is " +
+                                    std::string(DecisionName(v.decision)) + " (" + e.reason + ")");
+        }
+        workflow::ActionRequestInput in;
+        in.requester = std::string(input.check.principal);
+        in.action = std::string(input.check.action);
+        in.resource = std::string(input.check.resource);
+        in.payload_kind = std::string(PayloadKindName(input.check.payload.kind));
+        in.payload = PayloadText(input.check.payload);
+        in.facts = FactNames(v.facts);
+        in.fingerprint = core::DigestToHex(v.fingerprint);
+        in.guardrail = policy_->guardrails[v.guardrail].name;
+        in.reason = input.reason;
+        in.ticket = input.ticket;
+        in.source_ip = input.source_ip;
+        return workflow::CreateActionRequest(*policy_, in, ids_, now);
+      }));
   return t.request;
 }
 
 StatusOr<Request> JitService::Review(const std::string& request_id,
                                      const workflow::ReviewInput& input) {
-  std::lock_guard lock(write_mu_);
-  int64_t now_ms = clock_.NowMillis();
-  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
   DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      workflow::RecordReview(*policy_, request, input, ids_, now_ms / 1000));
-  if (t.grant) t.grant->tenant = options_.tenant;
-  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+                        return workflow::RecordReview(*policy_, request, input, ids_, now);
+                      }));
   return t.request;
 }
 
 StatusOr<Request> JitService::Cancel(const std::string& request_id, const std::string& actor) {
-  std::lock_guard lock(write_mu_);
-  int64_t now_ms = clock_.NowMillis();
-  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
   DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      workflow::CancelRequest(request, actor, now_ms / 1000));
-  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+                        return workflow::CancelRequest(request, actor, now);
+                      }));
   return t.request;
 }
 
 StatusOr<Grant> JitService::Revoke(const std::string& grant_id,
                                    const workflow::RevokeInput& input) {
-  std::lock_guard lock(write_mu_);
-  int64_t now_ms = clock_.NowMillis();
-  DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(grant_id));
-  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(grant.request_id));
   DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      workflow::RevokeGrant(request, grant, input, now_ms / 1000));
-  DB_RETURN_IF_ERROR(Commit(t, now_ms));
-  return t.grant ? *t.grant : grant;
+                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+                        DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(grant_id));
+                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(grant.request_id));
+                        return workflow::RevokeGrant(request, grant, input, now);
+                      }));
+  if (!t.grant) return Internal("revoking grant " + grant_id + " produced no grant record");
+  return *t.grant;
 }
 
 StatusOr<Grant> JitService::Release(const std::string& grant_id, const std::string& actor) {
-  std::lock_guard lock(write_mu_);
-  int64_t now_ms = clock_.NowMillis();
-  DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(grant_id));
-  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(grant.request_id));
   DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      workflow::ReleaseGrant(request, grant, actor, now_ms / 1000));
-  DB_RETURN_IF_ERROR(Commit(t, now_ms));
-  return t.grant ? *t.grant : grant;
+                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+                        DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(grant_id));
+                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(grant.request_id));
+                        return workflow::ReleaseGrant(request, grant, actor, now);
+                      }));
+  if (!t.grant) return Internal("releasing grant " + grant_id + " produced no grant record");
+  return *t.grant;
 }
 
 StatusOr<Request> JitService::CloseBreakGlassReview(const std::string& request_id,
                                                     const workflow::ReviewInput& input) {
-  std::lock_guard lock(write_mu_);
-  int64_t now_ms = clock_.NowMillis();
-  DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
   DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      workflow::CloseBreakGlassReview(*policy_, request, input, now_ms / 1000));
-  DB_RETURN_IF_ERROR(Commit(t, now_ms));
+                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+                        return workflow::CloseBreakGlassReview(*policy_, request, input, now);
+                      }));
   return t.request;
 }
 

@@ -80,8 +80,12 @@ class JitService {
              const WallClock& clock, workflow::IdSource& ids, const PayloadAnalyzer& analyzer,
              ServiceOptions options);
 
-  // Writes a transition (records + audit + outbox) in one transaction, then updates the index.
-  Status Commit(const workflow::Transition& t, int64_t now_ms);
+  // Under the writer lock: makes the transition with `now` (seconds) and commits it.
+  template <typename MakeTransition>
+  StatusOr<workflow::Transition> Apply(MakeTransition make);
+  // Writes a transition (records + audit + outbox) in one transaction under this service's
+  // tenant, then updates the index.
+  Status Commit(workflow::Transition& t, int64_t now_ms);
   // Appends audit events for `drafts` inside `tx`, continuing the chain from the stored head.
   Status AppendEvents(StoreTransaction& tx, const std::vector<workflow::EventDraft>& drafts,
                       int64_t now_ms);

@@ -92,12 +92,16 @@ TEST(CrashTest, KilledWriterLosesNothingCommitted) {
       EXPECT_TRUE((*r)->state == RequestState::kActive || (*r)->state == RequestState::kConsumed)
           << id << " is " << RequestStateName((*r)->state);
     }
-    if (step == "consumed") EXPECT_EQ((*r)->state, RequestState::kConsumed) << id;
+    if (step == "consumed") {
+      EXPECT_EQ((*r)->state, RequestState::kConsumed) << id;
+    }
   }
   for (const auto& [id, step] : reported.grant_step) {
     auto g = (*store)->GetGrant("default", id);
     ASSERT_TRUE(g.ok() && g->has_value()) << "reported grant " << id << " is missing";
-    if (step == "consumed") EXPECT_EQ((*g)->state, GrantState::kConsumed) << id;
+    if (step == "consumed") {
+      EXPECT_EQ((*g)->state, GrantState::kConsumed) << id;
+    }
   }
   // Nothing half-done: records agree with each other.
   auto requests = (*store)->ListRequests({.limit = 1000000});
@@ -116,7 +120,9 @@ TEST(CrashTest, KilledWriterLosesNothingCommitted) {
       EXPECT_EQ((*g)->state, GrantState::kActive) << r.id;
       ++active_grants;
     }
-    if (r.state == RequestState::kConsumed) EXPECT_EQ((*g)->state, GrantState::kConsumed) << r.id;
+    if (r.state == RequestState::kConsumed) {
+      EXPECT_EQ((*g)->state, GrantState::kConsumed) << r.id;
+    }
   }
   // The audit chain verifies and records every request's creation.
   auto records = (*store)->ReadAudit({.tenant = "default", .after_seq = 0, .limit = 10000000});

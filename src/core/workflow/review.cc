@@ -12,6 +12,17 @@ namespace {
 // The reviewer may review this request under `spec`: a principal, not the requester (unless the
 // rule allows audited self-approval), and an approver of at least one step by the policy in
 // force now. Returns the steps the reviewer may serve.
+// The review `input` records on `request` at `now`.
+Review ReviewOf(const Request& request, const ReviewInput& input, int64_t now) {
+  Review review;
+  review.reviewer = input.reviewer;
+  review.approve = input.approve;
+  review.comment = input.comment;
+  review.at = now;
+  review.self_review = input.reviewer == request.requester;
+  return review;
+}
+
 StatusOr<std::vector<size_t>> CheckReviewer(const core::CompiledPolicy& policy,
                                             const core::ApprovalSpec& spec, const Request& request,
                                             const ReviewInput& input) {
@@ -81,12 +92,7 @@ StatusOr<Transition> RecordReview(const core::CompiledPolicy& policy, const Requ
   Transition transition;
   transition.request = request;
   Request& updated = transition.request;
-  Review review;
-  review.reviewer = input.reviewer;
-  review.approve = input.approve;
-  review.comment = input.comment;
-  review.at = now;
-  review.self_review = input.reviewer == request.requester;
+  const Review review = ReviewOf(request, input, now);
   updated.reviews.push_back(review);
   updated.updated_at = now;
   transition.events.push_back(ReviewRecordedEvent(updated, review));
@@ -124,18 +130,13 @@ StatusOr<Transition> CloseBreakGlassReview(const core::CompiledPolicy& policy,
                               " is already closed");
   }
   DB_ASSIGN_OR_RETURN(const core::ApprovalSpec* spec, GoverningApproval(policy, request));
-  DB_ASSIGN_OR_RETURN(std::vector<size_t> steps, CheckReviewer(policy, *spec, request, input));
-  (void)steps;
+  // Only an approver of the rule may close it; which approval steps they fill does not matter.
+  DB_RETURN_IF_ERROR(CheckReviewer(policy, *spec, request, input).status());
 
   Transition transition;
   transition.request = request;
   Request& updated = transition.request;
-  Review review;
-  review.reviewer = input.reviewer;
-  review.approve = input.approve;
-  review.comment = input.comment;
-  review.at = now;
-  review.self_review = input.reviewer == request.requester;
+  const Review review = ReviewOf(request, input, now);
   updated.reviews.push_back(review);
   updated.post_review_open = false;
   updated.updated_at = now;
