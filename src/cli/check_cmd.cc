@@ -4,7 +4,8 @@
 #include <iostream>
 
 #include "classify/payload_analyzer.h"
-#include "cli/check_input.h"
+#include "api/check_input.h"
+#include "api/wire.h"
 #include "cli/commands.h"
 #include "cli/grants_file.h"
 #include "cli/io.h"
@@ -15,6 +16,10 @@
 #include "policy/compiler.h"
 
 namespace drawbridge::cli {
+using api::ExplanationToJson;
+using api::ExplanationToText;
+using api::CheckInput;
+using api::ParseContextJson;
 namespace {
 
 struct CheckOptions {

@@ -2,7 +2,8 @@
 #include <iostream>
 
 #include "classify/payload_analyzer.h"
-#include "cli/check_input.h"
+#include "api/check_input.h"
+#include "api/wire.h"
 #include "cli/commands.h"
 #include "core/engine.h"
 #include "core/explain.h"
@@ -10,6 +11,8 @@
 #include "policy/compiler.h"
 
 namespace drawbridge::cli {
+using api::ExplanationToText;
+using api::CheckInput;
 namespace {
 
 struct DemoStep {

@@ -41,9 +41,6 @@ class LocalSession {
   std::unique_ptr<service::JitService> service_;
 };
 
-boost::json::object RequestToJson(const Request& r);
-boost::json::object GrantToJson(const Grant& g);
-
 // Prints the status message and returns the exit code of a refused or failed operation (1).
 int Fail(const Status& status);
 

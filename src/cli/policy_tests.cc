@@ -7,7 +7,8 @@
 #include <set>
 
 #include "classify/payload_analyzer.h"
-#include "cli/check_input.h"
+#include "api/check_input.h"
+#include "api/wire.h"
 #include "cli/grants_file.h"
 #include "cli/yaml_json.h"
 #include "core/engine.h"
@@ -15,6 +16,8 @@
 #include "core/time_format.h"
 
 namespace drawbridge::cli {
+using api::CheckInput;
+using api::ParseContextJson;
 namespace {
 
 const std::set<std::string> kCaseKeys = {

@@ -3,7 +3,8 @@
 #include <boost/json.hpp>
 #include <iostream>
 
-#include "cli/check_input.h"
+#include "api/check_input.h"
+#include "api/wire.h"
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/local.h"
@@ -11,6 +12,9 @@
 #include "policy/durations.h"
 
 namespace drawbridge::cli {
+using api::RequestToJson;
+using api::GrantToJson;
+using api::CheckInput;
 namespace {
 
 struct WorkflowOptions {

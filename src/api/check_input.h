@@ -8,11 +8,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/explain.h"
 #include "drawbridge/decision.h"
 #include "drawbridge/status.h"
 
-namespace drawbridge::cli {
+namespace drawbridge::api {
 
 struct CheckInput {
   std::string principal, action, resource;
@@ -36,9 +35,15 @@ struct CheckInput {
 // Reads `{"labels": {..}, "kind": "..", "groups": [..], "mfa": bool, "source_ip": ".."}`.
 Status ParseContextJson(const boost::json::value& json, CheckInput& input);
 
-// {"decision", "reason", "reason_code", "rules", "grant", "facts", "request": {...}}
-boost::json::object ExplanationToJson(const core::Explanation& e);
-// Human-readable, several lines.
-std::string ExplanationToText(const core::Explanation& e);
+// The body of POST /v1/check (and of an action request's "action" part):
+//   {"principal", "action", "resource",
+//    "payload": {"kind": "sql", "text", "database"?, "role"?, "search_path"?}
+//             | {"kind": "shell", "text"} | {"kind": "argv", "argv": [..], "program"?}
+//             | {"kind": "http", "method", "path"},
+//    "context": {...as ParseContextJson}}
+// Unknown keys are refused so that a misspelt field never silently widens a decision.
+Status ParseCheckJson(const boost::json::value& json, CheckInput& input);
+boost::json::object CheckInputToJson(const CheckInput& input);
 
-}  // namespace drawbridge::cli
+
+}  // namespace drawbridge::api

@@ -1,0 +1,1 @@
+// Intentionally empty: the object of a library whose folder has no sources yet.
