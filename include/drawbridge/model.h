@@ -120,6 +120,44 @@ struct OutboxMessage {
   bool delivered = false;
 };
 
+// What an API token lets its holder do (docs/TOKENS.md). A user token acts as its principal; a
+// checker token (an enforcement point) may ask for decisions on behalf of any principal of its
+// tenant but never review; an admin token also manages the policy and tokens.
+enum class TokenRole : uint8_t { kUser, kChecker, kAdmin };
+
+// "user", "checker", "admin". Defined here so that the stores need no extra library.
+inline std::string_view TokenRoleName(TokenRole role) {
+  switch (role) {
+    case TokenRole::kUser: return "user";
+    case TokenRole::kChecker: return "checker";
+    case TokenRole::kAdmin: return "admin";
+  }
+  return "user";
+}
+inline std::optional<TokenRole> ParseTokenRole(std::string_view name) {
+  if (name == "user") return TokenRole::kUser;
+  if (name == "checker") return TokenRole::kChecker;
+  if (name == "admin") return TokenRole::kAdmin;
+  return std::nullopt;
+}
+
+// An API token as stored. The secret itself is never kept: only the hex SHA-256 of the whole
+// token string, so a copy of the database cannot be replayed against the API.
+struct ApiToken {
+  std::string id;  // "t-...": names the token in listings, revocations and the audit log
+  std::string tenant = "default";
+  std::string principal;            // who the holder acts as
+  std::vector<std::string> groups;  // group claims the holder carries ("dba")
+  TokenRole role = TokenRole::kUser;
+  std::string secret_hash;  // 64 lowercase hex digits
+  std::string description;
+  int64_t created_at = 0;  // Unix seconds
+  std::string created_by;
+  int64_t expires_at = 0;  // 0: never
+  int64_t revoked_at = 0;  // 0: not revoked
+  std::string revoked_by;
+};
+
 // An audit event as stored: `details` is its canonical JSON text (see docs/AUDIT.md).
 struct AuditRecord {
   uint64_t seq = 0;

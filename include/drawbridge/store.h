@@ -38,10 +38,43 @@ struct GrantFilter {
   size_t limit = 1000000;
 };
 
+// What an active grant allows, without the rest of its record: the fields the in-memory grant
+// index is built from at start (see Store::ForEachActiveGrantTerms).
+struct GrantTerms {
+  std::string id;
+  std::string principal;
+  RequestKind kind = RequestKind::kAccess;
+  std::vector<std::string> actions;  // access
+  Scope scope;                       // access
+  std::string fingerprint;           // action: hex
+  int64_t not_before = 0;
+  int64_t expires_at = 0;
+  int32_t uses_left = -1;  // -1 unlimited
+};
+
+// Sets `terms` from a full grant record, reusing its buffers.
+inline void CopyGrantTerms(const Grant& grant, GrantTerms& terms) {
+  terms.id = grant.id;
+  terms.principal = grant.principal;
+  terms.kind = grant.kind;
+  terms.actions = grant.actions;
+  terms.scope = grant.scope;
+  terms.fingerprint = grant.fingerprint;
+  terms.not_before = grant.not_before;
+  terms.expires_at = grant.expires_at;
+  terms.uses_left = grant.uses_left;
+}
+
 struct AuditFilter {
   std::string tenant = "default";
   uint64_t after_seq = 0;  // events with seq > after_seq
   size_t limit = 1000;
+};
+
+struct TokenFilter {
+  std::string tenant = "default";
+  bool all_tenants = false;     // every tenant's tokens (the server's authenticator)
+  bool include_revoked = true;  // revoked tokens too
 };
 
 class StoreTransaction {
@@ -62,6 +95,11 @@ class StoreTransaction {
   virtual Status AppendAudit(const AuditRecord& event) = 0;
   // Appends and assigns message.id.
   virtual Status AppendOutbox(OutboxMessage& message) = 0;
+
+  // API tokens. Insert or replace; a token's secret_hash is unique across all tenants.
+  virtual StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
+                                                     const std::string& id) = 0;
+  virtual Status PutToken(const ApiToken& token) = 0;
 
   virtual Status Commit() = 0;
 };
@@ -89,7 +127,31 @@ class Store {
     for (const Grant& g : *grants) DB_RETURN_IF_ERROR(visit(g));
     return Status::Ok();
   }
+  // Calls `visit` once with the terms of each active grant of `tenant`, in no particular order,
+  // on the calling thread: the fast path for loading every active grant at start, reading only
+  // what GrantTerms holds. Stops at the first non-OK status from `visit` and returns it. The
+  // terms passed are valid only during the call; `visit` must not call the store.
+  virtual Status ForEachActiveGrantTerms(const std::string& tenant,
+                                         const std::function<Status(const GrantTerms&)>& visit) {
+    GrantFilter filter;
+    filter.tenant = tenant;
+    filter.state = GrantState::kActive;
+    GrantTerms terms;
+    return ForEachGrant(filter, [&](const Grant& grant) {
+      CopyGrantTerms(grant, terms);
+      return visit(terms);
+    });
+  }
   virtual StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) = 0;
+
+  // API tokens, listed in (tenant, created_at, id) order.
+  virtual StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
+                                                     const std::string& id) = 0;
+  virtual StatusOr<std::vector<ApiToken>> ListTokens(const TokenFilter& filter) = 0;
+  // A number that grows with every committed change to any token of any tenant (including
+  // changes made by another process on the same database): while it stays the same, ListTokens
+  // would return the same tokens. Cheap enough to poll every second.
+  virtual StatusOr<uint64_t> TokenChangeCount() = 0;
 
   // Outbox delivery: undelivered messages due at `now`, and marking attempts.
   virtual StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) = 0;

@@ -59,7 +59,6 @@ Status ParseContextJson(const boost::json::value& json, CheckInput& input) {
   return Status::Ok();
 }
 
-
 namespace {
 
 StatusOr<std::string> StringField(const boost::json::value& v, std::string_view name) {
@@ -110,7 +109,8 @@ Status ParsePayloadJson(const boost::json::value& json, CheckInput& input) {
   }
   if (k == "sql" || k == "shell") {
     input.payload_kind = k == "sql" ? Payload::Kind::kSql : Payload::Kind::kShell;
-    if (input.text.empty()) return InvalidArgument("payload.text is required for " + std::string(k));
+    if (input.text.empty())
+      return InvalidArgument("payload.text is required for " + std::string(k));
   } else if (k == "argv") {
     input.payload_kind = Payload::Kind::kArgv;
     if (input.argv.empty()) return InvalidArgument("payload.argv must name a program");
@@ -133,8 +133,9 @@ Status ParseCheckJson(const boost::json::value& json, CheckInput& input) {
     if (key == "principal" || key == "action" || key == "resource") {
       auto s = StringField(value, key);
       if (!s.ok()) return s.status();
-      (key == "principal" ? input.principal : key == "action" ? input.action : input.resource) =
-          std::move(s).value();
+      (key == "principal" ? input.principal
+       : key == "action"  ? input.action
+                          : input.resource) = std::move(s).value();
     } else if (key == "payload") {
       if (!value.is_null()) DB_RETURN_IF_ERROR(ParsePayloadJson(value, input));
     } else if (key == "context") {
@@ -150,12 +151,10 @@ Status ParseCheckJson(const boost::json::value& json, CheckInput& input) {
 }
 
 boost::json::object CheckInputToJson(const CheckInput& input) {
-  boost::json::object o{{"principal", input.principal},
-                        {"action", input.action},
-                        {"resource", input.resource}};
+  boost::json::object o{
+      {"principal", input.principal}, {"action", input.action}, {"resource", input.resource}};
   switch (input.payload_kind) {
-    case Payload::Kind::kNone:
-      break;
+    case Payload::Kind::kNone: break;
     case Payload::Kind::kSql: {
       boost::json::object p{{"kind", "sql"}, {"text", input.text}};
       if (!input.database.empty()) p["database"] = input.database;

@@ -45,5 +45,4 @@ Status ParseContextJson(const boost::json::value& json, CheckInput& input);
 Status ParseCheckJson(const boost::json::value& json, CheckInput& input);
 boost::json::object CheckInputToJson(const CheckInput& input);
 
-
 }  // namespace drawbridge::api

@@ -327,6 +327,44 @@ std::string ExplanationToText(const core::Explanation& e) {
   return out;
 }
 
+json::object TokenToJson(const ApiToken& t) {
+  return {{"id", t.id},
+          {"tenant", t.tenant},
+          {"principal", t.principal},
+          {"groups", Strings(t.groups)},
+          {"role", TokenRoleName(t.role)},
+          {"description", t.description},
+          {"created_at", Time(t.created_at)},
+          {"created_by", t.created_by},
+          {"expires_at", Time(t.expires_at)},
+          {"revoked_at", Time(t.revoked_at)},
+          {"revoked_by", OptionalString(t.revoked_by)}};
+}
+
+StatusOr<ApiToken> TokenFromJson(const json::value& value) {
+  ApiToken t;
+  Reader in(value, "token");
+  in.String("id", t.id);
+  in.String("tenant", t.tenant);
+  in.String("principal", t.principal);
+  in.Strings("groups", t.groups);
+  std::string role;
+  in.String("role", role);
+  if (auto r = ParseTokenRole(role)) {
+    t.role = *r;
+  } else {
+    in.Fail("unknown role '" + role + "'");
+  }
+  in.String("description", t.description);
+  in.TimeField("created_at", t.created_at);
+  in.String("created_by", t.created_by);
+  in.TimeField("expires_at", t.expires_at);
+  in.TimeField("revoked_at", t.revoked_at);
+  in.String("revoked_by", t.revoked_by);
+  if (!in.status().ok()) return in.status();
+  return t;
+}
+
 StatusOr<core::Explanation> ExplanationFromJson(const json::value& value) {
   core::Explanation e;
   Reader in(value, "decision");

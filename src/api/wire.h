@@ -19,6 +19,10 @@ StatusOr<Request> RequestFromJson(const boost::json::value& json);
 boost::json::object GrantToJson(const Grant& g);
 StatusOr<Grant> GrantFromJson(const boost::json::value& json);
 
+// An API token as listed: never its secret or hash.
+boost::json::object TokenToJson(const ApiToken& t);
+StatusOr<ApiToken> TokenFromJson(const boost::json::value& json);
+
 // {"decision", "reason", "reason_code", "rules", "grant", "facts", "request": {...}}
 boost::json::object ExplanationToJson(const core::Explanation& e);
 StatusOr<core::Explanation> ExplanationFromJson(const boost::json::value& json);

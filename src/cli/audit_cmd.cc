@@ -1,4 +1,6 @@
-// drawbridge audit tail|verify|export|checkpoint|keygen — reads the audit chain of a database.
+// drawbridge audit tail|verify|export|checkpoint|keygen — reads the audit chain of a database
+// (--db) or of a server (--addr / DRAWBRIDGE_ADDR, as an admin token); checkpoint signing and
+// key generation stay on this machine.
 #include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
@@ -9,11 +11,10 @@
 #include "audit/key_file.h"
 #include "audit/time_format.h"
 #include "audit/verify.h"
+#include "cli/backend.h"
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/local.h"
-#include "service/audit_records.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace drawbridge::cli {
 namespace {
@@ -26,50 +27,38 @@ struct AuditOptions {
   std::string tenant = "default";
 };
 
-// Every event of the tenant, oldest first.
-StatusOr<std::vector<audit::AuditEvent>> ReadAll(const GlobalOptions& g,
-                                                 const std::string& tenant) {
-  if (g.db.empty()) return InvalidArgument("no database: give --db FILE (or set DRAWBRIDGE_DB)");
-  auto store = SqliteStore::Open({.path = g.db, .create_if_missing = false});
-  if (!store.ok()) return store.status().WithContext("opening " + g.db);
-  std::vector<audit::AuditEvent> events;
-  uint64_t after = 0;
-  while (true) {
-    auto batch = (*store)->ReadAudit({.tenant = tenant, .after_seq = after, .limit = 10000});
-    if (!batch.ok()) return batch.status();
-    if (batch->empty()) break;
-    for (const AuditRecord& r : *batch) {
-      auto e = service::FromRecord(r);
-      if (!e.ok()) return e.status();
-      events.push_back(std::move(e).value());
-    }
-    after = batch->back().seq;
-  }
-  return events;
-}
-
 int Tail(const GlobalOptions& g, const AuditOptions& o) {
-  auto events = ReadAll(g, o.tenant);
-  if (!events.ok()) return Fail(events.status());
-  size_t start = events->size() > o.lines ? events->size() - o.lines : 0;
-  for (size_t i = start; i < events->size(); ++i) {
-    if (g.json()) {
-      auto line = audit::EventToJsonLine((*events)[i]);
-      if (!line.ok()) return Fail(line.status());
-      std::cout << *line << "\n";
-    } else {
-      // User text is escaped: a reason cannot move the cursor or recolour the terminal.
-      std::cout << audit::FormatEventForTerminal((*events)[i]) << "\n";
+  return RunWithBackend(g, false, [&](WorkflowBackend& b) {
+    auto events = b.ReadAudit(o.tenant);
+    if (!events.ok()) return Fail(events.status());
+    size_t start = events->size() > o.lines ? events->size() - o.lines : 0;
+    for (size_t i = start; i < events->size(); ++i) {
+      if (g.json()) {
+        auto line = audit::EventToJsonLine((*events)[i]);
+        if (!line.ok()) return Fail(line.status());
+        std::cout << *line << "\n";
+      } else {
+        // User text is escaped: a reason cannot move the cursor or recolour the terminal.
+        std::cout << audit::FormatEventForTerminal((*events)[i]) << "\n";
+      }
     }
-  }
-  return kExitOk;
+    return kExitOk;
+  });
 }
 
+int VerifyOn(WorkflowBackend& backend, const GlobalOptions& g, const AuditOptions& o);
+
+// Remote mode downloads the chain and verifies it here, so the check does not rest on the
+// server's word (and signed checkpoints kept elsewhere catch a rewritten chain).
 int Verify(const GlobalOptions& g, const AuditOptions& o) {
-  auto events = ReadAll(g, o.tenant);
+  return RunWithBackend(g, false, [&](WorkflowBackend& b) { return VerifyOn(b, g, o); });
+}
+
+int VerifyOn(WorkflowBackend& backend, const GlobalOptions& g, const AuditOptions& o) {
+  auto events = backend.ReadAudit(o.tenant);
   if (!events.ok()) return Fail(events.status());
   audit::VerifyOptions options;
-  options.tenant = o.tenant;
+  if (!backend.remote()) options.tenant = o.tenant;
   if (!o.checkpoints.empty()) {
     if (o.public_key.empty()) {
       PrintError("--checkpoints needs --public-key to check their signatures");
@@ -112,31 +101,28 @@ int Verify(const GlobalOptions& g, const AuditOptions& o) {
 }
 
 int Export(const GlobalOptions& g, const AuditOptions& o) {
-  auto format = audit::ParseExportFormat(o.format);
-  if (!format.ok()) {
+  if (auto format = audit::ParseExportFormat(o.format); !format.ok()) {
     PrintError(format.status().message());
     return kExitUsage;
   }
-  audit::ExportFilter filter;
-  filter.principal = o.principal;
-  filter.resource = o.resource;
-  filter.type = o.type;
-  for (auto [text, slot] :
-       {std::pair{&o.since, &filter.since_ms}, std::pair{&o.until, &filter.until_ms}}) {
+  for (const std::string* text : {&o.since, &o.until}) {
     if (text->empty()) continue;
-    auto t = audit::ParseRfc3339Millis(*text);
-    if (!t.ok()) {
+    if (auto t = audit::ParseRfc3339Millis(*text); !t.ok()) {
       PrintError("--since/--until must be RFC 3339 times: " + t.status().message());
       return kExitUsage;
     }
-    *slot = *t;
   }
-  auto events = ReadAll(g, o.tenant);
-  if (!events.ok()) return Fail(events.status());
-  auto text = audit::ExportEvents(*events, filter, *format);
-  if (!text.ok()) return Fail(text.status());
-  std::cout << *text;
-  return kExitOk;
+  return RunWithBackend(g, false, [&](WorkflowBackend& b) {
+    auto text = b.ExportAudit(o.tenant, {.format = o.format,
+                                         .since = o.since,
+                                         .until = o.until,
+                                         .principal = o.principal,
+                                         .resource = o.resource,
+                                         .type = o.type});
+    if (!text.ok()) return Fail(text.status());
+    std::cout << *text;
+    return kExitOk;
+  });
 }
 
 int Checkpoint(const GlobalOptions& g, const AuditOptions& o) {
@@ -144,9 +130,16 @@ int Checkpoint(const GlobalOptions& g, const AuditOptions& o) {
     PrintError("--key FILE: the Ed25519 signing key (make one with `drawbridge audit keygen`)");
     return kExitUsage;
   }
+  auto mode = ChooseBackend(g);
+  if (mode.ok() && *mode != BackendMode::kLocal) {
+    PrintError(
+        "audit checkpoint works only in local mode (--db FILE): run it where the database is, "
+        "with the signing key kept off the server");
+    return kExitUsage;
+  }
   auto key = audit::LoadSigningKey(o.key);
   if (!key.ok()) return Fail(key.status());
-  auto events = ReadAll(g, o.tenant);
+  auto events = MakeLocalBackend(g)->ReadAudit(o.tenant);
   if (!events.ok()) return Fail(events.status());
   audit::ChainHead head;
   if (!events->empty()) head = {events->back().seq, events->back().hash};
@@ -185,7 +178,8 @@ void RegisterAudit(CLI::App& app, GlobalOptions& g, int& exit_code) {
   CLI::App* audit =
       app.add_subcommand("audit", "Read, verify, export and checkpoint the audit log");
   audit->require_subcommand(1);
-  audit->add_option("--tenant", o->tenant, "Tenant")->capture_default_str();
+  audit->add_option("--tenant", o->tenant, "Tenant (local mode; a server uses the token's)")
+      ->capture_default_str();
 
   CLI::App* tail = audit->add_subcommand("tail", "The last events, escaped for the terminal");
   tail->add_option("-n,--lines", o->lines, "How many")->capture_default_str();

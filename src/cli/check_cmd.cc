@@ -3,9 +3,10 @@
 #include <chrono>
 #include <iostream>
 
-#include "classify/payload_analyzer.h"
 #include "api/check_input.h"
 #include "api/wire.h"
+#include "classify/payload_analyzer.h"
+#include "cli/backend.h"
 #include "cli/commands.h"
 #include "cli/grants_file.h"
 #include "cli/io.h"
@@ -16,9 +17,9 @@
 #include "policy/compiler.h"
 
 namespace drawbridge::cli {
+using api::CheckInput;
 using api::ExplanationToJson;
 using api::ExplanationToText;
-using api::CheckInput;
 using api::ParseContextJson;
 namespace {
 
@@ -54,9 +55,43 @@ int RunCheckWithDb(const GlobalOptions& g, CheckOptions& o, int64_t now_override
   return kExitDeny;
 }
 
+// Against a server: the decision, and any grant use it records, happen there. Without
+// --principal the server decides for the token's own principal.
+int RunCheckRemote(const GlobalOptions& g, CheckOptions& o) {
+  if (!o.grants.empty() || !o.at.empty()) {
+    PrintError(
+        "--grants and --at need a --policy to decide against here; a server decides now, "
+        "with its own grants");
+    return kExitUsage;
+  }
+  return RunWithBackend(g, false, [&](WorkflowBackend& b) {
+    auto e = b.Check(o.input);
+    if (!e.ok()) return Fail(e.status());
+    if (o.output == "json" || g.json()) {
+      PrintJson(ExplanationToJson(*e));
+    } else {
+      std::cout << ExplanationToText(*e);
+    }
+    switch (e->decision) {
+      case Decision::kAllow: return kExitOk;
+      case Decision::kDeny: return kExitDeny;
+      case Decision::kApprovalRequired: return kExitApprovalRequired;
+    }
+    return kExitDeny;
+  });
+}
+
+// Remote when neither a database nor a policy is given but a server is configured.
+bool UsesServer(const GlobalOptions& g, const CheckOptions& o) {
+  if (!g.db.empty() || !o.policy.empty() || !g.policy.empty()) return false;
+  auto mode = ChooseBackend(g);
+  return mode.ok() && *mode == BackendMode::kRemote;
+}
+
 int RunCheck(const GlobalOptions& g, CheckOptions& o) {
-  if (o.input.principal.empty()) o.input.principal = g.as;
-  if (o.input.principal.empty()) {
+  bool remote = UsesServer(g, o);
+  if (o.input.principal.empty() && !remote) o.input.principal = g.as;
+  if (o.input.principal.empty() && !remote) {
     PrintError("whose action is it: give --principal (or --as)");
     return kExitUsage;
   }
@@ -104,6 +139,7 @@ int RunCheck(const GlobalOptions& g, CheckOptions& o) {
     }
     now = *t;
   }
+  if (remote) return RunCheckRemote(g, o);
   if (!g.db.empty()) {
     if (!o.grants.empty()) {
       PrintError("--grants cannot be used with --db: the database holds the grants");
@@ -165,13 +201,16 @@ void RegisterCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "check",
       "Decide one action: allow, deny or approval_required, with the rules that decided.\n"
-      "Exit codes: 0 allow, 3 deny, 4 approval_required, 1 bad policy/grants, 2 usage error.");
+      "Exit codes: 0 allow, 3 deny, 4 approval_required, 1 bad policy/grants, 2 usage error.\n"
+      "Decides against --policy (offline), --db (local mode), or else the configured server\n"
+      "(--addr / DRAWBRIDGE_ADDR), which decides now with its own policy and grants.");
   cmd->add_option("--policy", o->policy, "Policy file or directory");
   cmd->add_option("--grants", o->grants,
                   "Active grants: JSON array or NDJSON file (without --db; with --db the "
                   "database's grants are used)");
-  cmd->add_option("--principal", o->input.principal,
-                  "user:NAME, service:NAME or agent:NAME (default: --as)");
+  cmd->add_option(
+      "--principal", o->input.principal,
+      "user:NAME, service:NAME or agent:NAME (default: --as; on a server: the token's)");
   cmd->add_option("--action", o->input.action, "Dotted action, e.g. db.query")->required();
   cmd->add_option("--resource", o->input.resource, "Resource id, e.g. db/orders-prod")->required();
   cmd->add_option("--sql", o->sql, "SQL payload");

@@ -21,8 +21,10 @@ inline constexpr int kExitApprovalRequired = 4;
 void RegisterCheck(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterWorkflow(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterAudit(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterToken(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterClassify(CLI::App& app, int& exit_code);
 void RegisterPolicy(CLI::App& app, int& exit_code);
 void RegisterDemo(CLI::App& app, int& exit_code);
+void RegisterServe(CLI::App& app, int& exit_code);
 
 }  // namespace drawbridge::cli

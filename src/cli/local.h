@@ -13,10 +13,12 @@
 
 namespace drawbridge::cli {
 
-// Options every local command shares; flags, or DRAWBRIDGE_DB / DRAWBRIDGE_POLICY /
-// DRAWBRIDGE_AS / DRAWBRIDGE_OUTPUT.
+// Options every command shares; flags, or DRAWBRIDGE_DB / DRAWBRIDGE_POLICY / DRAWBRIDGE_AS /
+// DRAWBRIDGE_ADDR / DRAWBRIDGE_OUTPUT. `addr` selects remote mode (cli/backend.h) unless `db` is
+// set.
 struct GlobalOptions {
   std::string db;
+  std::string addr;
   std::string policy;
   std::string as;
   std::string output = "text";

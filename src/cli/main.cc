@@ -8,6 +8,9 @@ int main(int argc, char** argv) {
       "DRAWBRIDGE_AS), e.g. `drawbridge --db var/db.sqlite --policy examples/policy --as "
       "user:alice\n"
       "request access --resource db/orders-prod --duration 1h --reason ...`.\n"
+      "Remote mode: --addr URL (or DRAWBRIDGE_ADDR) with DRAWBRIDGE_TOKEN, or a config file\n"
+      "($DRAWBRIDGE_CONFIG or ~/.config/drawbridge/config.yaml: addr, token, ca_file); the same\n"
+      "commands then run on the server as the token's principal.\n"
       "Exit codes: 0 success/allow, 1 failure or refusal, 2 usage error, 3 deny,\n"
       "4 approval_required.",
       "drawbridge"};
@@ -16,6 +19,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "drawbridge 0.1.0");
   drawbridge::cli::GlobalOptions global;
   app.add_option("--db", global.db, "SQLite database (local mode)")->envname("DRAWBRIDGE_DB");
+  app.add_option("--addr", global.addr,
+                 "Drawbridge server URL (remote mode, unless --db is given); the token comes from "
+                 "DRAWBRIDGE_TOKEN or ~/.config/drawbridge/config.yaml, and --as is not used")
+      ->envname("DRAWBRIDGE_ADDR");
   app.add_option("--policy", global.policy, "Policy file or directory")
       ->envname("DRAWBRIDGE_POLICY");
   app.add_option("--as", global.as, "Who you are: user:NAME, service:NAME or agent:NAME")
@@ -29,7 +36,9 @@ int main(int argc, char** argv) {
   drawbridge::cli::RegisterPolicy(app, exit_code);
   drawbridge::cli::RegisterWorkflow(app, global, exit_code);
   drawbridge::cli::RegisterAudit(app, global, exit_code);
+  drawbridge::cli::RegisterToken(app, global, exit_code);
   drawbridge::cli::RegisterDemo(app, exit_code);
+  drawbridge::cli::RegisterServe(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

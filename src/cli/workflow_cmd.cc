@@ -1,19 +1,21 @@
 // drawbridge request access|action, requests ls|show|approve|deny|cancel|review-breakglass,
-// grants ls|revoke|release, sweep — local mode (see cli/local.h).
+// grants ls|revoke|release, sweep — written once against WorkflowBackend (cli/backend.h), so
+// each runs locally (--db) or against a server (--addr / DRAWBRIDGE_ADDR) alike.
 #include <boost/json.hpp>
 #include <iostream>
 
 #include "api/check_input.h"
 #include "api/wire.h"
+#include "cli/backend.h"
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/local.h"
+#include "cli/printers.h"
+#include "cli/wait.h"
 #include "core/time_format.h"
 #include "policy/durations.h"
 
 namespace drawbridge::cli {
-using api::RequestToJson;
-using api::GrantToJson;
 using api::CheckInput;
 namespace {
 
@@ -36,90 +38,45 @@ struct WorkflowOptions {
   // requests / grants
   std::string id, comment, state;
   bool mine = false;
+  // request access|action --wait
+  bool wait = false;
+  std::string wait_timeout = "10m";
 };
 
-int WithSession(const GlobalOptions& g, bool needs_principal,
-                const std::function<int(LocalSession&)>& body) {
-  if (needs_principal && g.as.empty()) {
-    PrintError("say who you are: --as PRINCIPAL (or set DRAWBRIDGE_AS)");
+LocalClaims Claims(const WorkflowOptions& o) {
+  return {.groups = o.groups, .mfa = o.mfa, .source_ip = o.source_ip};
+}
+
+// Prints the new request, then follows it when asked to (cli/wait.h).
+int Created(WorkflowBackend& backend, const GlobalOptions& g, const WorkflowOptions& o,
+            const Request& r) {
+  if (!o.wait) {
+    PrintRequest(g, r);
+    return kExitOk;
+  }
+  auto timeout = policy::ParseDuration(o.wait_timeout);
+  if (!timeout || timeout->count() <= 0) {
+    PrintError("--wait-timeout must look like 90s, 15m or 1h");
     return kExitUsage;
   }
-  auto session = LocalSession::Open(g);
-  if (!session.ok()) return Fail(session.status());
-  return body(**session);
-}
-
-void PrintRequest(const GlobalOptions& g, const Request& r) {
-  if (g.json()) {
-    PrintJson(RequestToJson(r));
-    return;
-  }
-  std::cout << r.id << "  " << RequestStateName(r.state) << "  " << RequestKindName(r.kind) << "  "
-            << r.requester << "  ";
-  if (r.kind == RequestKind::kAccess) {
-    for (const auto& role : r.roles) std::cout << role << " ";
-    std::cout << "on " << (r.scope.resource.empty() ? "labels" : r.scope.resource) << " for "
-              << policy::FormatDuration(std::chrono::seconds(r.duration_seconds));
-  } else {
-    std::cout << r.action << " on " << r.resource;
-  }
-  if (!r.grant_id.empty()) std::cout << "  grant " << r.grant_id;
-  if (r.break_glass) std::cout << "  BREAK-GLASS";
-  std::cout << "\n";
-}
-
-void PrintRequestDetail(const GlobalOptions& g, const Request& r) {
-  if (g.json()) {
-    PrintJson(RequestToJson(r));
-    return;
-  }
-  PrintRequest(g, r);
-  std::cout << "  reason:  " << r.reason << "\n";
-  if (!r.ticket.empty()) std::cout << "  ticket:  " << r.ticket << "\n";
-  std::cout << "  rule:    " << r.rule << "\n";
-  if (r.kind == RequestKind::kAction) {
-    std::cout << "  " << r.payload_kind << ":     " << r.payload << "\n  facts:  ";
-    for (const auto& f : r.facts) std::cout << " " << f;
-    std::cout << "\n  fingerprint: " << r.fingerprint << "\n";
-  }
-  for (const Review& rv : r.reviews) {
-    std::cout << "  review:  " << rv.reviewer << (rv.approve ? " approved" : " denied")
-              << (rv.self_review ? " (self-review)" : "") << " at " << core::FormatRfc3339(rv.at)
-              << (rv.comment.empty() ? "" : ": " + rv.comment) << "\n";
-  }
-}
-
-void PrintGrant(const GlobalOptions& g, const Grant& grant) {
-  if (g.json()) {
-    PrintJson(GrantToJson(grant));
-    return;
-  }
-  std::cout << grant.id << "  " << GrantStateName(grant.state) << "  " << grant.principal << "  ";
-  if (grant.kind == RequestKind::kAccess) {
-    for (const auto& a : grant.actions) std::cout << a << " ";
-    std::cout << "on " << (grant.scope.resource.empty() ? "labels" : grant.scope.resource);
-  } else {
-    std::cout << "action " << grant.fingerprint.substr(0, 12) << " uses left " << grant.uses_left;
-  }
-  std::cout << "  " << core::FormatRfc3339(grant.not_before) << " .. "
-            << core::FormatRfc3339(grant.expires_at) << "\n";
+  if (!g.json()) PrintRequest(g, r);
+  return WaitForDecision(backend, g, r, {.timeout = *timeout});
 }
 
 int RequestAccess(const GlobalOptions& g, const WorkflowOptions& o) {
-  workflow::AccessRequestInput in;
-  in.requester = g.as;
-  in.roles = o.roles;
-  in.rule = o.rule;
-  in.scope.resource = o.resource;
+  client::AccessRequestSpec spec;
+  spec.roles = o.roles;
+  spec.rule = o.rule;
+  spec.scope.resource = o.resource;
   for (const std::string& kv : o.selector) {
     size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
       PrintError("--selector takes label=value, got '" + kv + "'");
       return kExitUsage;
     }
-    in.scope.selector.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    spec.scope.selector.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  if (in.scope.empty()) {
+  if (spec.scope.empty()) {
     PrintError("say what the access is for: --resource ID or --selector label=value");
     return kExitUsage;
   }
@@ -128,38 +85,29 @@ int RequestAccess(const GlobalOptions& g, const WorkflowOptions& o) {
     PrintError("--duration must look like 90s, 15m, 2h, 1d or 1h30m");
     return kExitUsage;
   }
-  in.duration_seconds = d->count();
+  spec.duration_seconds = d->count();
   if (!o.not_before.empty()) {
     auto t = core::ParseRfc3339(o.not_before);
     if (!t) {
       PrintError("--not-before must be an RFC 3339 time");
       return kExitUsage;
     }
-    in.not_before = *t;
+    spec.not_before = *t;
   }
-  in.reason = o.reason;
-  in.ticket = o.ticket;
-  in.source_ip = o.source_ip;
-  in.group_claims = o.groups;
-  in.mfa = o.mfa;
-  in.break_glass = o.break_glass;
-  return WithSession(g, true, [&](LocalSession& s) {
-    if (!o.extends.empty()) {
-      auto grant = s.store().GetGrant(s.service().tenant(), o.extends);
-      if (!grant.ok()) return Fail(grant.status());
-      if (!grant->has_value()) return Fail(NotFound("no grant '" + o.extends + "'"));
-      in.extends = **grant;
-    }
-    auto r = s.service().RequestAccess(in);
+  spec.reason = o.reason;
+  spec.ticket = o.ticket;
+  spec.break_glass = o.break_glass;
+  spec.extends = o.extends;
+  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+    auto r = b.RequestAccess(spec, Claims(o));
     if (!r.ok()) return Fail(r.status());
-    PrintRequest(g, *r);
-    return kExitOk;
+    return Created(b, g, o, *r);
   });
 }
 
 int RequestAction(const GlobalOptions& g, const WorkflowOptions& o) {
-  CheckInput input;
-  input.principal = g.as;
+  client::ActionRequestSpec spec;
+  CheckInput& input = spec.check;
   input.action = o.action;
   input.resource = o.resource;
   if (!o.sql.empty()) {
@@ -176,70 +124,45 @@ int RequestAction(const GlobalOptions& g, const WorkflowOptions& o) {
   input.database = o.database;
   input.role = o.db_role;
   input.search_path = o.search_path;
-  input.groups = o.groups;
-  input.mfa = o.mfa;
-  input.source_ip = o.source_ip;
-  return WithSession(g, true, [&](LocalSession& s) {
-    service::ActionRequest req;
-    req.check = input.View();
-    req.reason = o.reason;
-    req.ticket = o.ticket;
-    req.source_ip = o.source_ip;
-    auto r = s.service().RequestAction(req);
+  spec.reason = o.reason;
+  spec.ticket = o.ticket;
+  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+    auto r = b.RequestAction(spec, Claims(o));
     if (!r.ok()) return Fail(r.status());
-    PrintRequest(g, *r);
-    return kExitOk;
+    return Created(b, g, o, *r);
   });
 }
 
 int ListRequests(const GlobalOptions& g, const WorkflowOptions& o) {
-  return WithSession(g, o.mine, [&](LocalSession& s) {
-    RequestFilter f;
-    f.tenant = s.service().tenant();
-    if (!o.state.empty()) {
-      f.state = ParseRequestState(o.state);
-      if (!f.state) return Fail(InvalidArgument("unknown state '" + o.state + "'"));
-    }
-    if (o.mine) f.requester = g.as;
-    auto list = s.store().ListRequests(f);
+  return RunWithBackend(g, o.mine, [&](WorkflowBackend& b) {
+    auto list = b.ListRequests({.state = o.state, .mine = o.mine});
     if (!list.ok()) return Fail(list.status());
-    if (g.json()) {
-      boost::json::array a;
-      for (const Request& r : *list) a.push_back(RequestToJson(r));
-      PrintJson(a);
-    } else {
-      for (const Request& r : *list) PrintRequest(g, r);
-    }
+    PrintRequests(g, *list);
     return kExitOk;
   });
 }
 
 int ShowRequest(const GlobalOptions& g, const WorkflowOptions& o) {
-  return WithSession(g, false, [&](LocalSession& s) {
-    auto r = s.store().GetRequest(s.service().tenant(), o.id);
+  return RunWithBackend(g, false, [&](WorkflowBackend& b) {
+    auto r = b.GetRequest(o.id);
     if (!r.ok()) return Fail(r.status());
-    if (!r->has_value()) return Fail(NotFound("no request '" + o.id + "'"));
-    PrintRequestDetail(g, **r);
+    PrintRequestDetail(g, *r);
     return kExitOk;
   });
 }
 
 int ReviewRequest(const GlobalOptions& g, const WorkflowOptions& o, bool approve) {
-  return WithSession(g, true, [&](LocalSession& s) {
-    workflow::ReviewInput in{
-        .reviewer = g.as, .group_claims = o.groups, .approve = approve, .comment = o.comment};
-    auto r = s.service().Review(o.id, in);
+  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+    auto r = b.Review(o.id, approve, o.comment, Claims(o));
     if (!r.ok()) return Fail(r.status());
     PrintRequest(g, *r);
     return kExitOk;
   });
 }
 
-int CloseBreakGlass(const GlobalOptions& g, const WorkflowOptions& o, bool approve) {
-  return WithSession(g, true, [&](LocalSession& s) {
-    workflow::ReviewInput in{
-        .reviewer = g.as, .group_claims = o.groups, .approve = approve, .comment = o.comment};
-    auto r = s.service().CloseBreakGlassReview(o.id, in);
+int CloseBreakGlass(const GlobalOptions& g, const WorkflowOptions& o, bool justified) {
+  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+    auto r = b.CloseBreakGlassReview(o.id, justified, o.comment, Claims(o));
     if (!r.ok()) return Fail(r.status());
     PrintRequest(g, *r);
     return kExitOk;
@@ -247,8 +170,8 @@ int CloseBreakGlass(const GlobalOptions& g, const WorkflowOptions& o, bool appro
 }
 
 int CancelRequest(const GlobalOptions& g, const WorkflowOptions& o) {
-  return WithSession(g, true, [&](LocalSession& s) {
-    auto r = s.service().Cancel(o.id, g.as);
+  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+    auto r = b.Cancel(o.id);
     if (!r.ok()) return Fail(r.status());
     PrintRequest(g, *r);
     return kExitOk;
@@ -256,32 +179,17 @@ int CancelRequest(const GlobalOptions& g, const WorkflowOptions& o) {
 }
 
 int ListGrants(const GlobalOptions& g, const WorkflowOptions& o) {
-  return WithSession(g, o.mine, [&](LocalSession& s) {
-    GrantFilter f;
-    f.tenant = s.service().tenant();
-    if (!o.state.empty()) {
-      f.state = ParseGrantState(o.state);
-      if (!f.state) return Fail(InvalidArgument("unknown grant state '" + o.state + "'"));
-    }
-    if (o.mine) f.principal = g.as;
-    auto list = s.store().ListGrants(f);
+  return RunWithBackend(g, o.mine, [&](WorkflowBackend& b) {
+    auto list = b.ListGrants({.state = o.state, .mine = o.mine});
     if (!list.ok()) return Fail(list.status());
-    if (g.json()) {
-      boost::json::array a;
-      for (const Grant& gr : *list) a.push_back(GrantToJson(gr));
-      PrintJson(a);
-    } else {
-      for (const Grant& gr : *list) PrintGrant(g, gr);
-    }
+    PrintGrants(g, *list);
     return kExitOk;
   });
 }
 
 int RevokeGrant(const GlobalOptions& g, const WorkflowOptions& o) {
-  return WithSession(g, true, [&](LocalSession& s) {
-    // Local mode: whoever can write the database file administers it.
-    workflow::RevokeInput in{.actor = g.as, .actor_is_admin = true, .reason = o.reason};
-    auto r = s.service().Revoke(o.id, in);
+  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+    auto r = b.Revoke(o.id, o.reason);
     if (!r.ok()) return Fail(r.status());
     PrintGrant(g, *r);
     return kExitOk;
@@ -289,8 +197,8 @@ int RevokeGrant(const GlobalOptions& g, const WorkflowOptions& o) {
 }
 
 int ReleaseGrant(const GlobalOptions& g, const WorkflowOptions& o) {
-  return WithSession(g, true, [&](LocalSession& s) {
-    auto r = s.service().Release(o.id, g.as);
+  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+    auto r = b.Release(o.id);
     if (!r.ok()) return Fail(r.status());
     PrintGrant(g, *r);
     return kExitOk;
@@ -298,8 +206,8 @@ int ReleaseGrant(const GlobalOptions& g, const WorkflowOptions& o) {
 }
 
 int Sweep(const GlobalOptions& g) {
-  return WithSession(g, false, [&](LocalSession& s) {
-    auto r = s.service().Sweep();
+  return RunWithBackend(g, false, [&](WorkflowBackend& b) {
+    auto r = b.Sweep();
     if (!r.ok()) return Fail(r.status());
     if (g.json()) {
       PrintJson(boost::json::object{{"expired_requests", r->expired_requests},
@@ -314,8 +222,22 @@ int Sweep(const GlobalOptions& g) {
 }
 
 void AddIdentity(CLI::App* cmd, WorkflowOptions& o) {
-  cmd->add_option("--group", o.groups, "Group claims from your identity provider (repeatable)");
-  cmd->add_flag("--mfa", o.mfa, "Your identity provider says you used MFA");
+  cmd->add_option("--group", o.groups,
+                  "Group claims from your identity provider (repeatable; local mode only: a "
+                  "server takes them from your token)");
+  cmd->add_flag("--mfa", o.mfa, "Your identity provider says you used MFA (local mode only)");
+}
+
+constexpr const char* kWaitExitCodes =
+    "With --wait: exit 0 approved, 3 denied, expired or cancelled, 4 still pending when the\n"
+    "wait ended (--wait-timeout) or was stopped with Ctrl-C, 1 error. Ctrl-C while waiting\n"
+    "asks whether to cancel the request.";
+
+void AddWait(CLI::App* cmd, WorkflowOptions& o) {
+  cmd->add_flag("--wait", o.wait,
+                "Wait until the request is decided, showing its status (Ctrl-C: offer to cancel)");
+  cmd->add_option("--wait-timeout", o.wait_timeout, "Stop waiting after this long: 90s, 15m, 1h")
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -327,8 +249,9 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   request->require_subcommand(1);
   CLI::App* access = request->add_subcommand(
       "access",
-      "Ask for roles on a resource (or a label selector) for a duration.\n"
-      "Exit 0 when recorded (pending, or approved at once), 1 when refused.");
+      std::string("Ask for roles on a resource (or a label selector) for a duration.\n"
+                  "Exit 0 when recorded (pending, or approved at once), 1 when refused.\n") +
+          kWaitExitCodes);
   access->add_option("--role", o->roles, "Role to request (repeatable; default: the rule's roles)");
   access->add_option("--resource", o->resource, "Resource id the access is for");
   access->add_option("--selector", o->selector,
@@ -343,12 +266,14 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   access->add_flag("--break-glass", o->break_glass,
                    "Emergency: active at once, flagged, reviewed after");
   AddIdentity(access, *o);
+  AddWait(access, *o);
   access->callback([&g, o, &exit_code] { exit_code = RequestAccess(g, *o); });
 
   CLI::App* action = request->add_subcommand(
       "action",
-      "Ask approval for one exact action that a guardrail stops.\n"
-      "Exit 0 when recorded, 1 when refused (e.g. the action needs no approval).");
+      std::string("Ask approval for one exact action that a guardrail stops.\n"
+                  "Exit 0 when recorded, 1 when refused (e.g. the action needs no approval).\n") +
+          kWaitExitCodes);
   action->add_option("--action", o->action, "Dotted action, e.g. db.query")->required();
   action->add_option("--resource", o->resource, "Resource id")->required();
   action->add_option("--sql", o->sql, "The SQL statement");
@@ -361,13 +286,14 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   action->add_option("--reason", o->reason, "Why you need it");
   action->add_option("--ticket", o->ticket, "Ticket reference");
   AddIdentity(action, *o);
+  AddWait(action, *o);
   action->callback([&g, o, &exit_code] { exit_code = RequestAction(g, *o); });
 
   CLI::App* requests = app.add_subcommand("requests", "List, show and decide requests");
   requests->require_subcommand(1);
   CLI::App* ls = requests->add_subcommand("ls", "List requests");
   ls->add_option("--state", o->state, "pending, approved, active, denied, cancelled, expired, ...");
-  ls->add_flag("--mine", o->mine, "Only requests made --as you");
+  ls->add_flag("--mine", o->mine, "Only your requests (--as, or the token's principal)");
   ls->callback([&g, o, &exit_code] { exit_code = ListRequests(g, *o); });
   CLI::App* show = requests->add_subcommand("show", "Show one request with its reviews");
   show->add_option("id", o->id, "Request id")->required();
@@ -398,7 +324,7 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   grants->require_subcommand(1);
   CLI::App* gls = grants->add_subcommand("ls", "List grants");
   gls->add_option("--state", o->state, "active, expired, revoked, released, consumed");
-  gls->add_flag("--mine", o->mine, "Only grants held --as you");
+  gls->add_flag("--mine", o->mine, "Only your grants (--as, or the token's principal)");
   gls->callback([&g, o, &exit_code] { exit_code = ListGrants(g, *o); });
   CLI::App* revoke = grants->add_subcommand("revoke", "End a grant now (administrators)");
   revoke->add_option("id", o->id, "Grant id")->required();
@@ -409,7 +335,9 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   release->callback([&g, o, &exit_code] { exit_code = ReleaseGrant(g, *o); });
 
   CLI::App* sweep = app.add_subcommand(
-      "sweep", "Record expiries and start scheduled grants (decisions never wait for this)");
+      "sweep",
+      "Record expiries and start scheduled grants (decisions never wait for this).\n"
+      "Local mode only: a server sweeps on its own.");
   sweep->callback([&g, &exit_code] { exit_code = Sweep(g); });
 }
 

@@ -42,19 +42,76 @@ struct KeyWriter {
   std::string_view view() const { return {buf, len}; }
 };
 
+// GrantSpec::ScopeKey into a reused buffer. Short selectors are ordered through pointers rather
+// than a sorted copy, so a key costs no allocation once `key` has grown.
+void WriteScopeKey(const GrantScope& scope, std::string& key) {
+  key.clear();
+  if (!scope.resource.empty()) {
+    key += "res:";
+    key += scope.resource;
+    return;
+  }
+  using LabelPair = std::pair<std::string, std::string>;
+  std::array<const LabelPair*, 8> order{};
+  std::vector<LabelPair> sorted;
+  auto append = [&](size_t i, const LabelPair& label) {
+    if (i > 0) key += ',';
+    key += label.first;
+    key += '=';
+    key += label.second;
+  };
+  key += "sel:";
+  const auto& labels = scope.selector;
+  if (labels.size() <= order.size()) {
+    for (size_t i = 0; i < labels.size(); ++i) order[i] = &labels[i];
+    std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(labels.size()),
+              [](const LabelPair* a, const LabelPair* b) { return *a < *b; });
+    for (size_t i = 0; i < labels.size(); ++i) append(i, *order[i]);
+    return;
+  }
+  sorted = labels;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size(); ++i) append(i, sorted[i]);
+}
+
+// Add's checks; writes the scope key of an access grant into `key`.
+Status CheckSpec(const GrantSpec& spec, std::string& key) {
+  if (spec.id.empty() || spec.id.size() > 255) {
+    return InvalidArgument("grant id must be 1 to 255 bytes");
+  }
+  if (!IsValidPrincipal(spec.principal)) {
+    return InvalidArgument("grant " + spec.id + ": invalid principal '" + spec.principal + "'");
+  }
+  if (spec.expires_at <= spec.not_before) {
+    return InvalidArgument("grant " + spec.id + ": expires_at must be after not_before");
+  }
+  if (spec.uses == 0 || spec.uses < -1) {
+    return InvalidArgument("grant " + spec.id + ": uses must be positive or -1 (unlimited)");
+  }
+  key.clear();
+  if (spec.kind == GrantKind::kAccess) {
+    if (spec.actions.empty()) return InvalidArgument("grant " + spec.id + ": no actions");
+    for (const std::string& a : spec.actions) {
+      bool glob = a == "*" ||
+                  (a.ends_with(".*") && IsValidAction(std::string_view(a).substr(0, a.size() - 2)));
+      if (!glob && !IsValidAction(a)) {
+        return InvalidArgument("grant " + spec.id + ": invalid action '" + a + "'");
+      }
+    }
+    if (spec.scope.resource.empty() && spec.scope.selector.empty()) {
+      return InvalidArgument("grant " + spec.id + ": scope names no resource and no labels");
+    }
+    WriteScopeKey(spec.scope, key);
+    if (key.size() > kKeyBuffer) return InvalidArgument("grant " + spec.id + ": scope too long");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string GrantSpec::ScopeKey() const {
-  if (!scope.resource.empty()) return "res:" + scope.resource;
-  auto labels = scope.selector;
-  std::sort(labels.begin(), labels.end());
-  std::string key = "sel:";
-  for (size_t i = 0; i < labels.size(); ++i) {
-    if (i > 0) key += ',';
-    key += labels[i].first;
-    key += '=';
-    key += labels[i].second;
-  }
+  std::string key;
+  WriteScopeKey(scope, key);
   return key;
 }
 
@@ -90,9 +147,10 @@ struct GrantIndex::Impl {
     size_t grants = 0;
   };
 
+  // A set of label names that some selector scope in use consists of.
   struct Shape {
     std::vector<std::string> labels;  // sorted
-    size_t grants = 0;
+    size_t scopes = 0;                // scopes with grants that have these labels
   };
 
   struct DigestHash {
@@ -262,7 +320,7 @@ struct GrantIndex::Impl {
     std::sort(labels.begin(), labels.end());
     for (Shape& s : shapes) {
       if (s.labels == labels) {
-        ++s.grants;
+        ++s.scopes;
         return;
       }
     }
@@ -281,7 +339,7 @@ struct GrantIndex::Impl {
       rest = rest.substr(comma + 1);
     }
     for (size_t i = 0; i < shapes.size(); ++i) {
-      if (shapes[i].labels == labels && --shapes[i].grants == 0) {
+      if (shapes[i].labels == labels && --shapes[i].scopes == 0) {
         shapes.erase(shapes.begin() + static_cast<std::ptrdiff_t>(i));
         return;
       }
@@ -320,8 +378,7 @@ struct GrantIndex::Impl {
       }
     }
     Scope& scope = scopes[slot.scope];
-    DropShape(scope.key);
-    --scope.grants;
+    if (--scope.grants == 0) DropShape(scope.key);
     FreeSlot(s);
   }
 
@@ -364,6 +421,63 @@ struct GrantIndex::Impl {
     }
     return false;
   }
+
+  void Reserve(size_t n) {
+    slots.reserve(n);
+    arena.reserve(n * 10);
+    size_t capacity = 16;
+    while (n * 8 > capacity * 5) capacity *= 2;
+    if (capacity > table.size()) Rehash(capacity);
+  }
+
+  // Indexes a checked spec (whose scope key is `key`) in a new slot, without looking for a grant
+  // it replaces; returns the slot.
+  uint32_t Insert(const GrantSpec& spec, const std::string& key) {
+    uint32_t principal = InternPrincipal(spec.principal);
+    uint32_t s = NewSlot();
+    Slot& slot = slots[s];
+    slot.not_before = spec.not_before;
+    slot.expires_at = spec.expires_at;
+    slot.uses = spec.uses;
+    slot.principal = principal;
+    slot.kind = spec.kind;
+    slot.id_off = static_cast<uint32_t>(arena.size());
+    slot.id_len = static_cast<uint8_t>(spec.id.size());
+    arena.insert(arena.end(), spec.id.begin(), spec.id.end());
+    slot.live = true;
+    slot.next = kNone;
+    ++live;
+    if (spec.kind == GrantKind::kAction) {
+      by_fingerprint[spec.fingerprint].push_back(s);
+      return s;
+    }
+    slot.actions = InternActions(spec.actions);
+    slot.scope = InternScope(key);
+    if (scopes[slot.scope].grants++ == 0) AddShape(spec);
+    Entry& e = EntryFor(principal, slot.scope);
+    slots[s].next = e.head;
+    e.head = s;
+    return s;
+  }
+
+  // The fingerprint under which an action grant's slot is listed.
+  const Digest* FingerprintOf(uint32_t s) const {
+    for (const auto& [fingerprint, list] : by_fingerprint) {
+      if (std::find(list.begin(), list.end(), s) != list.end()) return &fingerprint;
+    }
+    return nullptr;
+  }
+
+  // Whether two slots hold the same grant in Remove's sense: Add of one replaces the other.
+  bool SameGrant(uint32_t a, uint32_t b) const {
+    const Slot& x = slots[a];
+    const Slot& y = slots[b];
+    if (x.kind != y.kind || x.principal != y.principal || IdOf(x) != IdOf(y)) return false;
+    if (x.kind == GrantKind::kAccess) return x.scope == y.scope;
+    const Digest* fx = FingerprintOf(a);
+    const Digest* fy = FingerprintOf(b);
+    return fx != nullptr && fy != nullptr && *fx == *fy;
+  }
 };
 
 GrantIndex::GrantIndex() : impl_(std::make_unique<Impl>()) {}
@@ -371,71 +485,115 @@ GrantIndex::~GrantIndex() = default;
 
 void GrantIndex::Reserve(size_t n) {
   std::unique_lock lock(mu_);
-  impl_->slots.reserve(n);
-  impl_->arena.reserve(n * 10);
-  size_t capacity = 16;
-  while (n * 8 > capacity * 5) capacity *= 2;
-  if (capacity > impl_->table.size()) impl_->Rehash(capacity);
+  impl_->Reserve(n);
 }
 
 Status GrantIndex::Add(const GrantSpec& spec) {
-  if (spec.id.empty() || spec.id.size() > 255) {
-    return InvalidArgument("grant id must be 1 to 255 bytes");
-  }
-  if (!IsValidPrincipal(spec.principal)) {
-    return InvalidArgument("grant " + spec.id + ": invalid principal '" + spec.principal + "'");
-  }
-  if (spec.expires_at <= spec.not_before) {
-    return InvalidArgument("grant " + spec.id + ": expires_at must be after not_before");
-  }
-  if (spec.uses == 0 || spec.uses < -1) {
-    return InvalidArgument("grant " + spec.id + ": uses must be positive or -1 (unlimited)");
-  }
   std::string key;
-  if (spec.kind == GrantKind::kAccess) {
-    if (spec.actions.empty()) return InvalidArgument("grant " + spec.id + ": no actions");
-    for (const std::string& a : spec.actions) {
-      bool glob = a == "*" || (a.ends_with(".*") && IsValidAction(a.substr(0, a.size() - 2)));
-      if (!glob && !IsValidAction(a)) {
-        return InvalidArgument("grant " + spec.id + ": invalid action '" + a + "'");
-      }
-    }
-    if (spec.scope.resource.empty() && spec.scope.selector.empty()) {
-      return InvalidArgument("grant " + spec.id + ": scope names no resource and no labels");
-    }
-    key = spec.ScopeKey();
-    if (key.size() > kKeyBuffer) return InvalidArgument("grant " + spec.id + ": scope too long");
-  }
-
+  DB_RETURN_IF_ERROR(CheckSpec(spec, key));
   std::unique_lock lock(mu_);
-  Impl& m = *impl_;
-  m.Remove(spec, key);  // a re-issued grant replaces the old one
-  uint32_t principal = m.InternPrincipal(spec.principal);
-  uint32_t s = m.NewSlot();
-  Impl::Slot& slot = m.slots[s];
-  slot.not_before = spec.not_before;
-  slot.expires_at = spec.expires_at;
-  slot.uses = spec.uses;
-  slot.principal = principal;
-  slot.kind = spec.kind;
-  slot.id_off = static_cast<uint32_t>(m.arena.size());
-  slot.id_len = static_cast<uint8_t>(spec.id.size());
-  m.arena.insert(m.arena.end(), spec.id.begin(), spec.id.end());
-  slot.live = true;
-  slot.next = kNone;
-  ++m.live;
+  impl_->Remove(spec, key);  // a re-issued grant replaces the old one
+  impl_->Insert(spec, key);
+  return Status::Ok();
+}
+
+struct GrantIndex::Loader::State {
+  // A grant added without looking for one it replaces: settled in Finish.
+  struct Added {
+    uint64_t identity;  // hash of what Remove matches on
+    uint32_t order;     // position in the load
+    uint32_t slot;
+  };
+
+  explicit State(GrantIndex& index) : lock(index.mu_), impl(*index.impl_), settle(impl.live == 0) {}
+
+  std::unique_lock<std::shared_mutex> lock;
+  Impl& impl;
+  const bool settle;  // the index was empty: repeats are settled at the end
+  std::string key;    // scratch scope key
+  std::vector<Added> added;
+  bool finished = false;
+};
+
+namespace {
+
+uint64_t Identity(const GrantSpec& spec, uint32_t principal, uint32_t scope) {
+  uint64_t h = std::hash<std::string_view>{}(spec.id);
+  uint64_t where = scope;
   if (spec.kind == GrantKind::kAction) {
-    m.by_fingerprint[spec.fingerprint].push_back(s);
+    std::memcpy(&where, spec.fingerprint.data(), sizeof where);
+    where = ~where;
+  }
+  return Mix(h ^ Mix((uint64_t{principal} << 32) ^ where));
+}
+
+}  // namespace
+
+GrantIndex::Loader GrantIndex::Load(size_t expected) {
+  auto state = std::make_unique<Loader::State>(*this);
+  state->impl.Reserve(expected);
+  if (state->settle) state->added.reserve(expected);
+  return Loader(std::move(state));
+}
+
+GrantIndex::Loader::Loader(std::unique_ptr<State> state) : state_(std::move(state)) {}
+GrantIndex::Loader::Loader(Loader&&) noexcept = default;
+
+GrantIndex::Loader::~Loader() {
+  if (state_ != nullptr) Finish();
+}
+
+Status GrantIndex::Loader::Add(const GrantSpec& spec) {
+  if (state_ == nullptr || state_->finished) {
+    return FailedPrecondition("the grant loader has finished");
+  }
+  State& st = *state_;
+  DB_RETURN_IF_ERROR(CheckSpec(spec, st.key));
+  if (!st.settle) {
+    st.impl.Remove(spec, st.key);
+    st.impl.Insert(spec, st.key);
     return Status::Ok();
   }
-  slot.actions = m.InternActions(spec.actions);
-  slot.scope = m.InternScope(key);
-  ++m.scopes[slot.scope].grants;
-  Impl::Entry& e = m.EntryFor(principal, slot.scope);
-  m.slots[s].next = e.head;
-  e.head = s;
-  m.AddShape(spec);
+  uint32_t s = st.impl.Insert(spec, st.key);
+  const Impl::Slot& slot = st.impl.slots[s];
+  st.added.push_back(
+      {Identity(spec, slot.principal, slot.scope), static_cast<uint32_t>(st.added.size()), s});
   return Status::Ok();
+}
+
+void GrantIndex::Loader::Finish() {
+  if (state_ == nullptr || state_->finished) return;
+  State& st = *state_;
+  st.finished = true;
+  // Grants with equal identity hashes sit together, in load order; of each set of true repeats
+  // only the last stays, as if each had replaced the one before.
+  auto& added = st.added;
+  std::sort(added.begin(), added.end(), [](const State::Added& a, const State::Added& b) {
+    return a.identity != b.identity ? a.identity < b.identity : a.order < b.order;
+  });
+  std::vector<uint32_t> replaced;
+  for (size_t i = 0; i < added.size();) {
+    size_t end = i + 1;
+    while (end < added.size() && added[end].identity == added[i].identity) ++end;
+    for (size_t a = i; a + 1 < end; ++a) {
+      for (size_t b = a + 1; b < end; ++b) {
+        if (st.impl.SameGrant(added[a].slot, added[b].slot)) {
+          replaced.push_back(added[a].slot);
+          break;
+        }
+      }
+    }
+    i = end;
+  }
+  for (uint32_t s : replaced) {
+    if (st.impl.slots[s].kind == GrantKind::kAction) {
+      st.impl.DropAction(s);
+    } else {
+      st.impl.DropAccess(s);
+    }
+  }
+  std::vector<State::Added>().swap(added);
+  st.lock.unlock();
 }
 
 bool GrantIndex::Remove(const GrantSpec& spec) {

@@ -8,7 +8,8 @@
 //
 // Thread-safety: any number of concurrent readers (Find*, Consume) and writers (Add, Remove);
 // readers share a lock, writers take it exclusively. Consume is atomic: of many concurrent
-// consumers of a single-use grant exactly one succeeds.
+// consumers of a single-use grant exactly one succeeds. A Loader holds the exclusive lock for its
+// whole life, so it is used by one thread and nothing else reads or writes meanwhile.
 #pragma once
 
 #include <cstdint>
@@ -72,6 +73,30 @@ class GrantIndex {
   size_t RemoveExpired(int64_t now);
   // Preallocates for n grants (loading at start).
   void Reserve(size_t n);
+
+  // Adds many grants under one lock (loading every active grant at start). The index ends as if
+  // Add had been called for each spec in order: the same specs are refused with the same errors
+  // and a repeated grant (same id, principal and scope or fingerprint) replaces the earlier one.
+  // Loading into an empty index skips Add's per-grant search for a grant to replace and settles
+  // repeats once, when the loader finishes; loading into a non-empty index replaces as Add does.
+  class Loader {
+   public:
+    Loader(Loader&&) noexcept;
+    Loader& operator=(Loader&&) = delete;
+    ~Loader();  // finishes
+
+    Status Add(const GrantSpec& spec);
+    // Settles repeated grants and releases the index. Further Adds are refused.
+    void Finish();
+
+   private:
+    friend class GrantIndex;
+    struct State;
+    explicit Loader(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+  };
+  // Takes the writer lock until the loader finishes; `expected`: grants to preallocate for.
+  Loader Load(size_t expected = 0);
 
   // An active access grant of `principal` covering (action, resource) at `now`, preferring one
   // with uses left. Not found when none is active.

@@ -37,9 +37,9 @@ std::string PayloadText(const Payload& p) {
   return "";
 }
 
-}  // namespace
-
-void FillGrantSpec(const Grant& g, core::GrantSpec& s) {
+// A Grant and its GrantTerms name the spec's fields alike.
+template <typename GrantRecord>
+void FillSpec(const GrantRecord& g, core::GrantSpec& s) {
   s.id = g.id;
   s.principal = g.principal;
   s.kind = g.kind == RequestKind::kAction ? core::GrantKind::kAction : core::GrantKind::kAccess;
@@ -53,6 +53,16 @@ void FillGrantSpec(const Grant& g, core::GrantSpec& s) {
   s.uses = g.uses_left;
 }
 
+}  // namespace
+
+void FillGrantSpec(const Grant& grant, core::GrantSpec& spec) {
+  FillSpec(grant, spec);
+}
+
+void FillGrantSpec(const GrantTerms& terms, core::GrantSpec& spec) {
+  FillSpec(terms, spec);
+}
+
 core::GrantSpec ToGrantSpec(const Grant& g) {
   core::GrantSpec s;
   FillGrantSpec(g, s);
@@ -62,13 +72,12 @@ core::GrantSpec ToGrantSpec(const Grant& g) {
 JitService::JitService(std::shared_ptr<const core::CompiledPolicy> policy, Store& store,
                        const WallClock& clock, workflow::IdSource& ids,
                        const PayloadAnalyzer& analyzer, ServiceOptions options)
-    : policy_(std::move(policy)),
-      store_(store),
+    : store_(store),
       clock_(clock),
       ids_(ids),
       analyzer_(analyzer),
       options_(std::move(options)),
-      engine_(*policy_, grants_, analyzer_) {}
+      decider_(std::make_shared<const Decider>(std::move(policy), grants_, analyzer_)) {}
 
 StatusOr<std::unique_ptr<JitService>> JitService::Open(
     std::shared_ptr<const core::CompiledPolicy> policy, Store& store, const WallClock& clock,
@@ -76,15 +85,16 @@ StatusOr<std::unique_ptr<JitService>> JitService::Open(
   if (policy == nullptr) return InvalidArgument("no policy");
   std::unique_ptr<JitService> service(
       new JitService(std::move(policy), store, clock, ids, analyzer, std::move(options)));
-  GrantFilter filter;
-  filter.tenant = service->options_.tenant;
-  filter.state = GrantState::kActive;
+  // Only the terms of each active grant, in bulk: nothing else sees the index yet.
   core::GrantSpec spec;
-  Status loaded = store.ForEachGrant(filter, [&](const Grant& g) {
-    FillGrantSpec(g, spec);
-    Status added = service->grants_.Add(spec);
-    return added.ok() ? added : added.WithContext("loading grant " + g.id);
-  });
+  core::GrantIndex::Loader loader = service->grants_.Load();
+  auto add = [&](const GrantTerms& terms) {
+    FillGrantSpec(terms, spec);
+    Status added = loader.Add(spec);
+    return added.ok() ? added : added.WithContext("loading grant " + terms.id);
+  };
+  Status loaded = store.ForEachActiveGrantTerms(service->options_.tenant, add);
+  loader.Finish();
   if (!loaded.ok()) return loaded.WithContext("loading active grants");
   return service;
 }
@@ -166,7 +176,8 @@ StatusOr<workflow::Transition> JitService::Apply(MakeTransition make) {
 
 StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& input) {
   DB_ASSIGN_OR_RETURN(workflow::Transition t, Apply([&](int64_t now) {
-                        return workflow::CreateAccessRequest(*policy_, input, ids_, now);
+                        return workflow::CreateAccessRequest(*decider()->policy, input, ids_,
+                                                             now);
                       }));
   return t.request;
 }
@@ -174,11 +185,12 @@ StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& 
 StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
   DB_ASSIGN_OR_RETURN(
       workflow::Transition t, Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+        const auto d = decider();
         core::Verdict v =
-            engine_.Check(input.check, TimePoint(std::chrono::seconds(now)), {.consume = false});
+            d->engine.Check(input.check, TimePoint(std::chrono::seconds(now)), {.consume = false});
         if (v.decision != Decision::kApprovalRequired ||
             v.reason != core::Reason::kRequestActionApproval) {
-          core::Explanation e = core::Explain(engine_, input.check, v);
+          core::Explanation e = core::Explain(d->engine, input.check, v);
           return FailedPrecondition("this action needs no action approval: the decision is " +
                                     std::string(DecisionName(v.decision)) + " (" + e.reason + ")");
         }
@@ -190,11 +202,11 @@ StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
         in.payload = PayloadText(input.check.payload);
         in.facts = FactNames(v.facts);
         in.fingerprint = core::DigestToHex(v.fingerprint);
-        in.guardrail = policy_->guardrails[v.guardrail].name;
+        in.guardrail = d->policy->guardrails[v.guardrail].name;
         in.reason = input.reason;
         in.ticket = input.ticket;
         in.source_ip = input.source_ip;
-        return workflow::CreateActionRequest(*policy_, in, ids_, now);
+        return workflow::CreateActionRequest(*d->policy, in, ids_, now);
       }));
   return t.request;
 }
@@ -204,7 +216,7 @@ StatusOr<Request> JitService::Review(const std::string& request_id,
   DB_ASSIGN_OR_RETURN(workflow::Transition t,
                       Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
                         DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
-                        return workflow::RecordReview(*policy_, request, input, ids_, now);
+                        return workflow::RecordReview(*decider()->policy, request, input, ids_, now);
                       }));
   return t.request;
 }
@@ -246,30 +258,34 @@ StatusOr<Request> JitService::CloseBreakGlassReview(const std::string& request_i
   DB_ASSIGN_OR_RETURN(workflow::Transition t,
                       Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
                         DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
-                        return workflow::CloseBreakGlassReview(*policy_, request, input, now);
+                        return workflow::CloseBreakGlassReview(*decider()->policy, request, input, now);
                       }));
   return t.request;
 }
 
-CheckOutcome JitService::Check(const CheckRequest& request) {
-  int64_t now_ms = clock_.NowMillis();
-  TimePoint now{std::chrono::seconds(now_ms / 1000)};
-  CheckOutcome out;
-  out.verdict = engine_.Check(request, now);
-  out.explanation = core::Explain(engine_, request, out.verdict);
+namespace {
+
+// A decision whose audit record could not be written is a deny.
+void FailClosed(CheckOutcome& out, const Status& why) {
+  out.verdict.decision = Decision::kDeny;
+  out.explanation.decision = Decision::kDeny;
+  out.explanation.reason =
+      "the decision could not be recorded in the audit log (" + why.message() + "); denied";
+  out.explanation.reason_code = "audit_unavailable";
+  out.explanation.request.reset();
+}
+
+}  // namespace
+
+std::optional<workflow::EventDraft> JitService::Decide(const CheckRequest& request,
+                                                       CheckOutcome& out) const {
+  TimePoint now{std::chrono::seconds(clock_.NowSeconds())};
+  const auto d = decider();
+  out.verdict = d->engine.Check(request, now);
+  out.explanation = core::Explain(d->engine, request, out.verdict);
   const core::Verdict& v = out.verdict;
   bool involved = v.applied_count > 0 || v.access_grant.found() || v.action_grant.found();
-  if (!involved) return out;
-
-  std::lock_guard lock(write_mu_);
-  auto fail_closed = [&](const Status& why) {
-    out.verdict.decision = Decision::kDeny;
-    out.explanation.decision = Decision::kDeny;
-    out.explanation.reason =
-        "the decision could not be recorded in the audit log (" + why.message() + "); denied";
-    out.explanation.reason_code = "audit_unavailable";
-    out.explanation.request.reset();
-  };
+  if (!involved) return std::nullopt;
   workflow::EventDraft event = workflow::MakeEvent("check.decided", std::string(request.principal),
                                                    std::string(request.resource));
   event.notify = false;
@@ -282,21 +298,94 @@ CheckOutcome JitService::Check(const CheckRequest& request) {
   if (request.payload.kind != Payload::Kind::kNone) {
     event.Add("payload", PayloadText(request.payload));
   }
+  return event;
+}
 
-  std::vector<workflow::EventDraft> events{event};
+CheckOutcome JitService::Check(const CheckRequest& request) {
+  CheckOutcome out;
+  std::optional<workflow::EventDraft> event = Decide(request, out);
+  if (!event) return out;
+  RecordCheck(out, std::move(*event));
+  return out;
+}
+
+void JitService::CheckAsync(const CheckRequest& request, std::function<void(CheckOutcome)> done) {
+  CheckOutcome out;
+  std::optional<workflow::EventDraft> event = Decide(request, out);
+  if (!event) return done(std::move(out));
+  if (out.verdict.action_grant.found()) {
+    // Using an action grant changes its row as well: that stays one transaction of its own.
+    RecordCheck(out, std::move(*event));
+    return done(std::move(out));
+  }
+  {
+    std::lock_guard lock(batch_mu_);
+    if (!batch_thread_.joinable()) batch_thread_ = std::thread([this] { AuditLoop(); });
+    batch_.push_back({std::move(*event), std::move(out), std::move(done)});
+  }
+  batch_cv_.notify_one();
+}
+
+// Group commit: every check decided while the last batch was being written goes into the next
+// transaction, so one fsync serves many decisions. Nobody is answered before their event is
+// durable; if the batch cannot be written, all of its decisions become denies.
+void JitService::AuditLoop() {
+  constexpr size_t kMaxBatch = 4096;
+  std::unique_lock lock(batch_mu_);
+  while (true) {
+    batch_cv_.wait(lock, [&] { return batch_stop_ || !batch_.empty(); });
+    if (batch_.empty()) return;
+    std::vector<PendingCheck> work;
+    if (batch_.size() <= kMaxBatch) {
+      work.swap(batch_);
+    } else {
+      work.assign(std::make_move_iterator(batch_.begin()),
+                  std::make_move_iterator(batch_.begin() + kMaxBatch));
+      batch_.erase(batch_.begin(), batch_.begin() + kMaxBatch);
+    }
+    lock.unlock();
+    std::vector<workflow::EventDraft> drafts;
+    drafts.reserve(work.size());
+    for (PendingCheck& p : work) drafts.push_back(std::move(p.event));
+    Status s;
+    {
+      std::lock_guard write(write_mu_);
+      const int64_t now_ms = clock_.NowMillis();
+      auto tx = store_.Begin();
+      s = tx.ok() ? AppendEvents(**tx, drafts, now_ms) : tx.status();
+      if (s.ok()) s = (*tx)->Commit();
+    }
+    for (PendingCheck& p : work) {
+      if (!s.ok()) FailClosed(p.outcome, s);
+      p.done(std::move(p.outcome));
+    }
+    lock.lock();
+  }
+}
+
+void JitService::StopAuditThread() {
+  {
+    std::lock_guard lock(batch_mu_);
+    batch_stop_ = true;
+  }
+  batch_cv_.notify_all();
+  if (batch_thread_.joinable()) batch_thread_.join();
+}
+
+JitService::~JitService() { StopAuditThread(); }
+
+void JitService::RecordCheck(CheckOutcome& out, workflow::EventDraft event) {
+  const core::Verdict& v = out.verdict;
+  std::lock_guard lock(write_mu_);
+  const int64_t now_ms = clock_.NowMillis();
+  std::vector<workflow::EventDraft> events{std::move(event)};
   std::optional<workflow::Transition> consumed;
   if (v.action_grant.found()) {
     auto grant = LoadGrant(out.explanation.grant);
     auto req = grant.ok() ? LoadRequest(grant->request_id) : StatusOr<Request>(grant.status());
-    if (!req.ok()) {
-      fail_closed(req.status());
-      return out;
-    }
+    if (!req.ok()) return FailClosed(out, req.status());
     auto t = workflow::ConsumeGrantUse(*req, *grant, now_ms / 1000);
-    if (!t.ok()) {
-      fail_closed(t.status());
-      return out;
-    }
+    if (!t.ok()) return FailClosed(out, t.status());
     consumed = std::move(t).value();
     events.insert(events.end(), consumed->events.begin(), consumed->events.end());
   }
@@ -308,14 +397,10 @@ CheckOutcome JitService::Check(const CheckRequest& request) {
   }
   if (s.ok()) s = AppendEvents(**tx, events, now_ms);
   if (s.ok()) s = (*tx)->Commit();
-  if (!s.ok()) {
-    fail_closed(s);
-    return out;
-  }
+  if (!s.ok()) return FailClosed(out, s);
   if (consumed && consumed->grant && consumed->grant->state != GrantState::kActive) {
     SyncIndex(*consumed->grant);
   }
-  return out;
 }
 
 StatusOr<SweepReport> JitService::Sweep() {

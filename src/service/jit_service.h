@@ -8,6 +8,10 @@
 // serialised by a mutex (one tenant per service); checks without a grant use run concurrently.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,6 +26,7 @@
 #include "drawbridge/clock.h"
 #include "drawbridge/payload_analyzer.h"
 #include "drawbridge/store.h"
+#include "service/api_tokens.h"
 
 namespace drawbridge::service {
 
@@ -49,6 +54,8 @@ struct ActionRequest {
 class JitService {
  public:
   // Loads the audit head and every active grant from `store` into the index.
+  ~JitService();  // finishes the audit batch in flight, answering its checks
+
   static StatusOr<std::unique_ptr<JitService>> Open(
       std::shared_ptr<const core::CompiledPolicy> policy, Store& store, const WallClock& clock,
       workflow::IdSource& ids, const PayloadAnalyzer& analyzer, ServiceOptions options = {});
@@ -66,12 +73,40 @@ class JitService {
   // Decides; when an action grant was used, records its use durably (or answers deny). Decisions
   // that involved a guardrail or a grant are audited.
   CheckOutcome Check(const CheckRequest& request);
+  // The same decision, answered through `done` once its audit event (if any) is durable. Checks
+  // decided concurrently share one transaction and one fsync (group commit), so a server can
+  // answer at line rate without ever allowing what it has not recorded. `done` runs on the
+  // calling thread when nothing needs recording, otherwise on the service's audit thread; it
+  // must not block. The request's views need only live until CheckAsync returns.
+  void CheckAsync(const CheckRequest& request, std::function<void(CheckOutcome)> done);
 
   // Expires pending requests past their TTL and grants past expires_at; starts scheduled grants.
   StatusOr<SweepReport> Sweep();
 
+  // --- API tokens (token_ops.cc, docs/TOKENS.md) --------------------------------------------
+  // Tokens of this service's tenant. Each change writes the token row and its audit event
+  // (token.created / token.revoked, which never carry the secret or its hash) in one store
+  // transaction; the caller checks that `actor` may administer tokens.
+  //
+  // A new token: the secret is returned here once and stored only as its SHA-256.
+  StatusOr<IssuedToken> CreateToken(const TokenInput& input, const std::string& actor);
+  // kNotFound for an unknown id, kFailedPrecondition when it is already revoked.
+  StatusOr<ApiToken> RevokeToken(const std::string& id, const std::string& actor);
+  // Every token of the tenant, revoked ones included, in creation order.
+  StatusOr<std::vector<ApiToken>> ListTokens();
+  // --- end of API tokens ---------------------------------------------------------------------
+
   const core::GrantIndex& grants() const { return grants_; }
-  const core::CompiledPolicy& policy() const { return *policy_; }
+  // The policy in force now (a reload may replace it at any time; keep the pointer, not a
+  // reference, for as long as it is used).
+  std::shared_ptr<const core::CompiledPolicy> policy() const { return decider()->policy; }
+
+  // Puts `policy` in force for every later decision and transition, recording a policy.changed
+  // audit event (old and new version, `source`, `actor`). If the event cannot be recorded, the
+  // old policy stays in force. Open requests keep the approvers they were created under only as
+  // far as the new policy agrees: reviewers are re-checked against the policy at review time.
+  Status ReplacePolicy(std::shared_ptr<const core::CompiledPolicy> policy, const std::string& actor,
+                       const std::string& source);
   Store& store() { return store_; }
   const std::string& tenant() const { return options_.tenant; }
 
@@ -90,23 +125,53 @@ class JitService {
   Status AppendEvents(StoreTransaction& tx, const std::vector<workflow::EventDraft>& drafts,
                       int64_t now_ms);
   void SyncIndex(const Grant& grant);
+  // The decision, and the audit event it needs when it involved a guardrail or a grant.
+  std::optional<workflow::EventDraft> Decide(const CheckRequest& request, CheckOutcome& out) const;
+  // Writes a decision's event (and the use of an action grant) now; denies when it cannot.
+  void RecordCheck(CheckOutcome& out, workflow::EventDraft event);
+  void AuditLoop();
+  void StopAuditThread();
+  // Writes a token row and its audit event in `tx`, then commits it (token_ops.cc).
+  Status CommitToken(StoreTransaction& tx, const ApiToken& token, const workflow::EventDraft& event,
+                     int64_t now_ms);
   StatusOr<Request> LoadRequest(const std::string& id);
   StatusOr<Grant> LoadGrant(const std::string& id);
 
-  std::shared_ptr<const core::CompiledPolicy> policy_;
   Store& store_;
   const WallClock& clock_;
   workflow::IdSource& ids_;
   const PayloadAnalyzer& analyzer_;
   ServiceOptions options_;
   core::GrantIndex grants_;
-  core::Engine engine_;
-  std::mutex write_mu_;  // serialises transitions: one audit chain head at a time
+  // The policy and the engine over it, swapped whole on reload; a decision or transition uses
+  // the one snapshot it loaded from start to end.
+  struct Decider {
+    Decider(std::shared_ptr<const core::CompiledPolicy> p, core::GrantIndex& grants,
+            const PayloadAnalyzer& analyzer)
+        : policy(std::move(p)), engine(*policy, grants, analyzer) {}
+    std::shared_ptr<const core::CompiledPolicy> policy;
+    core::Engine engine;
+  };
+  std::shared_ptr<const Decider> decider() const { return decider_.load(); }
+  std::atomic<std::shared_ptr<const Decider>> decider_;
+  std::mutex write_mu_;
+
+  struct PendingCheck {
+    workflow::EventDraft event;
+    CheckOutcome outcome;
+    std::function<void(CheckOutcome)> done;
+  };
+  std::mutex batch_mu_;  // guards the members below
+  std::condition_variable batch_cv_;
+  std::vector<PendingCheck> batch_;
+  bool batch_stop_ = false;
+  std::thread batch_thread_;  // serialises transitions: one audit chain head at a time
 };
 
 // GrantSpec for the index from a stored grant.
 core::GrantSpec ToGrantSpec(const Grant& grant);
 // The same, into an existing spec (reusing its buffers when loading many grants).
 void FillGrantSpec(const Grant& grant, core::GrantSpec& spec);
+void FillGrantSpec(const GrantTerms& terms, core::GrantSpec& spec);
 
 }  // namespace drawbridge::service

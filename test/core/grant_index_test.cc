@@ -190,5 +190,152 @@ TEST_F(GrantIndexTest, ManyGrants) {
   EXPECT_GT(index_.MemoryBytes(), 0u);
 }
 
+// Test that removing one of two grants on the same selector scope keeps the other findable.
+TEST_F(GrantIndexTest, SelectorScopeOutlivesOneOfItsGrants) {
+  GrantSpec g1 = Access("g1", "user:a", {"db.query"}, "");
+  g1.scope.selector = {{"env", "prod"}};
+  GrantSpec g2 = g1;
+  g2.id = "g2";
+  g2.principal = "user:b";
+  ASSERT_TRUE(index_.Add(g1).ok());
+  ASSERT_TRUE(index_.Add(g2).ok());
+  ASSERT_TRUE(index_.Remove(g1));
+  EXPECT_FALSE(index_.FindAccess("user:a", "db.query", db_, 150).found());
+  EXPECT_TRUE(index_.FindAccess("user:b", "db.query", db_, 150).found());
+  ASSERT_TRUE(index_.Remove(g2));
+  EXPECT_FALSE(index_.FindAccess("user:b", "db.query", db_, 150).found());
+}
+
+// A mix of access grants (resources and selectors, overlapping windows), action grants, repeats
+// of earlier grants with other terms, and bad specs.
+std::vector<GrantSpec> LoadMix() {
+  std::vector<GrantSpec> specs;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string n = std::to_string(i);
+    if (i % 10 == 3) {
+      GrantSpec action = Action("a" + n, static_cast<uint8_t>(i % 17), i % 4 == 0 ? -1 : 1 + i % 3,
+                                i % 50, 100 + i % 200);
+      action.principal = "user:u" + std::to_string(i % 7);
+      specs.push_back(action);
+      continue;
+    }
+    GrantSpec g =
+        Access("g" + n, "user:u" + std::to_string(i % 7),
+               {i % 3 == 0 ? "db.*" : "db.query", "db.connect"}, "", i % 50, 100 + i % 200);
+    if (i % 4 == 0) {
+      g.scope.selector = {{"owner", "t" + std::to_string(i % 3)}, {"env", "prod"}};
+    } else {
+      g.scope.resource = i % 5 == 0 ? "db/a" : "db/r" + std::to_string(i % 11);
+    }
+    specs.push_back(g);
+  }
+  // Repeats: the same grant re-issued with a later expiry, and the same id elsewhere (not a
+  // repeat: another scope or principal).
+  for (int i = 0; i < 3000; i += 37) {
+    GrantSpec again = specs[static_cast<size_t>(i)];
+    again.expires_at += 500;
+    specs.push_back(again);
+    GrantSpec elsewhere = specs[static_cast<size_t>(i)];
+    elsewhere.principal = "user:other";
+    specs.push_back(elsewhere);
+  }
+  specs.push_back(Access("", "user:a", {"db.query"}, "db/a"));
+  specs.push_back(Access("bad-window", "user:a", {"db.query"}, "db/a", 300, 300));
+  specs.push_back(Access("bad-action", "user:a", {"DB"}, "db/a"));
+  return specs;
+}
+
+// Test that an index built with a Loader answers every lookup like one built with Add, spec by
+// spec in the same order, including repeats and refusals.
+TEST_F(GrantIndexTest, LoaderBuildsTheSameIndexAsAdd) {
+  const std::vector<GrantSpec> specs = LoadMix();
+  GrantIndex loaded;
+  {
+    GrantIndex::Loader loader = loaded.Load(specs.size());
+    for (const GrantSpec& spec : specs) {
+      EXPECT_EQ(loader.Add(spec).ok(), index_.Add(spec).ok()) << spec.id;
+    }
+  }
+  EXPECT_EQ(loaded.size(), index_.size());
+  std::vector<Label> none;
+  std::vector<std::string> resource_ids = {"db/a", "db/r0", "db/r3", "db/r10", "db/zz"};
+  for (int64_t now : {0, 49, 120, 299, 350, 700}) {
+    for (int u = 0; u < 8; ++u) {
+      const std::string principal = u == 7 ? "user:other" : "user:u" + std::to_string(u);
+      for (const std::string& action : {"db.query", "db.connect", "db.drop", "k8s.exec"}) {
+        for (const std::string& id : resource_ids) {
+          ResourceView r = Resource(id, "postgres", none);
+          GrantHit want = index_.FindAccess(principal, action, r, now);
+          GrantHit got = loaded.FindAccess(principal, action, r, now);
+          ASSERT_EQ(got.found(), want.found()) << principal << " " << action << " " << id;
+          EXPECT_EQ(loaded.GrantId(got), index_.GrantId(want));
+          EXPECT_EQ(loaded.ExpiresAt(got), index_.ExpiresAt(want));
+        }
+        for (const char* owner : {"t0", "t1", "t2"}) {
+          std::vector<Label> labels{{kNoId, kNoId, "env", "prod"}, {kNoId, kNoId, "owner", owner}};
+          ResourceView r = Resource("db/labelled", "postgres", labels);
+          GrantHit want = index_.FindAccess(principal, action, r, now);
+          GrantHit got = loaded.FindAccess(principal, action, r, now);
+          ASSERT_EQ(got.found(), want.found()) << principal << " " << action << " " << owner;
+          EXPECT_EQ(loaded.GrantId(got), index_.GrantId(want));
+        }
+      }
+    }
+    for (int f = 0; f < 17; ++f) {
+      Digest fingerprint;
+      fingerprint.fill(static_cast<uint8_t>(f));
+      GrantHit want = index_.FindAction(fingerprint, now);
+      GrantHit got = loaded.FindAction(fingerprint, now);
+      ASSERT_EQ(got.found(), want.found()) << f << " at " << now;
+      EXPECT_EQ(loaded.GrantId(got), index_.GrantId(want));
+      EXPECT_EQ(loaded.UsesLeft(got), index_.UsesLeft(want));
+    }
+  }
+}
+
+// Test that a repeated grant in one load keeps only its last terms, as Add would.
+TEST_F(GrantIndexTest, LoaderKeepsTheLastOfARepeatedGrant) {
+  {
+    GrantIndex::Loader loader = index_.Load();
+    ASSERT_TRUE(loader.Add(Access("g1", "user:a", {"db.query"}, "db/a", 100, 200)).ok());
+    ASSERT_TRUE(loader.Add(Action("a1", 9, 1)).ok());
+    ASSERT_TRUE(loader.Add(Access("g1", "user:a", {"db.query"}, "db/a", 100, 300)).ok());
+    ASSERT_TRUE(loader.Add(Action("a1", 9, 2)).ok());
+  }
+  EXPECT_EQ(index_.size(), 2u);
+  GrantHit access = index_.FindAccess("user:a", "db.query", db_, 250);
+  ASSERT_TRUE(access.found());
+  EXPECT_EQ(index_.ExpiresAt(access), 300);
+  Digest nine;
+  nine.fill(9);
+  EXPECT_EQ(index_.UsesLeft(index_.FindAction(nine, 10)), 2);
+}
+
+// Test that loading into an index that already holds grants replaces them as Add does.
+TEST_F(GrantIndexTest, LoaderIntoAFilledIndexReplaces) {
+  ASSERT_TRUE(index_.Add(Access("g1", "user:a", {"db.query"}, "db/a", 100, 200)).ok());
+  {
+    GrantIndex::Loader loader = index_.Load();
+    ASSERT_TRUE(loader.Add(Access("g1", "user:a", {"db.query"}, "db/a", 100, 300)).ok());
+    ASSERT_TRUE(loader.Add(Access("g2", "user:a", {"db.drop"}, "db/a")).ok());
+  }
+  EXPECT_EQ(index_.size(), 2u);
+  EXPECT_EQ(index_.ExpiresAt(index_.FindAccess("user:a", "db.query", db_, 150)), 300);
+}
+
+// Test that a loader refuses bad specs as Add does, and refuses everything once finished.
+TEST_F(GrantIndexTest, LoaderRefusesBadSpecsAndUseAfterFinish) {
+  GrantIndex::Loader loader = index_.Load();
+  EXPECT_EQ(loader.Add(Access("g", "alice", {"db.query"}, "db/a")).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(loader.Add(Access("g", "user:a", {}, "db/a")).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(loader.Add(Access("g", "user:a", {"db.query"}, "db/a")).ok());
+  loader.Finish();
+  EXPECT_EQ(loader.Add(Access("h", "user:a", {"db.query"}, "db/a")).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(index_.size(), 1u);
+  EXPECT_TRUE(index_.FindAccess("user:a", "db.query", db_, 150).found());
+}
+
 }  // namespace
 }  // namespace drawbridge::core

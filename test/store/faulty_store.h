@@ -7,6 +7,7 @@
 // Thread-safety: like the wrapped Store. Arming and counting are guarded by one mutex.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -66,9 +67,21 @@ class FaultyStore final : public Store {
   StatusOr<std::vector<Grant>> ListGrants(const GrantFilter& filter) override {
     return inner_->ListGrants(filter);
   }
+  Status ForEachActiveGrantTerms(const std::string& tenant,
+                                 const std::function<Status(const GrantTerms&)>& visit) override {
+    return inner_->ForEachActiveGrantTerms(tenant, visit);
+  }
   StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) override {
     return inner_->ReadAudit(filter);
   }
+  StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
+                                             const std::string& id) override {
+    return inner_->GetToken(tenant, id);
+  }
+  StatusOr<std::vector<ApiToken>> ListTokens(const TokenFilter& filter) override {
+    return inner_->ListTokens(filter);
+  }
+  StatusOr<uint64_t> TokenChangeCount() override { return inner_->TokenChangeCount(); }
   StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) override {
     return inner_->DueOutbox(now, limit);
   }
@@ -117,6 +130,15 @@ class FaultyStore final : public Store {
     Status PutGrant(const Grant& grant) override {
       DB_RETURN_IF_ERROR(CheckOpen());
       return inner_->PutGrant(grant);
+    }
+    StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
+                                               const std::string& id) override {
+      DB_RETURN_IF_ERROR(CheckOpen());
+      return inner_->GetToken(tenant, id);
+    }
+    Status PutToken(const ApiToken& token) override {
+      DB_RETURN_IF_ERROR(CheckOpen());
+      return inner_->PutToken(token);
     }
     StatusOr<AuditRecord> AuditHead(const std::string& tenant) override {
       DB_RETURN_IF_ERROR(CheckOpen());

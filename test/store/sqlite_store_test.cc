@@ -177,7 +177,10 @@ TEST_F(SqliteStoreTest, OlderDatabaseIsUpgradedOnOpen) {
   ASSERT_EQ(audit->size(), 1u);
   EXPECT_EQ((*audit)[0].hash, "h1");
   RawDatabase raw(path_);
-  EXPECT_EQ(raw.Column("SELECT name FROM sqlite_schema WHERE type = 'trigger'").size(), 2u);
+  EXPECT_EQ(
+      raw.Column("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit'")
+          .size(),
+      2u);
 }
 
 // Test that a database written by a newer drawbridge is refused with a clear error.

@@ -234,6 +234,54 @@ inline void ExpectSameGrant(const Grant& a, const Grant& b) {
   EXPECT_EQ(a.ended_by, b.ended_by);
 }
 
+// Expects `terms` to be the terms of `grant` (Store::ForEachActiveGrantTerms).
+inline void ExpectTermsOf(const GrantTerms& terms, const Grant& grant) {
+  EXPECT_EQ(terms.id, grant.id);
+  EXPECT_EQ(terms.principal, grant.principal);
+  EXPECT_EQ(terms.kind, grant.kind);
+  EXPECT_EQ(terms.actions, grant.actions);
+  EXPECT_EQ(terms.scope.resource, grant.scope.resource);
+  EXPECT_EQ(terms.scope.selector, grant.scope.selector);
+  EXPECT_EQ(terms.fingerprint, grant.fingerprint);
+  EXPECT_EQ(terms.not_before, grant.not_before);
+  EXPECT_EQ(terms.expires_at, grant.expires_at);
+  EXPECT_EQ(terms.uses_left, grant.uses_left);
+}
+
+// An API token with every field set to a value other than its default.
+inline ApiToken SampleToken(const std::string& tenant, const std::string& id,
+                            const std::string& secret_hash) {
+  ApiToken t;
+  t.id = id;
+  t.tenant = tenant;
+  t.principal = "service:ci-deployer";
+  t.groups = {"deployers", AwkwardText("ops")};
+  t.role = TokenRole::kChecker;
+  t.secret_hash = secret_hash;
+  t.description = AwkwardText("nginx on bastion-1");
+  t.created_at = 1700000000;
+  t.created_by = "user:carol";
+  t.expires_at = 1700086400;
+  t.revoked_at = 1700000500;
+  t.revoked_by = "user:dave";
+  return t;
+}
+
+inline void ExpectSameToken(const ApiToken& a, const ApiToken& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.tenant, b.tenant);
+  EXPECT_EQ(a.principal, b.principal);
+  EXPECT_EQ(a.groups, b.groups);
+  EXPECT_EQ(a.role, b.role);
+  EXPECT_EQ(a.secret_hash, b.secret_hash);
+  EXPECT_EQ(a.description, b.description);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.created_by, b.created_by);
+  EXPECT_EQ(a.expires_at, b.expires_at);
+  EXPECT_EQ(a.revoked_at, b.revoked_at);
+  EXPECT_EQ(a.revoked_by, b.revoked_by);
+}
+
 inline void ExpectSameAudit(const AuditRecord& a, const AuditRecord& b) {
   EXPECT_EQ(a.seq, b.seq);
   EXPECT_EQ(a.time_ms, b.time_ms);

@@ -11,6 +11,8 @@ using TenantKey = std::pair<std::string, std::string>;  // (tenant, id)
 struct MemoryStore::Tables {
   std::map<TenantKey, Request> requests;
   std::map<TenantKey, Grant> grants;
+  std::map<TenantKey, ApiToken> tokens;
+  uint64_t token_changes = 0;
   std::map<std::string, std::vector<AuditRecord>> audit;  // by tenant, in seq order
   std::map<int64_t, OutboxMessage> outbox;                // by id
   int64_t last_outbox_id = 0;
@@ -110,6 +112,21 @@ class MemoryStore::Transaction final : public StoreTransaction {
     return Status::Ok();
   }
 
+  StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
+                                             const std::string& id) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    if (auto staged = Find(staged_tokens_, tenant, id)) return staged;
+    return Find(tables_.tokens, tenant, id);
+  }
+
+  Status PutToken(const ApiToken& token) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    DB_RETURN_IF_ERROR(CheckKey("token", token.tenant, token.id));
+    if (token.secret_hash.empty()) return InvalidArgument("token " + token.id + " has no hash");
+    staged_tokens_.insert_or_assign(TenantKey(token.tenant, token.id), token);
+    return Status::Ok();
+  }
+
   Status AppendOutbox(OutboxMessage& message) override {
     DB_RETURN_IF_ERROR(CheckOpen());
     if (message.tenant.empty()) return InvalidArgument("outbox message has no tenant");
@@ -130,7 +147,15 @@ class MemoryStore::Transaction final : public StoreTransaction {
                                   "', which does not exist in tenant " + grant.tenant);
       }
     }
+    if (Status unique = CheckTokenHashesUnique(); !unique.ok()) {
+      writer_.unlock();
+      return unique;
+    }
     std::unique_lock<std::shared_mutex> exclusive(tables_mu_);
+    for (auto& [key, token] : staged_tokens_) {
+      tables_.tokens.insert_or_assign(key, std::move(token));
+      ++tables_.token_changes;
+    }
     for (auto& [key, request] : staged_requests_) {
       tables_.requests.insert_or_assign(key, std::move(request));
     }
@@ -156,6 +181,25 @@ class MemoryStore::Transaction final : public StoreTransaction {
     return Status::Ok();
   }
 
+  // A secret hash names one token across all tenants, as the SQLite unique index demands.
+  Status CheckTokenHashesUnique() const {
+    std::map<std::string_view, const TenantKey*> owners;
+    auto claim = [&](const TenantKey& key, const ApiToken& token) {
+      auto [it, inserted] = owners.emplace(token.secret_hash, &key);
+      return inserted || *it->second == key;
+    };
+    for (const auto& [key, token] : staged_tokens_) {
+      if (!claim(key, token)) return FailedPrecondition("two tokens share one secret hash");
+    }
+    for (const auto& [key, token] : tables_.tokens) {
+      if (staged_tokens_.contains(key)) continue;
+      if (!claim(key, token)) {
+        return FailedPrecondition("token " + key.second + " already has that secret hash");
+      }
+    }
+    return Status::Ok();
+  }
+
   AuditRecord Head(const std::string& tenant) const {
     if (auto staged = staged_audit_.find(tenant); staged != staged_audit_.end()) {
       return staged->second.back();
@@ -175,6 +219,7 @@ class MemoryStore::Transaction final : public StoreTransaction {
   bool finished_ = false;
   std::map<TenantKey, Request> staged_requests_;
   std::map<TenantKey, Grant> staged_grants_;
+  std::map<TenantKey, ApiToken> staged_tokens_;
   std::map<std::string, std::vector<AuditRecord>> staged_audit_;
   std::vector<OutboxMessage> staged_outbox_;
 };
@@ -232,6 +277,20 @@ StatusOr<std::vector<Grant>> MemoryStore::ListGrants(const GrantFilter& filter) 
   return rows;
 }
 
+Status MemoryStore::ForEachActiveGrantTerms(const std::string& tenant,
+                                            const std::function<Status(const GrantTerms&)>& visit) {
+  // Copied under the lock, visited after it, so that `visit` never runs inside the lock.
+  std::vector<GrantTerms> active;
+  {
+    std::shared_lock<std::shared_mutex> shared(tables_mu_);
+    ForTenant(tables_->grants, tenant, [&](const Grant& grant) {
+      if (grant.state == GrantState::kActive) CopyGrantTerms(grant, active.emplace_back());
+    });
+  }
+  for (const GrantTerms& terms : active) DB_RETURN_IF_ERROR(visit(terms));
+  return Status::Ok();
+}
+
 StatusOr<std::vector<AuditRecord>> MemoryStore::ReadAudit(const AuditFilter& filter) {
   std::shared_lock<std::shared_mutex> shared(tables_mu_);
   std::vector<AuditRecord> rows;
@@ -242,6 +301,33 @@ StatusOr<std::vector<AuditRecord>> MemoryStore::ReadAudit(const AuditFilter& fil
     if (event.seq > filter.after_seq) rows.push_back(event);
   }
   return rows;
+}
+
+StatusOr<std::optional<ApiToken>> MemoryStore::GetToken(const std::string& tenant,
+                                                        const std::string& id) {
+  std::shared_lock<std::shared_mutex> shared(tables_mu_);
+  return Find(tables_->tokens, tenant, id);
+}
+
+StatusOr<std::vector<ApiToken>> MemoryStore::ListTokens(const TokenFilter& filter) {
+  std::vector<ApiToken> rows;
+  {
+    std::shared_lock<std::shared_mutex> shared(tables_mu_);
+    for (const auto& [key, token] : tables_->tokens) {
+      if (!filter.all_tenants && key.first != filter.tenant) continue;
+      if (!filter.include_revoked && token.revoked_at != 0) continue;
+      rows.push_back(token);
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const ApiToken& a, const ApiToken& b) {
+    return std::tie(a.tenant, a.created_at, a.id) < std::tie(b.tenant, b.created_at, b.id);
+  });
+  return rows;
+}
+
+StatusOr<uint64_t> MemoryStore::TokenChangeCount() {
+  std::shared_lock<std::shared_mutex> shared(tables_mu_);
+  return tables_->token_changes;
 }
 
 StatusOr<std::vector<OutboxMessage>> MemoryStore::DueOutbox(int64_t now, size_t limit) {

@@ -35,7 +35,13 @@ class MemoryStore final : public Store {
   StatusOr<std::optional<Grant>> GetGrant(const std::string& tenant,
                                           const std::string& id) override;
   StatusOr<std::vector<Grant>> ListGrants(const GrantFilter& filter) override;
+  Status ForEachActiveGrantTerms(const std::string& tenant,
+                                 const std::function<Status(const GrantTerms&)>& visit) override;
   StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) override;
+  StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
+                                             const std::string& id) override;
+  StatusOr<std::vector<ApiToken>> ListTokens(const TokenFilter& filter) override;
+  StatusOr<uint64_t> TokenChangeCount() override;
   StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) override;
   Status MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) override;
 

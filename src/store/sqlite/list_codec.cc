@@ -79,12 +79,14 @@ class Reader {
     out.clear();
     if (!Consume('"')) return false;
     while (pos_ < text_.size()) {
+      // Copy the run up to the next quote or escape at once.
+      size_t run_end = pos_;
+      while (run_end < text_.size() && text_[run_end] != '"' && text_[run_end] != '\\') ++run_end;
+      if (run_end == text_.size()) return false;
+      out.append(text_.data() + pos_, run_end - pos_);
+      pos_ = run_end;
       char c = text_[pos_++];
       if (c == '"') return true;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
       if (pos_ >= text_.size()) return false;
       char escape = text_[pos_++];
       switch (escape) {
@@ -218,11 +220,19 @@ std::string EncodeStrings(const std::vector<std::string>& values) {
 }
 
 Status DecodeStrings(std::string_view json, std::vector<std::string>& out) {
-  out.clear();
-  if (json == "[]") return Status::Ok();
-  Reader reader(json);
-  bool ok = reader.Array([&] { return reader.String(out.emplace_back()); });
-  if (!ok || !reader.AtEnd()) return Malformed("string list", json);
+  size_t count = 0;
+  if (json != "[]") {
+    Reader reader(json);
+    bool ok = reader.Array([&] {
+      if (count == out.size()) out.emplace_back();
+      return reader.String(out[count++]);
+    });
+    if (!ok || !reader.AtEnd()) {
+      out.clear();
+      return Malformed("string list", json);
+    }
+  }
+  out.resize(count);
   return Status::Ok();
 }
 
@@ -242,15 +252,21 @@ std::string EncodeSelector(const std::vector<std::pair<std::string, std::string>
 
 Status DecodeSelector(std::string_view json,
                       std::vector<std::pair<std::string, std::string>>& out) {
-  out.clear();
-  if (json == "[]") return Status::Ok();
-  Reader reader(json);
-  bool ok = reader.Array([&] {
-    auto& [key, value] = out.emplace_back();
-    return reader.Consume('[') && reader.String(key) && reader.Consume(',') &&
-           reader.String(value) && reader.Consume(']');
-  });
-  if (!ok || !reader.AtEnd()) return Malformed("scope selector", json);
+  size_t count = 0;
+  if (json != "[]") {
+    Reader reader(json);
+    bool ok = reader.Array([&] {
+      if (count == out.size()) out.emplace_back();
+      auto& [key, value] = out[count++];
+      return reader.Consume('[') && reader.String(key) && reader.Consume(',') &&
+             reader.String(value) && reader.Consume(']');
+    });
+    if (!ok || !reader.AtEnd()) {
+      out.clear();
+      return Malformed("scope selector", json);
+    }
+  }
+  out.resize(count);
   return Status::Ok();
 }
 

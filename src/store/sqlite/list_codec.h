@@ -9,7 +9,8 @@
 //
 // Strings are any bytes: quotes, backslashes and control characters are escaped, everything
 // else (UTF-8 or not) is kept as it is. Decoding accepts any JSON of those shapes, including
-// \uXXXX escapes and unknown review keys; anything else is kDataLoss.
+// \uXXXX escapes and unknown review keys; anything else is kDataLoss. String lists and
+// selectors are decoded into the strings already in `out`, reusing their buffers.
 #pragma once
 
 #include <string>

@@ -121,10 +121,55 @@ CREATE INDEX grants_by_state ON grants (
   scope_selector, fingerprint, not_before, expires_at, uses_left, break_glass, ended_at, ended_by);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// API tokens: only the SHA-256 of each secret is kept. The hash is unique across tenants, since
+// the server finds a token (and so its tenant) from the hash alone.
+constexpr std::string_view kTokenTable = R"sql(
+CREATE TABLE tokens (
+  tenant TEXT NOT NULL,
+  id TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  group_claims TEXT NOT NULL,    -- JSON array of strings
+  role TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,   -- 0: never
+  revoked_at INTEGER NOT NULL,   -- 0: not revoked
+  revoked_by TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX tokens_by_hash ON tokens (secret_hash);
+CREATE INDEX tokens_by_created ON tokens (tenant, created_at, id);
+
+-- How often each tenant's tokens changed, kept by triggers so that no write path can forget it:
+-- a server polls the sum every second and reloads its tokens only when it moved.
+CREATE TABLE token_changes (
+  tenant TEXT NOT NULL PRIMARY KEY,
+  changes INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER tokens_count_insert AFTER INSERT ON tokens
+BEGIN
+  INSERT INTO token_changes (tenant, changes) VALUES (NEW.tenant, 1)
+    ON CONFLICT (tenant) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER tokens_count_update AFTER UPDATE ON tokens
+BEGIN
+  INSERT INTO token_changes (tenant, changes) VALUES (NEW.tenant, 1)
+    ON CONFLICT (tenant) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER tokens_count_delete AFTER DELETE ON tokens
+BEGIN
+  INSERT INTO token_changes (tenant, changes) VALUES (OLD.tenant, 1)
+    ON CONFLICT (tenant) DO UPDATE SET changes = changes + 1;
+END;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "requests, grants, audit and outbox tables", kCoreTables},
     {2, "audit rows are append-only", kAuditAppendOnly},
     {3, "covering index for loading grants by state", kGrantLoadIndex},
+    {4, "API tokens", kTokenTable},
 }};
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -16,6 +16,10 @@ const char* const kGrantColumns =
     "tenant, id, request_id, principal, kind, state, actions, scope_resource, scope_selector, "
     "fingerprint, not_before, expires_at, uses_left, break_glass, created_at, ended_at, ended_by";
 
+const char* const kGrantTermsColumns =
+    "id, principal, kind, actions, scope_resource, scope_selector, fingerprint, not_before, "
+    "expires_at, uses_left";
+
 const char* const kAuditColumns =
     "tenant, seq, time_ms, actor, type, subject, details, prev_hash, hash";
 
@@ -143,6 +147,20 @@ Status ReadGrant(const Statement& row, Grant& g) {
   g.created_at = row.Int(14);
   g.ended_at = row.Int(15);
   g.ended_by = row.Text(16);
+  return Status::Ok();
+}
+
+Status ReadGrantTerms(const Statement& row, GrantTerms& t) {
+  t.id = row.Text(0);
+  t.principal = row.Text(1);
+  DB_RETURN_IF_ERROR(ReadEnum(row, 2, ParseRequestKind, t.kind, "grant kind"));
+  DB_RETURN_IF_ERROR(DecodeStrings(row.Text(3), t.actions));
+  t.scope.resource = row.Text(4);
+  DB_RETURN_IF_ERROR(DecodeSelector(row.Text(5), t.scope.selector));
+  t.fingerprint = row.Text(6);
+  t.not_before = row.Int(7);
+  t.expires_at = row.Int(8);
+  t.uses_left = static_cast<int32_t>(row.Int(9));
   return Status::Ok();
 }
 

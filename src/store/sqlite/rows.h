@@ -8,6 +8,7 @@
 
 #include "drawbridge/model.h"
 #include "drawbridge/status.h"
+#include "drawbridge/store.h"
 #include "store/sqlite/connection.h"
 
 namespace drawbridge::sqlite {
@@ -17,6 +18,8 @@ extern const char* const kRequestColumns;  // 30 columns, tenant and id first
 extern const char* const kGrantColumns;    // 17 columns, tenant and id first
 extern const char* const kAuditColumns;    // 9 columns
 extern const char* const kOutboxColumns;   // 8 columns, id first
+// A grant's terms (GrantTerms): 10 columns, id first.
+extern const char* const kGrantTermsColumns;
 
 // Binds parameters 1..N from the record.
 void BindRequest(Statement& statement, const Request& request);
@@ -27,6 +30,7 @@ void BindAudit(Statement& statement, const AuditRecord& event);
 // a stored value cannot be a field of the record.
 Status ReadRequest(const Statement& row, Request& request);
 Status ReadGrant(const Statement& row, Grant& grant);
+Status ReadGrantTerms(const Statement& row, GrantTerms& terms);
 void ReadAudit(const Statement& row, AuditRecord& event);
 void ReadOutbox(const Statement& row, OutboxMessage& message);
 

@@ -9,8 +9,10 @@
 #include <utility>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/grant_terms_scan.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/rows.h"
+#include "store/sqlite/token_rows.h"
 
 namespace drawbridge {
 
@@ -165,6 +167,28 @@ StatusOr<std::unique_ptr<Connection>> OpenConnection(const SqliteOptions& option
   return connection;
 }
 
+// Starts an explicit read transaction: the connection reads the state committed now until the
+// transaction ends (a deferred BEGIN takes its snapshot at the first read).
+Status StartReadTransaction(Connection& reader) {
+  DB_RETURN_IF_ERROR(reader.Exec("BEGIN"));
+  return reader.Exec("SELECT COUNT(*) FROM sqlite_master");
+}
+
+// Ends a reader's explicit transaction, if one is open, before the reader goes back to the pool.
+class EndReadTransaction {
+ public:
+  explicit EndReadTransaction(Connection* reader) : reader_(reader) {}
+  EndReadTransaction(const EndReadTransaction&) = delete;
+  EndReadTransaction& operator=(const EndReadTransaction&) = delete;
+  ~EndReadTransaction() { Now(); }
+  void Now() {
+    if (sqlite3_get_autocommit(reader_->raw()) == 0) (void)reader_->Exec("ROLLBACK");
+  }
+
+ private:
+  Connection* reader_;
+};
+
 }  // namespace
 
 // A write transaction on the writer connection. It holds writer_mu_ for its whole life.
@@ -203,6 +227,17 @@ class SqliteStore::Transaction final : public StoreTransaction {
     DB_ASSIGN_OR_RETURN(Statement statement, connection_.Prepare(Sql().upsert_grant.c_str()));
     sqlite::BindGrant(statement, grant);
     return statement.Run().WithContext("storing grant " + grant.id);
+  }
+
+  StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
+                                             const std::string& id) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    return sqlite::SelectToken(connection_, tenant, id);
+  }
+
+  Status PutToken(const ApiToken& token) override {
+    DB_RETURN_IF_ERROR(CheckOpen());
+    return sqlite::UpsertToken(connection_, token);
   }
 
   StatusOr<AuditRecord> AuditHead(const std::string& tenant) override {
@@ -421,6 +456,36 @@ Status SqliteStore::ForEachGrant(const GrantFilter& filter,
   }
 }
 
+Status SqliteStore::ForEachActiveGrantTerms(const std::string& tenant,
+                                            const std::function<Status(const GrantTerms&)>& visit) {
+  DB_ASSIGN_OR_RETURN(ReadLease first, LeaseReader());
+  if (options_.grant_load_connections < 2) {
+    return sqlite::ScanActiveGrantTerms(*first, tenant, visit);
+  }
+  DB_ASSIGN_OR_RETURN(ReadLease second, LeaseReader());
+  // The two scans must read one committed state. No one can commit while the write lock is held,
+  // so read transactions started under it see the same state. When the lock cannot be had
+  // (another process keeps writing), one connection reads everything.
+  EndReadTransaction end_first{&*first};
+  EndReadTransaction end_second{&*second};
+  Status same_state;
+  {
+    std::lock_guard<std::mutex> lock(writer_mu_);
+    same_state = writer_->Exec("BEGIN IMMEDIATE");
+    if (same_state.ok()) {
+      same_state = StartReadTransaction(*first);
+      if (same_state.ok()) same_state = StartReadTransaction(*second);
+      (void)writer_->Exec("ROLLBACK");
+    }
+  }
+  if (!same_state.ok()) {
+    end_first.Now();
+    end_second.Now();
+    return sqlite::ScanActiveGrantTerms(*first, tenant, visit);
+  }
+  return sqlite::ScanActiveGrantTermsFromBothEnds(*first, *second, tenant, visit);
+}
+
 StatusOr<std::vector<AuditRecord>> SqliteStore::ReadAudit(const AuditFilter& filter) {
   DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
   DB_ASSIGN_OR_RETURN(Statement statement, reader->Prepare(Sql().read_audit.c_str()));
@@ -434,6 +499,22 @@ StatusOr<std::vector<AuditRecord>> SqliteStore::ReadAudit(const AuditFilter& fil
     sqlite::ReadAudit(statement, rows.emplace_back());
   }
   return rows;
+}
+
+StatusOr<std::optional<ApiToken>> SqliteStore::GetToken(const std::string& tenant,
+                                                        const std::string& id) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  return sqlite::SelectToken(*reader, tenant, id);
+}
+
+StatusOr<std::vector<ApiToken>> SqliteStore::ListTokens(const TokenFilter& filter) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  return sqlite::SelectTokens(*reader, filter);
+}
+
+StatusOr<uint64_t> SqliteStore::TokenChangeCount() {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  return sqlite::SelectTokenChangeCount(*reader);
 }
 
 StatusOr<std::vector<OutboxMessage>> SqliteStore::DueOutbox(int64_t now, size_t limit) {

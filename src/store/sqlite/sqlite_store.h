@@ -11,8 +11,8 @@
 // fairer than spinning on SQLITE_BUSY). Each write transaction is BEGIN IMMEDIATE, so a writer in
 // another process makes it wait up to busy_timeout_ms instead of deadlocking. Reads run on a
 // small pool of read-only connections and, thanks to WAL, never wait for the writer; they see
-// the last committed state. A thread holding a transaction must not call Begin or MarkOutbox
-// before finishing it.
+// the last committed state. A thread holding a transaction must not call Begin, MarkOutbox or
+// ForEachActiveGrantTerms (which takes the write lock for a moment) before finishing it.
 #pragma once
 
 #include <cstddef>
@@ -44,6 +44,11 @@ struct SqliteOptions {
   int64_t mmap_size_bytes = int64_t{1} << 30;
   // Page cache per connection, in KiB.
   int64_t cache_size_kib = 16384;
+  // Read connections that load the active grants at start (ForEachActiveGrantTerms): 1 reads the
+  // index on the calling thread; 2 reads it from both ends on two more threads. Two measured
+  // slower on the 2-core reference machine (docs/PERFORMANCE.md): the index insert, not the
+  // read, bounds the load, and handing rows between cores costs more than it saves.
+  int grant_load_connections = 1;
 };
 
 class SqliteStore final : public Store {
@@ -66,7 +71,13 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<Grant>> ListGrants(const GrantFilter& filter) override;
   Status ForEachGrant(const GrantFilter& filter,
                       const std::function<Status(const Grant&)>& visit) override;
+  Status ForEachActiveGrantTerms(const std::string& tenant,
+                                 const std::function<Status(const GrantTerms&)>& visit) override;
   StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) override;
+  StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
+                                             const std::string& id) override;
+  StatusOr<std::vector<ApiToken>> ListTokens(const TokenFilter& filter) override;
+  StatusOr<uint64_t> TokenChangeCount() override;
   StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) override;
   Status MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) override;
 

@@ -1,0 +1,435 @@
+#include "client/api_client.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+
+#include "api/wire.h"
+#include "client/http_errors.h"
+#include "core/time_format.h"
+
+namespace drawbridge::client {
+namespace json = boost::json;
+namespace {
+
+// Builds "?a=1&b=2" from the parameters that are set.
+class Query {
+ public:
+  Query& Add(std::string_view name, std::string_view value) {
+    if (value.empty()) return *this;
+    text_ += text_.empty() ? '?' : '&';
+    text_ += std::string(name) + "=" + PercentEncode(value);
+    return *this;
+  }
+  Query& Add(std::string_view name, int64_t value, bool only_if_positive = true) {
+    if (only_if_positive && value <= 0) return *this;
+    return Add(name, std::to_string(value));
+  }
+  const std::string& str() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+Status Malformed(const std::string& what, const Status& why) {
+  return Internal("the server sent a malformed " + what + ": " + why.message());
+}
+
+// Reads named members of an answer object, remembering the first type error.
+class Fields {
+ public:
+  Fields(const json::value& v, std::string what) : what_(std::move(what)) {
+    if (v.is_object()) {
+      object_ = &v.as_object();
+    } else {
+      error_ = Internal("the server sent a malformed " + what_ + ": not a JSON object");
+    }
+  }
+  void Str(std::string_view key, std::string& out) {
+    const json::value* v = Find(key);
+    if (v == nullptr || v->is_null()) return;
+    if (!v->is_string()) return Fail(key, "a string");
+    out = std::string(v->as_string());
+  }
+  void Strs(std::string_view key, std::vector<std::string>& out) {
+    const json::value* v = Find(key);
+    if (v == nullptr || v->is_null()) return;
+    if (!v->is_array()) return Fail(key, "a list of strings");
+    for (const json::value& s : v->as_array()) {
+      if (!s.is_string()) return Fail(key, "a list of strings");
+      out.emplace_back(s.as_string());
+    }
+  }
+  void Bool(std::string_view key, bool& out) {
+    const json::value* v = Find(key);
+    if (v == nullptr || v->is_null()) return;
+    if (!v->is_bool()) return Fail(key, "true or false");
+    out = v->as_bool();
+  }
+  void U64(std::string_view key, uint64_t& out) {
+    const json::value* v = Find(key);
+    if (v == nullptr || v->is_null()) return;
+    if (v->is_uint64()) {
+      out = v->as_uint64();
+    } else if (v->is_int64() && v->as_int64() >= 0) {
+      out = static_cast<uint64_t>(v->as_int64());
+    } else {
+      Fail(key, "a non-negative integer");
+    }
+  }
+  // RFC 3339 text or Unix seconds.
+  void Time(std::string_view key, int64_t& out) {
+    const json::value* v = Find(key);
+    if (v == nullptr || v->is_null()) return;
+    if (v->is_int64()) {
+      out = v->as_int64();
+    } else if (v->is_string()) {
+      auto t = core::ParseRfc3339(v->as_string());
+      if (!t) return Fail(key, "an RFC 3339 time");
+      out = *t;
+    } else {
+      Fail(key, "a time");
+    }
+  }
+  const json::value* Find(std::string_view key) const {
+    return object_ == nullptr ? nullptr : object_->if_contains(key);
+  }
+  const Status& status() const { return error_; }
+
+ private:
+  void Fail(std::string_view key, std::string_view expected) {
+    if (error_.ok()) {
+      error_ = Internal("the server sent a malformed " + what_ + ": " + std::string(key) +
+                        " is not " + std::string(expected));
+    }
+  }
+  std::string what_;
+  const json::object* object_ = nullptr;
+  Status error_;
+};
+
+StatusOr<TokenInfo> TokenFromJson(const json::value& v) {
+  TokenInfo t;
+  Fields f(v, "token");
+  f.Str("id", t.id);
+  f.Str("principal", t.principal);
+  f.Str("tenant", t.tenant);
+  f.Str("role", t.role);
+  f.Str("description", t.description);
+  f.Strs("groups", t.groups);
+  f.Time("created_at", t.created_at);
+  f.Time("expires_at", t.expires_at);
+  f.Time("revoked_at", t.revoked_at);
+  if (!f.status().ok()) return f.status();
+  if (t.id.empty()) return Internal("the server sent a token without an id");
+  return t;
+}
+
+// The array under `key` of an answer object, each item decoded by `decode`.
+template <typename T, typename Decode>
+StatusOr<std::vector<T>> ListOf(const json::value& answer, std::string_view key,
+                                const std::string& what, Decode decode) {
+  const json::value* list = answer.is_object() ? answer.as_object().if_contains(key) : nullptr;
+  if (list == nullptr || !list->is_array()) {
+    return Internal("the server's answer has no list of " + what);
+  }
+  std::vector<T> out;
+  for (const json::value& item : list->as_array()) {
+    auto decoded = decode(item);
+    if (!decoded.ok()) return Malformed(what, decoded.status());
+    out.push_back(std::move(decoded).value());
+  }
+  return out;
+}
+
+StatusOr<Request> DecodeRequest(StatusOr<json::value> answer) {
+  if (!answer.ok()) return answer.status();
+  auto r = api::RequestFromJson(*answer);
+  if (!r.ok()) return Malformed("request", r.status());
+  return r;
+}
+
+StatusOr<Grant> DecodeGrant(StatusOr<json::value> answer) {
+  if (!answer.ok()) return answer.status();
+  auto g = api::GrantFromJson(*answer);
+  if (!g.ok()) return Malformed("grant", g.status());
+  return g;
+}
+
+}  // namespace
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+ApiClient::ApiClient(std::unique_ptr<HttpConnection> http, std::string token)
+    : http_(std::move(http)), token_(std::move(token)) {}
+
+StatusOr<std::unique_ptr<ApiClient>> ApiClient::Create(const ClientConfig& config) {
+  if (config.addr.empty()) {
+    return InvalidArgument("no server: set DRAWBRIDGE_ADDR (or addr in the config file)");
+  }
+  auto url = ParseBaseUrl(config.addr);
+  if (!url.ok()) return url.status();
+  auto http = HttpConnection::Open(*url, config.ca_file, config.timeouts);
+  if (!http.ok()) return http.status();
+  return std::unique_ptr<ApiClient>(new ApiClient(std::move(http).value(), config.token));
+}
+
+StatusOr<HttpResponse> ApiClient::Call(HttpRequest request) {
+  if (!token_.empty()) request.headers.emplace_back("Authorization", "Bearer " + token_);
+  auto response = http_->RoundTrip(request);
+  if (!response.ok()) return response.status();
+  Status s = StatusFromHttp({.status = response->status,
+                             .body = response->body,
+                             .retry_after = response->retry_after,
+                             .location = response->location},
+                            http_->url().ToString());
+  if (!s.ok()) return s;
+  return response;
+}
+
+StatusOr<json::value> ApiClient::CallJson(const std::string& method, const std::string& target,
+                                          const json::value* body,
+                                          std::chrono::milliseconds server_wait) {
+  HttpRequest request{.method = method, .target = target, .server_wait = server_wait};
+  request.headers.emplace_back("Accept", "application/json");
+  if (body != nullptr) {
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = json::serialize(*body);
+  }
+  auto response = Call(std::move(request));
+  if (!response.ok()) return response.status();
+  boost::system::error_code ec;
+  json::value v = json::parse(response->body, ec);
+  if (ec) {
+    return Internal("the server at " + http_->url().ToString() + " answered " + method + " " +
+                    target +
+                    " with something other than JSON: " + PrintableExcerpt(response->body, 80));
+  }
+  return v;
+}
+
+StatusOr<core::Explanation> ApiClient::Check(const api::CheckInput& input) {
+  json::value body = api::CheckInputToJson(input);
+  if (input.principal.empty()) body.as_object().erase("principal");
+  auto answer = CallJson("POST", "/v1/check", &body);
+  if (!answer.ok()) return answer.status();
+  auto e = api::ExplanationFromJson(*answer);
+  if (!e.ok()) return Malformed("decision", e.status());
+  return e;
+}
+
+StatusOr<Request> ApiClient::CreateAccessRequest(const AccessRequestSpec& spec) {
+  json::object body{{"kind", "access"}, {"duration_seconds", spec.duration_seconds}};
+  if (!spec.roles.empty()) {
+    json::array roles;
+    for (const auto& r : spec.roles) roles.emplace_back(r);
+    body["roles"] = std::move(roles);
+  }
+  if (!spec.scope.resource.empty()) {
+    body["resource"] = spec.scope.resource;
+  } else {
+    json::object selector;
+    for (const auto& [k, v] : spec.scope.selector) selector[k] = v;
+    body["selector"] = std::move(selector);
+  }
+  if (spec.not_before != 0) body["not_before"] = core::FormatRfc3339(spec.not_before);
+  if (!spec.rule.empty()) body["rule"] = spec.rule;
+  if (spec.break_glass) body["break_glass"] = true;
+  if (!spec.extends.empty()) body["extends"] = spec.extends;
+  body["reason"] = spec.reason;
+  if (!spec.ticket.empty()) body["ticket"] = spec.ticket;
+  json::value v = std::move(body);
+  return DecodeRequest(CallJson("POST", "/v1/requests", &v));
+}
+
+StatusOr<Request> ApiClient::CreateActionRequest(const ActionRequestSpec& spec) {
+  json::object check = api::CheckInputToJson(spec.check);
+  json::object body{{"kind", "action"}};
+  for (std::string_view key : {"action", "resource", "payload", "context"}) {
+    if (const json::value* v = check.if_contains(key)) body[key] = *v;
+  }
+  body["reason"] = spec.reason;
+  if (!spec.ticket.empty()) body["ticket"] = spec.ticket;
+  json::value v = std::move(body);
+  return DecodeRequest(CallJson("POST", "/v1/requests", &v));
+}
+
+StatusOr<std::vector<Request>> ApiClient::ListRequests(const RequestQuery& query) {
+  Query q;
+  q.Add("state", query.state).Add("mine", query.mine ? "true" : "").Add("limit", query.limit);
+  auto answer = CallJson("GET", "/v1/requests" + q.str(), nullptr);
+  if (!answer.ok()) return answer.status();
+  return ListOf<Request>(*answer, "requests", "requests", api::RequestFromJson);
+}
+
+StatusOr<Request> ApiClient::GetRequest(const std::string& id, std::chrono::seconds wait) {
+  wait = std::clamp(wait, std::chrono::seconds(0), kMaxServerWait);
+  std::string target = "/v1/requests/" + PercentEncode(id);
+  if (wait.count() > 0) target += "?wait=" + std::to_string(wait.count()) + "s";
+  return DecodeRequest(CallJson("GET", target, nullptr, wait));
+}
+
+StatusOr<Request> ApiClient::Review(const std::string& id, bool approve,
+                                    const std::string& comment) {
+  json::value body = json::object{{"approve", approve}, {"comment", comment}};
+  return DecodeRequest(CallJson("POST", "/v1/requests/" + PercentEncode(id) + "/reviews", &body));
+}
+
+StatusOr<Request> ApiClient::Cancel(const std::string& id) {
+  json::value body = json::object{};
+  return DecodeRequest(CallJson("POST", "/v1/requests/" + PercentEncode(id) + "/cancel", &body));
+}
+
+StatusOr<std::vector<Grant>> ApiClient::ListGrants(const GrantQuery& query) {
+  Query q;
+  q.Add("state", query.state)
+      .Add("mine", query.mine ? "true" : "")
+      .Add("principal", query.principal)
+      .Add("limit", query.limit);
+  auto answer = CallJson("GET", "/v1/grants" + q.str(), nullptr);
+  if (!answer.ok()) return answer.status();
+  return ListOf<Grant>(*answer, "grants", "grants", api::GrantFromJson);
+}
+
+StatusOr<Grant> ApiClient::Revoke(const std::string& id, const std::string& reason) {
+  json::value body = json::object{{"reason", reason}};
+  return DecodeGrant(CallJson("POST", "/v1/grants/" + PercentEncode(id) + "/revoke", &body));
+}
+
+StatusOr<Grant> ApiClient::Release(const std::string& id) {
+  json::value body = json::object{};
+  return DecodeGrant(CallJson("POST", "/v1/grants/" + PercentEncode(id) + "/release", &body));
+}
+
+StatusOr<std::string> ApiClient::ExportAudit(const AuditQuery& query) {
+  Query q;
+  q.Add("after", static_cast<int64_t>(query.after))
+      .Add("limit", query.limit)
+      .Add("since", query.since)
+      .Add("until", query.until)
+      .Add("principal", query.principal)
+      .Add("resource", query.resource)
+      .Add("type", query.type)
+      .Add("format", query.format == "jsonl" ? "" : query.format);
+  HttpRequest request{.method = "GET", .target = "/v1/audit" + q.str()};
+  auto response = Call(std::move(request));
+  if (!response.ok()) return response.status();
+  return std::move(response->body);
+}
+
+StatusOr<AuditVerifyReport> ApiClient::VerifyAudit() {
+  auto answer = CallJson("GET", "/v1/audit/verify", nullptr);
+  if (!answer.ok()) return answer.status();
+  AuditVerifyReport report;
+  Fields f(*answer, "verification report");
+  f.Bool("ok", report.ok);
+  f.U64("events", report.events);
+  f.U64("head_seq", report.head_seq);
+  f.Str("head_hash", report.head_hash);
+  if (const json::value* error = f.Find("error"); error != nullptr && !error->is_null()) {
+    Fields e(*error, "verification error");
+    uint64_t seq = 0;
+    e.U64("seq", seq);
+    e.Str("message", report.error_message);
+    if (!e.status().ok()) return e.status();
+    report.error_seq = seq;
+  }
+  if (!f.status().ok()) return f.status();
+  return report;
+}
+
+StatusOr<PolicyInfo> ApiClient::GetPolicy() {
+  auto answer = CallJson("GET", "/v1/policy", nullptr);
+  if (!answer.ok()) return answer.status();
+  PolicyInfo info;
+  Fields f(*answer, "policy description");
+  f.Str("version", info.version);
+  f.Str("source", info.source);
+  f.Str("loaded_at", info.loaded_at);
+  if (!f.status().ok()) return f.status();
+  return info;
+}
+
+StatusOr<PolicyInfo> ApiClient::PutPolicy(const std::string& yaml) {
+  HttpRequest request{.method = "PUT", .target = "/v1/policy", .body = yaml};
+  request.headers.emplace_back("Content-Type", "application/yaml");
+  request.headers.emplace_back("Accept", "application/json");
+  auto response = Call(std::move(request));
+  if (!response.ok()) return response.status();
+  boost::system::error_code ec;
+  json::value v = json::parse(response->body, ec);
+  if (ec) return Internal("the server answered PUT /v1/policy with something other than JSON");
+  PolicyInfo info;
+  Fields f(v, "policy description");
+  f.Str("version", info.version);
+  f.Str("source", info.source);
+  f.Str("loaded_at", info.loaded_at);
+  if (!f.status().ok()) return f.status();
+  return info;
+}
+
+StatusOr<Identity> ApiClient::WhoAmI() {
+  auto answer = CallJson("GET", "/v1/whoami", nullptr);
+  if (!answer.ok()) return answer.status();
+  Identity me;
+  Fields f(*answer, "identity");
+  f.Str("principal", me.principal);
+  f.Str("tenant", me.tenant);
+  f.Str("role", me.role);
+  f.Str("token_id", me.token_id);
+  f.Strs("groups", me.groups);
+  if (!f.status().ok()) return f.status();
+  return me;
+}
+
+StatusOr<CreatedToken> ApiClient::CreateToken(const TokenSpec& spec) {
+  json::object body{{"principal", spec.principal}, {"role", spec.role}};
+  if (!spec.groups.empty()) {
+    json::array groups;
+    for (const auto& g : spec.groups) groups.emplace_back(g);
+    body["groups"] = std::move(groups);
+  }
+  if (!spec.ttl.empty()) body["ttl"] = spec.ttl;
+  if (!spec.description.empty()) body["description"] = spec.description;
+  json::value v = std::move(body);
+  auto answer = CallJson("POST", "/v1/tokens", &v);
+  if (!answer.ok()) return answer.status();
+  CreatedToken out;
+  Fields f(*answer, "new token");
+  f.Str("token", out.secret);
+  if (!f.status().ok()) return f.status();
+  if (out.secret.empty()) return Internal("the server created a token but did not send it");
+  auto info = TokenFromJson(*answer);
+  if (!info.ok()) return info.status();
+  out.info = std::move(info).value();
+  return out;
+}
+
+StatusOr<TokenInfo> ApiClient::RevokeToken(const std::string& id) {
+  json::value body = json::object{};
+  auto answer = CallJson("POST", "/v1/tokens/" + PercentEncode(id) + "/revoke", &body);
+  if (!answer.ok()) return answer.status();
+  return TokenFromJson(*answer);
+}
+
+StatusOr<std::vector<TokenInfo>> ApiClient::ListTokens() {
+  auto answer = CallJson("GET", "/v1/tokens", nullptr);
+  if (!answer.ok()) return answer.status();
+  return ListOf<TokenInfo>(*answer, "tokens", "tokens", TokenFromJson);
+}
+
+}  // namespace drawbridge::client

@@ -1,0 +1,152 @@
+// OutboxDeliverer: sends the notification outbox to the webhooks the policy routes it to.
+//
+// Every workflow transition writes its notify-worthy events to the outbox in the same transaction
+// as the transition, so approvals never wait on a webhook: this class reads what is due, posts
+// it, and records the outcome. Delivery is at least once: a message is marked delivered only
+// after every route it matches answered 2xx, so a receiver may see an event again (after a crash,
+// or when another route of the same event failed and this process restarted) and must drop
+// duplicates by the X-Drawbridge-Event-Id header. Within one process a route that already took a
+// message is not sent it again when the message is retried for another route.
+//
+// Failures (a non-2xx answer, a transport error, a timeout, or a route whose secret_env names an
+// unset variable: Drawbridge never sends unsigned what was meant to be signed) are retried with
+// capped exponential backoff and jitter (notify/backoff.h). After max_attempts failed attempts or
+// max_age_seconds, a message is dead-lettered: left undelivered with next_attempt_at =
+// kDeadLetterAt, logged and counted. All posts of a batch run concurrently (notify/http_post.h),
+// so a dead or slow endpoint delays nothing beyond its own timeout. A message that matches no
+// route is marked delivered. Formats and headers: notify/webhook_payload.h, notify/signature.h,
+// docs/WEBHOOKS.md.
+//
+// Thread-safety: every method may be called from any thread. RunOnce calls are serialised; the
+// background thread (Start) calls RunOnce too.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "drawbridge/clock.h"
+#include "drawbridge/status.h"
+#include "drawbridge/store.h"
+#include "notify/backoff.h"
+#include "notify/http_post.h"
+#include "policy/document.h"
+
+namespace drawbridge::notify {
+
+// next_attempt_at of a dead-lettered message: undelivered, never due again. An operator can
+// requeue it by setting next_attempt_at back to a past time.
+inline constexpr int64_t kDeadLetterAt = std::numeric_limits<int64_t>::max();
+
+struct DelivererOptions {
+  size_t batch_size = 100;  // messages taken from the outbox per RunOnce
+  HttpPostOptions http;     // connect/total timeouts, User-Agent
+  BackoffOptions backoff;
+  int max_attempts = 30;                // failed attempts before a message is dead-lettered
+  int64_t max_age_seconds = 24 * 3600;  // age (from created_at) after which a failure is final
+  std::chrono::milliseconds poll_interval{1000};  // background wake-up without Wake()
+  // Receives one line per problem (never a secret or a URL path). Unset: standard error.
+  std::function<void(std::string_view line)> log;
+  // Seeds the backoff jitter; 0 seeds from std::random_device.
+  uint64_t jitter_seed = 0;
+};
+
+// Totals since construction, for /metrics.
+struct DeliveryCounters {
+  uint64_t deliveries = 0;    // webhook requests answered 2xx
+  uint64_t failures = 0;      // webhook attempts that failed (answer, transport, missing secret)
+  uint64_t dead_letters = 0;  // messages given up on
+  uint64_t unrouted = 0;      // messages that matched no route
+};
+
+// What one RunOnce did.
+struct DeliveryReport {
+  size_t messages = 0;                // outbox messages that were due
+  size_t delivered = 0;               // marked delivered (including unrouted ones)
+  size_t unrouted = 0;                // matched no route
+  size_t retrying = 0;                // rescheduled after a failure
+  size_t dead_lettered = 0;           // given up on
+  size_t interrupted = 0;             // left untouched because Stop() interrupted their delivery
+  size_t requests = 0;                // webhook requests sent
+  size_t failures = 0;                // failed attempts, including ones refused before sending
+  std::vector<std::string> problems;  // one line each, as logged
+};
+
+class OutboxDeliverer {
+ public:
+  OutboxDeliverer(Store& store, const WallClock& clock, DelivererOptions options = {});
+  ~OutboxDeliverer();  // stops the background thread
+
+  OutboxDeliverer(const OutboxDeliverer&) = delete;
+  OutboxDeliverer& operator=(const OutboxDeliverer&) = delete;
+
+  // Routes are per tenant: a message goes only to the routes of its own tenant's policy, and a
+  // message of a tenant without routes is unrouted (marked delivered). Both take effect at the
+  // next batch.
+  // Replaces every tenant's routes (on start and on policy reload).
+  void SetTenantRoutes(std::map<std::string, std::vector<policy::NotificationRoute>> by_tenant);
+  // Replaces one tenant's routes, leaving the others.
+  void SetRoutes(std::vector<policy::NotificationRoute> routes,
+                 const std::string& tenant = "default");
+
+  // Delivers what is due now: one batch of at most batch_size messages. Fails only when the
+  // outbox cannot be read; per-message problems are in the report.
+  StatusOr<DeliveryReport> RunOnce();
+
+  // Runs RunOnce on a background thread every poll_interval, at once after Wake(), and again
+  // without waiting while batches come back full. Start on a started deliverer does nothing.
+  void Start();
+  // Interrupts a batch in flight (its unfinished messages stay due) and joins the thread; returns
+  // within about 100 ms plus the time to record finished messages.
+  void Stop();
+  // Asks the background thread for a batch now (call after committing outbox rows).
+  void Wake();
+
+  DeliveryCounters Counters() const;
+
+ private:
+  struct Pending;
+  void Log(DeliveryReport& report, std::string line);
+  void Finish(Pending& pending, int64_t now, DeliveryReport& report);
+  void RememberDelivered(const Pending& pending);
+  void Loop();
+
+  Store& store_;
+  const WallClock& clock_;
+  const DelivererOptions options_;
+
+  using RouteMap = std::map<std::string, std::vector<policy::NotificationRoute>>;
+  mutable std::mutex routes_mu_;
+  std::shared_ptr<const RouteMap> routes_;  // replaced whole, so a batch keeps a consistent view
+
+  std::mutex run_mu_;  // serialises RunOnce; guards the members below it
+  std::mt19937_64 jitter_;
+  // Routes that took a message that is still undelivered (message id -> webhook keys).
+  std::map<int64_t, std::set<std::string>> partial_;
+
+  std::atomic<uint64_t> deliveries_{0};
+  std::atomic<uint64_t> failures_{0};
+  std::atomic<uint64_t> dead_letters_{0};
+  std::atomic<uint64_t> unrouted_{0};
+
+  std::mutex thread_mu_;  // guards thread_ (Start/Stop)
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::mutex wake_mu_;
+  std::condition_variable wake_cv_;
+  bool wake_requested_ = false;  // guarded by wake_mu_
+};
+
+}  // namespace drawbridge::notify

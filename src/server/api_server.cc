@@ -1,0 +1,308 @@
+#include "server/api_server.h"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "policy/compiler.h"
+#include "policy/loader.h"
+#include "server/call.h"
+#include "server/log.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace drawbridge::server {
+
+namespace net = boost::asio;
+namespace json = boost::json;
+
+ApiServer::ApiServer(ServerConfig config)
+    : config_(std::move(config)),
+      request_limiter_(config_.limits.requests_per_second, config_.limits.burst),
+      check_limiter_(config_.limits.checks_per_second,
+                     std::max(1.0, config_.limits.checks_per_second * 2)),
+      ioc_(config_.threads > 0 ? config_.threads
+                               : std::max(1u, std::thread::hardware_concurrency())) {}
+
+ApiServer::~ApiServer() {
+  StopBackground();
+  if (deliverer_) deliverer_->Stop();
+  blocking_.join();
+}
+
+StatusOr<std::unique_ptr<ApiServer>> ApiServer::Create(ServerConfig config) {
+  DB_RETURN_IF_ERROR(ValidateConfig(config));
+  std::unique_ptr<ApiServer> server(new ApiServer(std::move(config)));
+  DB_RETURN_IF_ERROR(server->Open());
+  return server;
+}
+
+Status ApiServer::Open() {
+  std::filesystem::path db(config_.database);
+  if (db.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(db.parent_path(), ec);
+  }
+  auto store = SqliteStore::Open({.path = config_.database});
+  if (!store.ok()) return store.status().WithContext("opening the database " + config_.database);
+  store_ = std::move(store).value();
+
+  for (const TenantConfig& tc : config_.tenants) {
+    auto tenant = std::make_unique<Tenant>();
+    tenant->name = tc.name;
+    tenant->policy_path = tc.policy;
+    DB_RETURN_IF_ERROR(LoadPolicy(*tenant, "system", /*initial=*/true, nullptr));
+    tenants_.emplace(tc.name, std::move(tenant));
+  }
+  DB_RETURN_IF_ERROR(tokens_.Load(*store_));
+
+  notify::DelivererOptions delivery;
+  delivery.http.connect_timeout = config_.webhook_connect_timeout;
+  delivery.http.total_timeout = config_.webhook_timeout;
+  delivery.log = [](std::string_view line) {
+    Log(LogLevel::kWarn, "webhook", {{"problem", line}});
+  };
+  deliverer_ = std::make_unique<notify::OutboxDeliverer>(*store_, clock_, delivery);
+  PushRoutes();
+
+  if (config_.tls()) {
+    ssl_ = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    ssl_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                      net::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    ssl_->use_certificate_chain_file(config_.tls_cert, ec);
+    if (ec) return InvalidArgument("TLS certificate " + config_.tls_cert + ": " + ec.message());
+    ssl_->use_private_key_file(config_.tls_key, net::ssl::context::pem, ec);
+    if (ec) return InvalidArgument("TLS key " + config_.tls_key + ": " + ec.message());
+  }
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(config_.host(), ec);
+  if (ec) return InvalidArgument("listen: '" + config_.host() + "' is not an IP address");
+  DB_ASSIGN_OR_RETURN(listener_, Listener::Bind(ioc_, {address, config_.port()}, ssl_.get(),
+                                                config_.limits, *this));
+  return Status::Ok();
+}
+
+Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool initial,
+                             const std::string* replacement_text) {
+  std::lock_guard lock(tenant.reload_mu);
+  policy::LoadResult loaded;
+  if (replacement_text != nullptr) {
+    if (std::filesystem::is_directory(tenant.policy_path)) {
+      return FailedPrecondition(
+          "this tenant's policy is the directory " + tenant.policy_path +
+          ": edit its files and reload (SIGHUP) instead of replacing it over the API");
+    }
+    loaded = policy::LoadPolicyText(*replacement_text,
+                                    std::filesystem::path(tenant.policy_path).filename().string());
+  } else {
+    loaded = policy::LoadPolicy(tenant.policy_path);
+  }
+  if (!loaded.ok()) return InvalidArgument(loaded.ErrorText());
+  DB_ASSIGN_OR_RETURN(auto compiled, policy::Compile(loaded.document));
+  if (replacement_text != nullptr) {
+    // Written next to the old one and renamed over it: a crash leaves one whole policy.
+    std::string temp = tenant.policy_path + ".new";
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out << *replacement_text;
+      out.flush();
+      if (!out) return Unavailable("cannot write " + temp);
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, tenant.policy_path, ec);
+    if (ec) return Unavailable("cannot replace " + tenant.policy_path + ": " + ec.message());
+  }
+  const std::string version = compiled->version;
+  if (initial) {
+    service::ServiceOptions options;
+    options.tenant = tenant.name;
+    DB_ASSIGN_OR_RETURN(tenant.service, service::JitService::Open(compiled, *store_, clock_, ids_,
+                                                                  analyzer_, options));
+    DB_RETURN_IF_ERROR(tenant.service->ReplacePolicy(compiled, actor, tenant.policy_path));
+  } else {
+    DB_RETURN_IF_ERROR(tenant.service->ReplacePolicy(compiled, actor, tenant.policy_path));
+  }
+  tenant.policy_version = version;
+  tenant.policy_loaded_at = clock_.NowSeconds();
+  tenant.routes = loaded.document.notifications;
+  Log(LogLevel::kInfo, initial ? "policy loaded" : "policy reloaded",
+      {{"tenant", tenant.name},
+       {"version", version},
+       {"source", tenant.policy_path},
+       {"actor", actor}});
+  return Status::Ok();
+}
+
+void ApiServer::PushRoutes() {
+  if (!deliverer_) return;
+  std::map<std::string, std::vector<policy::NotificationRoute>> routes;
+  for (auto& [name, tenant] : tenants_) {
+    std::lock_guard lock(tenant->reload_mu);
+    routes[name] = tenant->routes;
+  }
+  deliverer_->SetTenantRoutes(std::move(routes));
+}
+
+Status ApiServer::ReloadAll(const std::string& actor) {
+  Status first;
+  for (auto& [name, tenant] : tenants_) {
+    Status s = LoadPolicy(*tenant, actor, /*initial=*/false, nullptr);
+    if (!s.ok()) {
+      Log(LogLevel::kError, "policy reload refused; the old policy keeps serving",
+          {{"tenant", name}, {"errors", s.message()}});
+      if (first.ok()) first = s;
+    }
+  }
+  PushRoutes();
+  return first;
+}
+
+StatusOr<service::IssuedToken> ApiServer::IssueToken(const std::string& tenant,
+                                                     const service::TokenInput& input,
+                                                     const std::string& actor) {
+  Tenant* t = FindTenant(tenant);
+  if (t == nullptr) return NotFound("no tenant '" + tenant + "'");
+  DB_ASSIGN_OR_RETURN(service::IssuedToken issued, t->service->CreateToken(input, actor));
+  tokens_.Upsert(issued.record);
+  return issued;
+}
+
+Tenant* ApiServer::FindTenant(const std::string& name) {
+  auto it = tenants_.find(name);
+  return it == tenants_.end() ? nullptr : it->second.get();
+}
+
+std::string ApiServer::url() const {
+  std::string host = config_.host();
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(config_.tls() ? "https" : "http") + "://" + host + ":" +
+         std::to_string(port());
+}
+
+void ApiServer::StartBackground() {
+  deliverer_->Start();
+  background_ = std::thread([this] { BackgroundLoop(); });
+}
+
+void ApiServer::StopBackground() {
+  {
+    std::lock_guard lock(state_mu_);
+    background_stop_ = true;
+  }
+  state_cv_.notify_all();
+  if (background_.joinable()) background_.join();
+}
+
+// Once a second: tokens written by other processes; every sweep_interval: expiries and
+// scheduled starts, waking long polls whose requests may have changed.
+void ApiServer::BackgroundLoop() {
+  auto next_sweep = std::chrono::steady_clock::now();
+  std::unique_lock lock(state_mu_);
+  while (!background_stop_) {
+    lock.unlock();
+    if (Status s = tokens_.Refresh(*store_); !s.ok()) {
+      Log(LogLevel::kWarn, "token refresh failed", {{"error", s.message()}});
+    }
+    if (std::chrono::steady_clock::now() >= next_sweep) {
+      next_sweep = std::chrono::steady_clock::now() + config_.sweep_interval;
+      bool changed = false;
+      for (auto& [name, tenant] : tenants_) {
+        auto report = tenant->service->Sweep();
+        if (!report.ok()) {
+          Log(LogLevel::kError, "sweep failed",
+              {{"tenant", name}, {"error", report.status().message()}});
+          continue;
+        }
+        if (report->expired_requests + report->expired_grants + report->activated_grants > 0) {
+          changed = true;
+          Log(LogLevel::kInfo, "swept",
+              {{"tenant", name},
+               {"expired_requests", report->expired_requests},
+               {"expired_grants", report->expired_grants},
+               {"activated_grants", report->activated_grants}});
+        }
+      }
+      if (changed) {
+        waiters_.NotifyAll();
+        deliverer_->Wake();
+      }
+    }
+    lock.lock();
+    state_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return background_stop_; });
+  }
+}
+
+Status ApiServer::Run(bool handle_signals) {
+  listener_->Start();
+  StartBackground();
+  std::optional<net::signal_set> signals;
+  if (handle_signals) {
+    signals.emplace(ioc_, SIGTERM, SIGINT, SIGHUP);
+    std::function<void(const boost::system::error_code&, int)> on_signal =
+        [&](const boost::system::error_code& ec, int signal) {
+          if (ec) return;
+          if (signal == SIGHUP) {
+            // Reading and compiling policies may take a while: off the I/O threads.
+            net::post(blocking_, [this] { (void)ReloadAll("system:sighup"); });
+            signals->async_wait(on_signal);
+            return;
+          }
+          Log(LogLevel::kInfo, "shutting down", {{"signal", signal}});
+          Shutdown();
+        };
+    signals->async_wait(on_signal);
+  }
+  // Keeps run() from returning while idle.
+  auto work = net::make_work_guard(ioc_);
+  const int threads = config_.threads > 0
+                          ? config_.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) pool.emplace_back([this] { ioc_.run(); });
+  Log(LogLevel::kInfo, "serving", {{"url", url()}, {"threads", threads}});
+
+  {
+    std::unique_lock lock(state_mu_);
+    state_cv_.wait(lock, [this] { return stop_requested_; });
+  }
+  // Draining: no new connections; idle keep-alive connections close; long polls answer now;
+  // requests in flight finish and are answered.
+  listener_->Stop();
+  waiters_.NotifyAll();
+  const auto deadline = std::chrono::steady_clock::now() + config_.shutdown_grace;
+  {
+    std::unique_lock lock(state_mu_);
+    state_cv_.wait_until(lock, deadline, [this] { return in_flight_.load() == 0; });
+  }
+  if (in_flight_.load() != 0) {
+    Log(LogLevel::kWarn, "shutdown grace ran out", {{"in_flight", in_flight_.load()}});
+  }
+  if (signals) signals->cancel();
+  work.reset();
+  ioc_.stop();
+  for (auto& t : pool) t.join();
+  StopBackground();
+  deliverer_->Stop();
+  Log(LogLevel::kInfo, "stopped");
+  return Status::Ok();
+}
+
+void ApiServer::Shutdown() {
+  draining_ = true;
+  {
+    std::lock_guard lock(state_mu_);
+    stop_requested_ = true;
+  }
+  state_cv_.notify_all();
+}
+
+HttpResponse ApiServer::Reject(http::status status, std::string_view code,
+                               std::string_view message) {
+  return ErrorResponse(status, code, message);
+}
+
+}  // namespace drawbridge::server

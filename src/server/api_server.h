@@ -1,0 +1,150 @@
+// ApiServer: `drawbridge serve`. The HTTP/JSON API of docs/API.md (SPEC §6) over the service
+// layer: authentication by token, one JitService per tenant on one store, long polls on request
+// state, per-principal rate limits, metrics, policy hot reload, the expiry sweeper, token refresh
+// and webhook delivery in the background, and a graceful shutdown.
+//
+// Threads: `threads` I/O threads run the connections and answer checks inline (a check reads
+// only memory, unless it must record the use of a grant); store reads and workflow writes run on
+// a small blocking pool so that fsyncs never stall the I/O threads.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "auth/token_authenticator.h"
+#include "classify/payload_analyzer.h"
+#include "drawbridge/clock.h"
+#include "drawbridge/store.h"
+#include "notify/outbox_deliverer.h"
+#include "policy/document.h"
+#include "server/call.h"
+#include "server/config.h"
+#include "server/http.h"
+#include "server/listener.h"
+#include "server/metrics.h"
+#include "server/rate_limiter.h"
+#include "server/waiters.h"
+#include "service/jit_service.h"
+#include "service/random_ids.h"
+
+namespace drawbridge::server {
+
+// One tenant: its policy source, its service (grant index, audit chain) and what is loaded.
+struct Tenant {
+  std::string name;
+  std::string policy_path;
+  std::unique_ptr<service::JitService> service;
+  std::mutex reload_mu;  // one reload at a time; guards the fields below
+  std::string policy_version;
+  int64_t policy_loaded_at = 0;
+  std::vector<policy::NotificationRoute> routes;
+};
+
+class ApiServer final : public HttpHandler {
+ public:
+  // Opens the store, loads every tenant's policy and grants, binds the listener. Nothing is
+  // served until Run.
+  static StatusOr<std::unique_ptr<ApiServer>> Create(ServerConfig config);
+  ~ApiServer() override;
+
+  // Serves until Shutdown (or SIGTERM/SIGINT when `handle_signals`); SIGHUP reloads policies.
+  // Returns after in-flight requests finished (or the grace period ran out) and everything
+  // background has stopped.
+  Status Run(bool handle_signals = true);
+  // Stops accepting, lets in-flight requests finish, then makes Run return. Thread-safe.
+  void Shutdown();
+  // Re-reads every tenant's policy from its path; a bad policy is refused and the old one stays.
+  Status ReloadAll(const std::string& actor);
+
+  // Issues a token in `tenant` and makes it usable at once (dev mode's first start).
+  StatusOr<service::IssuedToken> IssueToken(const std::string& tenant,
+                                            const service::TokenInput& input,
+                                            const std::string& actor);
+
+  uint16_t port() const { return listener_->port(); }
+  Store& store() { return *store_; }
+  Tenant* FindTenant(const std::string& name);
+  // The URL clients use ("http://127.0.0.1:8080").
+  std::string url() const;
+
+  // HttpHandler
+  void Handle(std::shared_ptr<Exchange> exchange) override;
+  HttpResponse Reject(http::status status, std::string_view code,
+                      std::string_view message) override;
+  bool draining() const override { return draining_.load(); }
+
+ private:
+  explicit ApiServer(ServerConfig config);
+
+  Status Open();
+  Status LoadPolicy(Tenant& tenant, const std::string& actor, bool initial,
+                    const std::string* replacement_text);
+  void PushRoutes();
+  void StartBackground();
+  void StopBackground();
+  void BackgroundLoop();
+
+  // Routing and the endpoints (routes_*.cc).
+  void Route(const std::shared_ptr<Call>& call);
+  void Finish(const std::shared_ptr<Call>& call, HttpResponse response);
+  void Blocking(const std::shared_ptr<Call>& call, std::function<HttpResponse()> work);
+  void PostCheck(const std::shared_ptr<Call>& call);
+  HttpResponse CreateRequest(Call& call);
+  HttpResponse ListRequests(Call& call);
+  void GetRequest(const std::shared_ptr<Call>& call);
+  void WaitForRequest(const std::shared_ptr<Call>& call,
+                      std::chrono::steady_clock::time_point until);
+  HttpResponse ReviewRequest(Call& call);
+  HttpResponse CancelRequest(Call& call);
+  HttpResponse ListGrants(Call& call);
+  HttpResponse RevokeGrant(Call& call);
+  HttpResponse ReleaseGrant(Call& call);
+  HttpResponse ReadAudit(Call& call);
+  HttpResponse VerifyAudit(Call& call);
+  HttpResponse GetPolicy(Call& call);
+  HttpResponse PutPolicy(Call& call);
+  HttpResponse WhoAmI(Call& call);
+  HttpResponse CreateToken(Call& call);
+  HttpResponse ListTokens(Call& call);
+  HttpResponse RevokeToken(Call& call);
+  HttpResponse RenderMetrics();
+  HttpResponse Ready();
+
+  ServerConfig config_;
+  SystemWallClock clock_;
+  service::RandomIdSource ids_;
+  classify::ClassifierAnalyzer analyzer_;
+  std::unique_ptr<Store> store_;
+  std::map<std::string, std::unique_ptr<Tenant>> tenants_;
+  auth::TokenAuthenticator tokens_;
+  std::unique_ptr<notify::OutboxDeliverer> deliverer_;
+  Metrics metrics_;
+  RateLimiter request_limiter_;
+  RateLimiter check_limiter_;
+  RequestWaiters waiters_;
+
+  boost::asio::io_context ioc_;
+  std::unique_ptr<boost::asio::ssl::context> ssl_;
+  std::shared_ptr<Listener> listener_;
+  boost::asio::thread_pool blocking_{2};
+
+  std::atomic<bool> draining_{false};
+  std::atomic<int64_t> in_flight_{0};
+  std::mutex state_mu_;
+  std::condition_variable state_cv_;
+  bool stop_requested_ = false;
+  bool background_stop_ = false;
+  std::thread background_;
+};
+
+}  // namespace drawbridge::server

@@ -1,0 +1,102 @@
+#include "server/call.h"
+
+#include <boost/json.hpp>
+#include <cctype>
+
+namespace drawbridge::server {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool Decode(std::string_view in, std::string& out, bool plus_is_space) {
+  out.clear();
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ParseTarget(std::string_view target, std::string& path,
+                 std::map<std::string, std::string, std::less<>>& query) {
+  size_t q = target.find('?');
+  if (!Decode(target.substr(0, q), path, false)) return false;
+  if (q == std::string_view::npos) return true;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key, value;
+    if (!Decode(pair.substr(0, eq), key, true)) return false;
+    if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), value, true)) return false;
+    query[std::move(key)] = std::move(value);
+  }
+  return true;
+}
+
+HttpResponse JsonResponse(http::status status, const boost::json::value& body) {
+  HttpResponse r{status, 11};
+  r.set(http::field::content_type, "application/json");
+  r.set(http::field::cache_control, "no-store");
+  r.body() = boost::json::serialize(body);
+  r.body() += '\n';
+  return r;
+}
+
+HttpResponse ErrorResponse(http::status status, std::string_view code, std::string_view message) {
+  return JsonResponse(
+      status,
+      boost::json::object{{"error", boost::json::object{{"code", code}, {"message", message}}}});
+}
+
+http::status HttpStatusFor(StatusCode code, bool refused_input) {
+  switch (code) {
+    case StatusCode::kOk: return http::status::ok;
+    case StatusCode::kInvalidArgument:
+      return refused_input ? http::status::unprocessable_entity : http::status::bad_request;
+    case StatusCode::kNotFound: return http::status::not_found;
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition: return http::status::conflict;
+    case StatusCode::kPermissionDenied: return http::status::forbidden;
+    case StatusCode::kUnauthenticated: return http::status::unauthorized;
+    case StatusCode::kResourceExhausted: return http::status::too_many_requests;
+    case StatusCode::kUnavailable:
+    case StatusCode::kDataLoss: return http::status::service_unavailable;
+    case StatusCode::kInternal: return http::status::internal_server_error;
+  }
+  return http::status::internal_server_error;
+}
+
+HttpResponse StatusResponse(const Status& status, bool refused_input) {
+  std::string code(StatusCodeName(status.code()));
+  for (char& c : code) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  HttpResponse r =
+      ErrorResponse(HttpStatusFor(status.code(), refused_input), code, status.message());
+  if (status.code() == StatusCode::kUnauthenticated) {
+    r.set(http::field::www_authenticate, "Bearer realm=\"drawbridge\"");
+  }
+  return r;
+}
+
+}  // namespace drawbridge::server

@@ -1,0 +1,51 @@
+// One API call on its way through the server: the exchange, who is calling, which tenant, and
+// the route it matched. Also the JSON response helpers every endpoint shares.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/caller.h"
+#include "drawbridge/status.h"
+#include "server/http.h"
+
+namespace drawbridge::server {
+
+struct Tenant;
+
+struct Call {
+  std::shared_ptr<Exchange> exchange;
+  std::string_view route = "unmatched";  // template for metrics: "/v1/requests/{id}"
+  std::string path;                      // decoded path
+  std::map<std::string, std::string, std::less<>> query;
+  std::vector<std::string> params;  // path parameters in order
+  auth::Caller caller;
+  Tenant* tenant = nullptr;
+  bool responded = false;
+
+  HttpRequest& request() { return exchange->request; }
+  const std::string* Query(std::string_view key) const {
+    auto it = query.find(key);
+    return it == query.end() ? nullptr : &it->second;
+  }
+};
+
+// Splits a request target into a decoded path and query. False when the percent-encoding is
+// broken.
+bool ParseTarget(std::string_view target, std::string& path,
+                 std::map<std::string, std::string, std::less<>>& query);
+
+HttpResponse JsonResponse(http::status status, const boost::json::value& body);
+HttpResponse ErrorResponse(http::status status, std::string_view code, std::string_view message);
+// A Status as an API error. `refused_input` maps kInvalidArgument to 422 (well-formed but
+// refused by the workflow) instead of 400 (malformed).
+HttpResponse StatusResponse(const Status& status, bool refused_input = true);
+http::status HttpStatusFor(StatusCode code, bool refused_input);
+
+}  // namespace drawbridge::server

@@ -1,0 +1,39 @@
+// The HTTP seam between the connection layer (session.h) and the API (api_server.h): one
+// Exchange per request, answered exactly once through `respond`, from any thread.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace drawbridge::server {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+struct Exchange {
+  HttpRequest request;
+  std::string peer_ip;
+  std::string request_id;
+  std::chrono::steady_clock::time_point started;
+  boost::asio::any_io_executor executor;  // the connection's strand: timers live here
+  std::function<void(HttpResponse)> respond;
+};
+
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  // Answers `exchange` now or later (a long poll, work on a blocking pool).
+  virtual void Handle(std::shared_ptr<Exchange> exchange) = 0;
+  // The answer to a request that could not even be parsed (too large, malformed).
+  virtual HttpResponse Reject(http::status status, std::string_view code,
+                              std::string_view message) = 0;
+  // Whether the server is shutting down: connections close after their current response.
+  virtual bool draining() const = 0;
+};
+
+}  // namespace drawbridge::server

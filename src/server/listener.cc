@@ -1,0 +1,280 @@
+#include "server/listener.h"
+
+#include <atomic>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <optional>
+#include <random>
+
+#include "server/log.h"
+
+namespace drawbridge::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// Request ids: a per-process random prefix and a counter, unique and cheap.
+std::string NewRequestId() {
+  static const std::string prefix = [] {
+    std::random_device rd;
+    char buf[9];
+    std::snprintf(buf, sizeof(buf), "%08x", rd());
+    return std::string(buf);
+  }();
+  static std::atomic<uint64_t> counter{0};
+  return prefix + "-" + std::to_string(counter.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+bool UsableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
+ public:
+  virtual ~SessionBase() = default;
+  // Closes the connection if it is waiting for a request; otherwise it closes after answering.
+  virtual void CloseIfIdle() = 0;
+};
+
+template <typename Stream>
+class Session final : public SessionBase {
+ public:
+  Session(Stream stream, std::shared_ptr<Listener> listener, const Limits& limits,
+          HttpHandler& handler)
+      : stream_(std::move(stream)),
+        listener_(std::move(listener)),
+        limits_(limits),
+        handler_(handler) {}
+
+  ~Session() override { listener_->Untrack(this); }
+
+  void Run() {
+    net::dispatch(Lowest().get_executor(), [self = Self()] { self->Begin(); });
+  }
+
+  void CloseIfIdle() override {
+    net::post(Lowest().get_executor(), [self = Self()] {
+      if (!self->busy_) {
+        beast::error_code ec;
+        self->Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->Lowest().close();
+      }
+    });
+  }
+
+ private:
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  void Begin() {
+    beast::error_code ec;
+    auto remote = Lowest().socket().remote_endpoint(ec);
+    if (!ec) peer_ip_ = remote.address().to_string();
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      Read();
+    } else {
+      Lowest().expires_after(limits_.read_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server, [self = Self()](beast::error_code e) {
+        if (e) return;  // a failed handshake just drops the connection
+        self->Read();
+      });
+    }
+  }
+
+  void Read() {
+    if (handler_.draining()) return Close();
+    parser_.emplace();
+    parser_->body_limit(limits_.max_body_bytes);
+    parser_->header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
+    busy_ = false;
+    // The idle timeout covers the wait for the first byte; the read timeout the rest is folded
+    // in: one deadline for the whole request keeps slow-loris clients bounded.
+    Lowest().expires_after(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = Self()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    first_request_ = false;
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::eof) {
+      return Close();
+    }
+    busy_ = true;
+    if (ec == http::error::body_limit) {
+      return Send(handler_.Reject(http::status::payload_too_large, "payload_too_large",
+                                  "the request body is larger than " +
+                                      std::to_string(limits_.max_body_bytes) + " bytes"),
+                  false);
+    }
+    if (ec == http::error::header_limit) {
+      return Send(
+          handler_.Reject(http::status::request_header_fields_too_large, "headers_too_large",
+                          "the request headers are larger than " +
+                              std::to_string(limits_.max_header_bytes) + " bytes"),
+          false);
+    }
+    if (ec) {
+      if (buffer_.size() == 0 && !parser_->got_some()) return Close();
+      return Send(handler_.Reject(http::status::bad_request, "bad_request",
+                                  "malformed HTTP request: " + ec.message()),
+                  false);
+    }
+    auto exchange = std::make_shared<Exchange>();
+    exchange->request = parser_->release();
+    exchange->peer_ip = peer_ip_;
+    auto incoming = exchange->request["X-Request-Id"];
+    exchange->request_id = UsableRequestId(incoming) ? std::string(incoming) : NewRequestId();
+    exchange->started = std::chrono::steady_clock::now();
+    exchange->executor = Lowest().get_executor();
+    keep_alive_ = exchange->request.keep_alive();
+    version_ = exchange->request.version();
+    Lowest().expires_never();  // a long poll may outlast the read timeout; the write sets its own
+    exchange->respond = [self = Self()](HttpResponse response) {
+      net::post(self->Lowest().get_executor(), [self, r = std::move(response)]() mutable {
+        self->Send(std::move(r), self->keep_alive_);
+      });
+    };
+    handler_.Handle(std::move(exchange));
+  }
+
+  void Send(HttpResponse response, bool keep_alive) {
+    response_ = std::move(response);
+    response_.version(version_);
+    response_.keep_alive(keep_alive && !handler_.draining());
+    response_.prepare_payload();
+    Lowest().expires_after(limits_.write_timeout);
+    http::async_write(stream_, response_, [self = Self()](beast::error_code ec, size_t) {
+      if (ec || !self->response_.keep_alive()) return self->Close();
+      self->Read();
+    });
+  }
+
+  void Close() {
+    busy_ = false;
+    beast::error_code ec;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    } else {
+      Lowest().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = Self()](beast::error_code) {});
+    }
+  }
+
+  Stream stream_;
+  std::shared_ptr<Listener> listener_;
+  const Limits& limits_;
+  HttpHandler& handler_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  HttpResponse response_;
+  std::string peer_ip_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+  bool busy_ = false;
+  bool first_request_ = true;
+};
+
+Listener::Listener(net::io_context& ioc, net::ssl::context* ssl, const Limits& limits,
+                   HttpHandler& handler)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), ssl_(ssl), limits_(limits), handler_(handler) {}
+
+StatusOr<std::shared_ptr<Listener>> Listener::Bind(net::io_context& ioc,
+                                                   const tcp::endpoint& endpoint,
+                                                   net::ssl::context* ssl, const Limits& limits,
+                                                   HttpHandler& handler) {
+  std::shared_ptr<Listener> l(new Listener(ioc, ssl, limits, handler));
+  beast::error_code ec;
+  l->acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) l->acceptor_.bind(endpoint, ec);
+  if (!ec) l->acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Unavailable("cannot listen on " + endpoint.address().to_string() + ":" +
+                       std::to_string(endpoint.port()) + ": " + ec.message());
+  }
+  l->port_ = l->acceptor_.local_endpoint().port();
+  return l;
+}
+
+void Listener::Start() {
+  net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] { self->Accept(); });
+}
+
+void Listener::Accept() {
+  acceptor_.async_accept(
+      net::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+        if (ec == net::error::operation_aborted) return;
+        if (!ec) {
+          s.set_option(tcp::no_delay(true), ec);
+          std::shared_ptr<SessionBase> session;
+          if (self->ssl_ != nullptr) {
+            auto ss = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+                beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(s)), *self->ssl_),
+                self, self->limits_, self->handler_);
+            session = ss;
+            self->Track(session);
+            ss->Run();
+          } else {
+            auto ps = std::make_shared<Session<beast::tcp_stream>>(
+                beast::tcp_stream(std::move(s)), self, self->limits_, self->handler_);
+            session = ps;
+            self->Track(session);
+            ps->Run();
+          }
+        } else {
+          Log(LogLevel::kWarn, "accept failed", {{"error", ec.message()}});
+        }
+        {
+          std::lock_guard lock(self->mu_);
+          if (self->stopped_) return;
+        }
+        self->Accept();
+      });
+}
+
+void Listener::Stop() {
+  std::vector<std::shared_ptr<SessionBase>> open;
+  {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    for (const auto& w : sessions_) {
+      if (auto s = w.lock()) open.push_back(std::move(s));
+    }
+  }
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ec;
+    self->acceptor_.close(ec);
+  });
+  for (const auto& s : open) s->CloseIfIdle();
+}
+
+void Listener::Track(const std::shared_ptr<SessionBase>& session) {
+  std::lock_guard lock(mu_);
+  sessions_.insert(session);
+}
+
+void Listener::Untrack(SessionBase* session) {
+  std::lock_guard lock(mu_);
+  std::erase_if(sessions_, [&](const std::weak_ptr<SessionBase>& w) {
+    auto s = w.lock();
+    return !s || s.get() == session;
+  });
+}
+
+}  // namespace drawbridge::server

@@ -1,0 +1,53 @@
+// Accepts TCP connections and runs HTTP/1.1 sessions on them (plain or TLS): request body and
+// header caps, read/write/idle timeouts, keep-alive, and a clean way to stop accepting and close
+// idle connections when the server shuts down. Thread-safe: sessions run on their own strands.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "drawbridge/status.h"
+#include "server/config.h"
+#include "server/http.h"
+
+namespace drawbridge::server {
+
+class SessionBase;
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  // Binds to `endpoint`; `ssl` is null for plain HTTP.
+  static StatusOr<std::shared_ptr<Listener>> Bind(boost::asio::io_context& ioc,
+                                                  const boost::asio::ip::tcp::endpoint& endpoint,
+                                                  boost::asio::ssl::context* ssl,
+                                                  const Limits& limits, HttpHandler& handler);
+  void Start();
+  // Stops accepting and closes connections that are idle between requests; busy ones close
+  // after their response.
+  void Stop();
+  uint16_t port() const { return port_; }
+
+  void Track(const std::shared_ptr<SessionBase>& session);
+  void Untrack(SessionBase* session);
+
+ private:
+  Listener(boost::asio::io_context& ioc, boost::asio::ssl::context* ssl, const Limits& limits,
+           HttpHandler& handler);
+  void Accept();
+
+  boost::asio::io_context& ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ssl::context* ssl_;
+  Limits limits_;
+  HttpHandler& handler_;
+  uint16_t port_ = 0;
+  std::mutex mu_;
+  std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions_;
+  bool stopped_ = false;
+};
+
+}  // namespace drawbridge::server

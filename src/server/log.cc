@@ -1,0 +1,50 @@
+#include "server/log.h"
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+
+#include "audit/time_format.h"
+
+namespace drawbridge::server {
+namespace {
+
+std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+std::mutex g_mu;
+
+std::string_view LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+}  // namespace
+
+void SetLogLevel(LogLevel level) {
+  g_level = static_cast<int>(level);
+}
+
+void Log(LogLevel level, std::string_view message, boost::json::object fields) {
+  if (static_cast<int>(level) < g_level.load(std::memory_order_relaxed)) return;
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  boost::json::object line;
+  line["time"] = audit::FormatRfc3339Millis(now_ms);
+  line["level"] = LevelName(level);
+  line["msg"] = message;
+  for (auto& [k, v] : fields) line[k] = std::move(v);
+  std::string text = boost::json::serialize(line);
+  text += '\n';
+  std::lock_guard lock(g_mu);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace drawbridge::server

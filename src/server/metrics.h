@@ -1,0 +1,62 @@
+// Counters and histograms the server exports at GET /metrics in the Prometheus text format.
+// Updates are lock-free atomics on the hot path (decisions, HTTP responses); labelled families
+// whose label sets are open (decisions by rule) take a shared lock only to find their counter.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "drawbridge/decision.h"
+
+namespace drawbridge::server {
+
+// Cumulative histogram with fixed bucket bounds in seconds.
+class Histogram {
+ public:
+  static constexpr std::array<double, 12> kBounds = {
+      0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.1, 1.0};
+  void Observe(double seconds);
+  // Appends the `name_bucket`, `name_sum` and `name_count` lines, with `labels` ("" or `a="b"`).
+  void Render(std::string& out, std::string_view name, std::string_view labels) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kBounds.size() + 1> buckets_{};
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_ns_{0};
+};
+
+class Metrics {
+ public:
+  // A decision made through POST /v1/check: its outcome, the rule that decided (or "none") and
+  // how long deciding took.
+  void RecordDecision(Decision decision, std::string_view rule, double seconds);
+  // An HTTP response by route template ("/v1/requests/{id}") and status.
+  void RecordHttp(std::string_view method, std::string_view route, int status, double seconds);
+  void RecordRateLimited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
+
+  // Appends every family this object holds.
+  void Render(std::string& out) const;
+
+ private:
+  using CounterMap = std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>, std::less<>>;
+  static void Increment(std::shared_mutex& mu, CounterMap& map, std::string_view key);
+
+  std::array<Histogram, 3> decision_latency_;  // by decision
+  mutable std::shared_mutex decisions_mu_;
+  CounterMap decisions_;  // key: decision \x1f rule
+  mutable std::shared_mutex http_mu_;
+  CounterMap http_;  // key: method \x1f route \x1f status
+  Histogram http_latency_;
+  std::atomic<uint64_t> rate_limited_{0};
+};
+
+// Escapes a Prometheus label value.
+std::string LabelValue(std::string_view value);
+
+}  // namespace drawbridge::server

@@ -1,0 +1,836 @@
+// ApiServer: authentication, routing and the endpoints of docs/API.md.
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "api/check_input.h"
+#include "api/wire.h"
+#include "audit/export.h"
+#include "audit/time_format.h"
+#include "audit/verify.h"
+#include "core/time_format.h"
+#include "notify/delivery_metrics.h"
+#include "policy/durations.h"
+#include "server/api_server.h"
+#include "server/call.h"
+#include "server/log.h"
+#include "service/audit_records.h"
+
+namespace drawbridge::server {
+
+namespace net = boost::asio;
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+bool IsJson(const HttpRequest& req) {
+  std::string_view type = req[http::field::content_type];
+  return type.substr(0, type.find(';')) == "application/json";
+}
+
+bool IsYaml(const HttpRequest& req) {
+  std::string_view type = req[http::field::content_type];
+  type = type.substr(0, type.find(';'));
+  return type == "application/yaml" || type == "text/yaml" || type == "application/x-yaml";
+}
+
+// The body as a JSON object, or a 400 response.
+std::optional<HttpResponse> ParseBody(const HttpRequest& req, json::value& out,
+                                      bool empty_is_object = false) {
+  if (req.body().empty() && empty_is_object) {
+    out = json::object();
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  out = json::parse(req.body(), ec);
+  if (ec) {
+    return ErrorResponse(http::status::bad_request, "invalid_argument",
+                         "the body is not valid JSON: " + ec.message());
+  }
+  if (!out.is_object()) {
+    return ErrorResponse(http::status::bad_request, "invalid_argument",
+                         "the body must be a JSON object");
+  }
+  return std::nullopt;
+}
+
+std::optional<size_t> ParseLimit(const Call& call, size_t fallback, size_t max) {
+  const std::string* text = call.Query("limit");
+  if (text == nullptr) return fallback;
+  size_t value = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || p != text->data() + text->size() || value == 0) return std::nullopt;
+  return std::min(value, max);
+}
+
+bool QueryFlag(const Call& call, std::string_view key) {
+  const std::string* v = call.Query(key);
+  return v != nullptr && (*v == "true" || *v == "1" || v->empty());
+}
+
+HttpResponse Forbidden(std::string_view message) {
+  return ErrorResponse(http::status::forbidden, "permission_denied", message);
+}
+
+HttpResponse BadRequest(std::string_view message) {
+  return ErrorResponse(http::status::bad_request, "invalid_argument", message);
+}
+
+std::string_view FirstRule(const core::Explanation& e) {
+  return e.rules.empty() ? std::string_view("none") : std::string_view(e.rules.front());
+}
+
+}  // namespace
+
+// --- dispatch -------------------------------------------------------------------------------
+
+void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
+  in_flight_.fetch_add(1);
+  auto call = std::make_shared<Call>();
+  call->exchange = std::move(exchange);
+  HttpRequest& req = call->request();
+  if (!ParseTarget(req.target(), call->path, call->query)) {
+    return Finish(call, BadRequest("the request target is not valid percent-encoding"));
+  }
+  const std::string& path = call->path;
+  if (req.method() == http::verb::get && path == "/healthz") {
+    call->route = "/healthz";
+    return Finish(call, JsonResponse(http::status::ok, json::object{{"status", "ok"}}));
+  }
+  if (req.method() == http::verb::get && path == "/readyz") {
+    call->route = "/readyz";
+    return Finish(call, Ready());
+  }
+  if (req.method() == http::verb::get && path == "/metrics") {
+    call->route = "/metrics";
+    return Blocking(call, [this] { return RenderMetrics(); });
+  }
+  if (path.rfind("/v1/", 0) != 0) {
+    return Finish(call, ErrorResponse(http::status::not_found, "not_found",
+                                      "no such endpoint: " + path + " (see docs/API.md)"));
+  }
+  auto caller = tokens_.Authenticate(req[http::field::authorization], clock_.NowSeconds());
+  if (!caller.ok()) return Finish(call, StatusResponse(caller.status()));
+  call->caller = std::move(caller).value();
+  call->tenant = FindTenant(call->caller.tenant);
+  if (call->tenant == nullptr) {
+    return Finish(call, Forbidden("this server does not serve the token's tenant '" +
+                                  call->caller.tenant + "'"));
+  }
+  const bool is_check = req.method() == http::verb::post && path == "/v1/check";
+  const std::string limiter_key = call->caller.tenant + '\n' + call->caller.principal;
+  int retry_after = 1;
+  if (!(is_check ? check_limiter_ : request_limiter_)
+           .Allow(limiter_key, clock_.NowMillis(), &retry_after)) {
+    metrics_.RecordRateLimited();
+    HttpResponse r = ErrorResponse(http::status::too_many_requests, "resource_exhausted",
+                                   "too many requests from " + call->caller.principal +
+                                       "; retry in " + std::to_string(retry_after) + "s");
+    r.set(http::field::retry_after, std::to_string(retry_after));
+    return Finish(call, std::move(r));
+  }
+  const bool has_body = req.method() == http::verb::post || req.method() == http::verb::put;
+  const bool yaml_route = req.method() == http::verb::put && path == "/v1/policy";
+  if (has_body && !req.body().empty() && !yaml_route && !IsJson(req)) {
+    return Finish(call,
+                  ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
+                                "send the body as Content-Type: application/json"));
+  }
+  if (yaml_route && !IsYaml(req)) {
+    return Finish(call,
+                  ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
+                                "send the policy as Content-Type: application/yaml"));
+  }
+  Route(call);
+}
+
+void ApiServer::Route(const std::shared_ptr<Call>& call) {
+  const http::verb method = call->request().method();
+  std::vector<std::string_view> seg;
+  std::string_view rest(call->path);
+  rest.remove_prefix(4);  // "/v1/"
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    seg.push_back(rest.substr(0, slash));
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  }
+  auto is = [&](std::initializer_list<std::string_view> shape) {
+    if (seg.size() != shape.size()) return false;
+    size_t i = 0;
+    for (std::string_view s : shape) {
+      if (s != "{}" && s != seg[i]) return false;
+      if (s == "{}" && seg[i].empty()) return false;
+      ++i;
+    }
+    return true;
+  };
+  auto bind = [&](std::string_view route, std::initializer_list<size_t> params) {
+    call->route = route;
+    for (size_t i : params) call->params.emplace_back(seg[i]);
+  };
+  auto blocking = [&](HttpResponse (ApiServer::*fn)(Call&)) {
+    Blocking(call, [this, call, fn] { return (this->*fn)(*call); });
+  };
+  const bool get = method == http::verb::get, post = method == http::verb::post;
+  if (post && is({"check"})) {
+    bind("/v1/check", {});
+    return PostCheck(call);
+  }
+  if (is({"requests"})) {
+    bind("/v1/requests", {});
+    if (post) return blocking(&ApiServer::CreateRequest);
+    if (get) return blocking(&ApiServer::ListRequests);
+  } else if (is({"requests", "{}"})) {
+    bind("/v1/requests/{id}", {1});
+    if (get) return GetRequest(call);
+  } else if (is({"requests", "{}", "reviews"})) {
+    bind("/v1/requests/{id}/reviews", {1});
+    if (post) return blocking(&ApiServer::ReviewRequest);
+  } else if (is({"requests", "{}", "cancel"})) {
+    bind("/v1/requests/{id}/cancel", {1});
+    if (post) return blocking(&ApiServer::CancelRequest);
+  } else if (is({"grants"})) {
+    bind("/v1/grants", {});
+    if (get) return blocking(&ApiServer::ListGrants);
+  } else if (is({"grants", "{}", "revoke"})) {
+    bind("/v1/grants/{id}/revoke", {1});
+    if (post) return blocking(&ApiServer::RevokeGrant);
+  } else if (is({"grants", "{}", "release"})) {
+    bind("/v1/grants/{id}/release", {1});
+    if (post) return blocking(&ApiServer::ReleaseGrant);
+  } else if (is({"audit"})) {
+    bind("/v1/audit", {});
+    if (get) return blocking(&ApiServer::ReadAudit);
+  } else if (is({"audit", "verify"})) {
+    bind("/v1/audit/verify", {});
+    if (get) return blocking(&ApiServer::VerifyAudit);
+  } else if (is({"policy"})) {
+    bind("/v1/policy", {});
+    if (get) return Finish(call, GetPolicy(*call));
+    if (method == http::verb::put) return blocking(&ApiServer::PutPolicy);
+  } else if (is({"whoami"})) {
+    bind("/v1/whoami", {});
+    if (get) return Finish(call, WhoAmI(*call));
+  } else if (is({"tokens"})) {
+    bind("/v1/tokens", {});
+    if (post) return blocking(&ApiServer::CreateToken);
+    if (get) return blocking(&ApiServer::ListTokens);
+  } else if (is({"tokens", "{}", "revoke"})) {
+    bind("/v1/tokens/{id}/revoke", {1});
+    if (post) return blocking(&ApiServer::RevokeToken);
+  } else {
+    return Finish(call, ErrorResponse(http::status::not_found, "not_found",
+                                      "no such endpoint: " + call->path + " (see docs/API.md)"));
+  }
+  HttpResponse r = ErrorResponse(http::status::method_not_allowed, "method_not_allowed",
+                                 std::string(call->request().method_string()) +
+                                     " is not allowed on " + std::string(call->route));
+  return Finish(call, std::move(r));
+}
+
+void ApiServer::Blocking(const std::shared_ptr<Call>& call, std::function<HttpResponse()> work) {
+  net::post(blocking_, [this, call, work = std::move(work)] {
+    HttpResponse r;
+    try {
+      r = work();
+    } catch (const std::exception& e) {
+      Log(LogLevel::kError, "handler failed",
+          {{"request_id", call->exchange->request_id},
+           {"route", call->route},
+           {"error", e.what()}});
+      r = ErrorResponse(http::status::internal_server_error, "internal", "internal error");
+    }
+    Finish(call, std::move(r));
+  });
+}
+
+void ApiServer::Finish(const std::shared_ptr<Call>& call, HttpResponse response) {
+  if (call->responded) return;
+  call->responded = true;
+  Exchange& x = *call->exchange;
+  response.set("X-Request-Id", x.request_id);
+  const double seconds = std::chrono::duration<double>(Clock::now() - x.started).count();
+  const int status = static_cast<int>(response.result_int());
+  metrics_.RecordHttp(x.request.method_string(), call->route, status, seconds);
+  // Checks come at line rate: logged only when they fail; everything else once per request.
+  if (call->route != "/v1/check" || status >= 400) {
+    json::object fields{
+        {"request_id", x.request_id}, {"method", std::string(x.request.method_string())},
+        {"route", call->route},       {"status", status},
+        {"ms", seconds * 1000},       {"peer", x.peer_ip}};
+    if (!call->caller.token_id.empty()) {
+      fields["principal"] = call->caller.principal;
+      fields["tenant"] = call->caller.tenant;
+      fields["token_id"] = call->caller.token_id;
+    }
+    Log(status >= 500 ? LogLevel::kError : LogLevel::kInfo, "http", std::move(fields));
+  }
+  x.respond(std::move(response));
+  if (in_flight_.fetch_sub(1) == 1 && draining_.load()) {
+    std::lock_guard lock(state_mu_);
+    state_cv_.notify_all();
+  }
+}
+
+// --- checks ---------------------------------------------------------------------------------
+
+void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
+  json::value body;
+  if (auto bad = ParseBody(call->request(), body)) return Finish(call, std::move(*bad));
+  api::CheckInput in;
+  if (Status s = api::ParseCheckJson(body, in); !s.ok())
+    return Finish(call, BadRequest(s.message()));
+  if (in.principal.empty()) in.principal = call->caller.principal;
+  if (!auth::MayCheckFor(call->caller, in.principal)) {
+    return Finish(call, Forbidden("a user token may only ask about its own principal (" +
+                                  call->caller.principal +
+                                  "); enforcement points use a checker "
+                                  "token"));
+  }
+  // A user's group claims are the token's, never the body's: nobody vouches for themselves.
+  if (call->caller.role == TokenRole::kUser) in.groups = call->caller.groups;
+  if (in.source_ip.empty() && call->caller.role == TokenRole::kUser) {
+    in.source_ip = call->exchange->peer_ip;
+  }
+  const auto started = Clock::now();
+  std::string principal = in.principal;
+  call->tenant->service->CheckAsync(
+      in.View(),
+      [this, call, started, principal = std::move(principal)](service::CheckOutcome out) {
+        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        metrics_.RecordDecision(out.verdict.decision, FirstRule(out.explanation), seconds);
+        json::object result = api::ExplanationToJson(out.explanation);
+        result["principal"] = principal;
+        Finish(call, JsonResponse(http::status::ok, result));
+      });
+}
+
+// --- requests -------------------------------------------------------------------------------
+
+HttpResponse ApiServer::CreateRequest(Call& call) {
+  json::value body;
+  if (auto bad = ParseBody(call.request(), body)) return std::move(*bad);
+  const json::object& o = body.as_object();
+  auto text = [&](std::string_view key) -> std::string {
+    const json::value* v = o.if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  for (std::string_view key : {"kind", "reason", "ticket", "resource", "duration", "not_before",
+                               "rule", "extends", "action"}) {
+    const json::value* v = o.if_contains(key);
+    if (v != nullptr && !v->is_string() && !v->is_null()) {
+      return BadRequest(std::string(key) + " must be a string");
+    }
+  }
+  const std::string kind = text("kind");
+  service::JitService& service = *call.tenant->service;
+  const std::string& tenant = call.tenant->name;
+  const std::string& requester = call.caller.principal;
+  if (kind != "access" && kind != "action") {
+    return BadRequest("kind must be \"access\" or \"action\"");
+  }
+
+  // The cap on open requests: one requester cannot flood the approvers' queue.
+  RequestFilter open{.tenant = tenant,
+                     .state = RequestState::kPending,
+                     .requester = requester,
+                     .limit = static_cast<size_t>(config_.limits.max_open_requests)};
+  auto pending = store_->ListRequests(open);
+  if (!pending.ok()) return StatusResponse(pending.status());
+  if (pending->size() >= static_cast<size_t>(config_.limits.max_open_requests)) {
+    HttpResponse r =
+        ErrorResponse(http::status::too_many_requests, "resource_exhausted",
+                      requester + " already has " + std::to_string(pending->size()) +
+                          " pending requests (the limit); cancel one or wait for a decision");
+    r.set(http::field::retry_after, "30");
+    return r;
+  }
+
+  StatusOr<Request> created = InvalidArgument("unreachable");
+  if (kind == "access") {
+    workflow::AccessRequestInput in;
+    in.requester = requester;
+    in.group_claims = call.caller.groups;
+    in.reason = text("reason");
+    in.ticket = text("ticket");
+    in.source_ip = call.exchange->peer_ip;
+    in.rule = text("rule");
+    in.scope.resource = text("resource");
+    for (const auto& [key, value] : o) {
+      if (key == "roles") {
+        if (!value.is_array()) return BadRequest("roles must be a list of strings");
+        for (const auto& r : value.as_array()) {
+          if (!r.is_string()) return BadRequest("roles must be a list of strings");
+          in.roles.emplace_back(r.as_string());
+        }
+      } else if (key == "selector") {
+        if (!value.is_object()) return BadRequest("selector must be an object of strings");
+        for (const auto& [label, v] : value.as_object()) {
+          if (!v.is_string()) return BadRequest("selector values must be strings");
+          in.scope.selector.emplace_back(std::string(label), std::string(v.as_string()));
+        }
+      } else if (key == "duration_seconds") {
+        if (!value.is_int64()) return BadRequest("duration_seconds must be an integer");
+        in.duration_seconds = value.as_int64();
+      } else if (key == "break_glass") {
+        if (!value.is_bool()) return BadRequest("break_glass must be true or false");
+        in.break_glass = value.as_bool();
+      } else if (key == "mfa") {
+        return BadRequest("mfa cannot be asserted by the caller");
+      } else if (key != "kind" && key != "reason" && key != "ticket" && key != "resource" &&
+                 key != "duration" && key != "not_before" && key != "rule" && key != "extends") {
+        return BadRequest("unknown key '" + std::string(key) + "' in an access request");
+      }
+    }
+    if (!text("duration").empty()) {
+      auto d = policy::ParseDuration(text("duration"));
+      if (!d) return BadRequest("duration must look like 90s, 15m, 2h, 1d or 1h30m");
+      in.duration_seconds = d->count();
+    }
+    if (in.duration_seconds <= 0) return BadRequest("give a duration, e.g. \"duration\": \"1h\"");
+    if (!text("not_before").empty()) {
+      auto t = core::ParseRfc3339(text("not_before"));
+      if (!t) return BadRequest("not_before must be an RFC 3339 time");
+      in.not_before = *t;
+    }
+    if (in.scope.empty()) return BadRequest("say what the access is for: resource or selector");
+    if (!text("extends").empty()) {
+      auto grant = store_->GetGrant(tenant, text("extends"));
+      if (!grant.ok()) return StatusResponse(grant.status());
+      if (!grant->has_value()) {
+        return ErrorResponse(http::status::not_found, "not_found",
+                             "no grant '" + text("extends") + "' to extend");
+      }
+      in.extends = **grant;
+    }
+    created = service.RequestAccess(in);
+  } else {
+    json::object check;
+    for (const auto& [key, value] : o) {
+      if (key == "action" || key == "resource" || key == "payload" || key == "context") {
+        check[key] = value;
+      } else if (key != "kind" && key != "reason" && key != "ticket") {
+        return BadRequest("unknown key '" + std::string(key) + "' in an action request");
+      }
+    }
+    api::CheckInput in;
+    if (Status s = api::ParseCheckJson(check, in); !s.ok()) return BadRequest(s.message());
+    in.principal = requester;
+    if (call.caller.role == TokenRole::kUser) in.groups = call.caller.groups;
+    in.source_ip = call.exchange->peer_ip;
+    service::ActionRequest req;
+    req.check = in.View();
+    req.reason = text("reason");
+    req.ticket = text("ticket");
+    req.source_ip = call.exchange->peer_ip;
+    created = service.RequestAction(req);
+  }
+  if (!created.ok()) return StatusResponse(created.status());
+  deliverer_->Wake();
+  return JsonResponse(http::status::created, api::RequestToJson(*created));
+}
+
+HttpResponse ApiServer::ListRequests(Call& call) {
+  RequestFilter f;
+  f.tenant = call.tenant->name;
+  if (const std::string* state = call.Query("state"); state != nullptr && !state->empty()) {
+    f.state = ParseRequestState(*state);
+    if (!f.state) return BadRequest("unknown state '" + *state + "'");
+  }
+  if (QueryFlag(call, "mine")) f.requester = call.caller.principal;
+  auto limit = ParseLimit(call, 100, 1000);
+  if (!limit) return BadRequest("limit must be a positive integer");
+  f.limit = *limit;
+  auto list = store_->ListRequests(f);
+  if (!list.ok()) return StatusResponse(list.status());
+  json::array out;
+  for (const Request& r : *list) out.push_back(api::RequestToJson(r));
+  return JsonResponse(http::status::ok, json::object{{"requests", std::move(out)}});
+}
+
+void ApiServer::GetRequest(const std::shared_ptr<Call>& call) {
+  std::optional<Clock::time_point> until;
+  if (const std::string* wait = call->Query("wait"); wait != nullptr) {
+    auto d = policy::ParseDuration(*wait);
+    if (!d || d->count() < 0) return Finish(call, BadRequest("wait must look like 30s or 5m"));
+    auto capped = std::min<std::chrono::seconds>(*d, config_.limits.max_wait);
+    until = Clock::now() + capped;
+  }
+  if (!until) {
+    return Blocking(call, [this, call]() -> HttpResponse {
+      auto r = store_->GetRequest(call->tenant->name, call->params[0]);
+      if (!r.ok()) return StatusResponse(r.status());
+      if (!r->has_value()) {
+        return ErrorResponse(http::status::not_found, "not_found",
+                             "no request '" + call->params[0] + "'");
+      }
+      return JsonResponse(http::status::ok, api::RequestToJson(**r));
+    });
+  }
+  WaitForRequest(call, *until);
+}
+
+// Registers the waiter before reading, so a decision landing in between still wakes it.
+void ApiServer::WaitForRequest(const std::shared_ptr<Call>& call, Clock::time_point until) {
+  auto timer = std::make_shared<RequestWaiters::Timer>(call->exchange->executor, until);
+  const std::string tenant = call->tenant->name;
+  const std::string id = call->params[0];
+  waiters_.Add(tenant, id, timer);
+  net::post(blocking_, [this, call, timer, tenant, id, until] {
+    auto r = store_->GetRequest(tenant, id);
+    if (!r.ok() || !r->has_value() || (*r)->state != RequestState::kPending || draining() ||
+        Clock::now() >= until) {
+      waiters_.Remove(tenant, id, timer.get());
+      if (!r.ok()) return Finish(call, StatusResponse(r.status()));
+      if (!r->has_value()) {
+        return Finish(
+            call, ErrorResponse(http::status::not_found, "not_found", "no request '" + id + "'"));
+      }
+      return Finish(call, JsonResponse(http::status::ok, api::RequestToJson(**r)));
+    }
+    timer->async_wait([this, call, timer, tenant, id, until](const boost::system::error_code&) {
+      waiters_.Remove(tenant, id, timer.get());
+      // Woken (a change, a sweep, shutdown) or timed out: answer with the state now, or go
+      // back to waiting if a wake-up changed nothing and time remains.
+      net::post(blocking_, [this, call, tenant, id, until] {
+        auto r = store_->GetRequest(tenant, id);
+        const bool settled = !r.ok() || !r->has_value() || (*r)->state != RequestState::kPending ||
+                             draining() || Clock::now() >= until;
+        if (!settled) return WaitForRequest(call, until);
+        if (!r.ok()) return Finish(call, StatusResponse(r.status()));
+        if (!r->has_value()) {
+          return Finish(
+              call, ErrorResponse(http::status::not_found, "not_found", "no request '" + id + "'"));
+        }
+        Finish(call, JsonResponse(http::status::ok, api::RequestToJson(**r)));
+      });
+    });
+  });
+}
+
+HttpResponse ApiServer::ReviewRequest(Call& call) {
+  if (!auth::MayReview(call.caller)) {
+    return Forbidden("a checker token cannot review requests");
+  }
+  json::value body;
+  if (auto bad = ParseBody(call.request(), body)) return std::move(*bad);
+  workflow::ReviewInput in;
+  in.reviewer = call.caller.principal;
+  in.group_claims = call.caller.groups;
+  bool has_decision = false;
+  for (const auto& [key, value] : body.as_object()) {
+    if (key == "approve") {
+      if (!value.is_bool()) return BadRequest("approve must be true or false");
+      in.approve = value.as_bool();
+      has_decision = true;
+    } else if (key == "comment") {
+      if (!value.is_string()) return BadRequest("comment must be a string");
+      in.comment = std::string(value.as_string());
+    } else {
+      return BadRequest("unknown key '" + std::string(key) + "' (expected approve, comment)");
+    }
+  }
+  if (!has_decision) return BadRequest("say \"approve\": true or false");
+  const std::string& id = call.params[0];
+  service::JitService& service = *call.tenant->service;
+  auto existing = store_->GetRequest(call.tenant->name, id);
+  if (!existing.ok()) return StatusResponse(existing.status());
+  if (!existing->has_value()) {
+    return ErrorResponse(http::status::not_found, "not_found", "no request '" + id + "'");
+  }
+  const Request& r = **existing;
+  auto reviewed = r.break_glass && r.post_review_open ? service.CloseBreakGlassReview(id, in)
+                                                      : service.Review(id, in);
+  if (!reviewed.ok()) return StatusResponse(reviewed.status());
+  waiters_.Notify(call.tenant->name, id);
+  deliverer_->Wake();
+  return JsonResponse(http::status::ok, api::RequestToJson(*reviewed));
+}
+
+HttpResponse ApiServer::CancelRequest(Call& call) {
+  auto r = call.tenant->service->Cancel(call.params[0], call.caller.principal);
+  if (!r.ok()) return StatusResponse(r.status());
+  waiters_.Notify(call.tenant->name, call.params[0]);
+  deliverer_->Wake();
+  return JsonResponse(http::status::ok, api::RequestToJson(*r));
+}
+
+// --- grants ---------------------------------------------------------------------------------
+
+HttpResponse ApiServer::ListGrants(Call& call) {
+  GrantFilter f;
+  f.tenant = call.tenant->name;
+  if (const std::string* state = call.Query("state"); state != nullptr && !state->empty()) {
+    f.state = ParseGrantState(*state);
+    if (!f.state) return BadRequest("unknown state '" + *state + "'");
+  }
+  if (QueryFlag(call, "mine")) {
+    f.principal = call.caller.principal;
+  } else if (const std::string* p = call.Query("principal"); p != nullptr) {
+    f.principal = *p;
+  }
+  auto limit = ParseLimit(call, 100, 1000);
+  if (!limit) return BadRequest("limit must be a positive integer");
+  f.limit = *limit;
+  auto list = store_->ListGrants(f);
+  if (!list.ok()) return StatusResponse(list.status());
+  json::array out;
+  for (const Grant& g : *list) out.push_back(api::GrantToJson(g));
+  return JsonResponse(http::status::ok, json::object{{"grants", std::move(out)}});
+}
+
+HttpResponse ApiServer::RevokeGrant(Call& call) {
+  if (!auth::MayAdminister(call.caller)) return Forbidden("revoking a grant needs an admin token");
+  json::value body;
+  if (auto bad = ParseBody(call.request(), body, /*empty_is_object=*/true)) return std::move(*bad);
+  workflow::RevokeInput in;
+  in.actor = call.caller.principal;
+  in.actor_is_admin = true;
+  for (const auto& [key, value] : body.as_object()) {
+    if (key != "reason")
+      return BadRequest("unknown key '" + std::string(key) + "' (expected reason)");
+    if (!value.is_string()) return BadRequest("reason must be a string");
+    in.reason = std::string(value.as_string());
+  }
+  auto g = call.tenant->service->Revoke(call.params[0], in);
+  if (!g.ok()) return StatusResponse(g.status());
+  deliverer_->Wake();
+  return JsonResponse(http::status::ok, api::GrantToJson(*g));
+}
+
+HttpResponse ApiServer::ReleaseGrant(Call& call) {
+  auto g = call.tenant->service->Release(call.params[0], call.caller.principal);
+  if (!g.ok()) return StatusResponse(g.status());
+  deliverer_->Wake();
+  return JsonResponse(http::status::ok, api::GrantToJson(*g));
+}
+
+// --- audit ----------------------------------------------------------------------------------
+
+HttpResponse ApiServer::ReadAudit(Call& call) {
+  if (!auth::MayAdminister(call.caller))
+    return Forbidden("reading the audit log needs an admin token");
+  uint64_t after = 0;
+  if (const std::string* a = call.Query("after")) {
+    auto [p, ec] = std::from_chars(a->data(), a->data() + a->size(), after);
+    if (ec != std::errc() || p != a->data() + a->size()) {
+      return BadRequest("after must be a sequence number");
+    }
+  }
+  auto limit = ParseLimit(call, 1000, 10000);
+  if (!limit) return BadRequest("limit must be a positive integer");
+  audit::ExportFilter filter;
+  auto time = [&](std::string_view key, std::optional<int64_t>& out) -> bool {
+    const std::string* t = call.Query(key);
+    if (t == nullptr) return true;
+    auto ms = audit::ParseRfc3339Millis(*t);
+    if (!ms.ok()) return false;
+    out = *ms;
+    return true;
+  };
+  if (!time("since", filter.since_ms) || !time("until", filter.until_ms)) {
+    return BadRequest("since and until must be RFC 3339 times");
+  }
+  if (const std::string* v = call.Query("principal")) filter.principal = *v;
+  if (const std::string* v = call.Query("resource")) filter.resource = *v;
+  if (const std::string* v = call.Query("type")) filter.type = *v;
+  audit::ExportFormat format = audit::ExportFormat::kJsonl;
+  if (const std::string* f = call.Query("format")) {
+    auto parsed = audit::ParseExportFormat(*f);
+    if (!parsed.ok()) return BadRequest(parsed.status().message());
+    format = *parsed;
+  }
+  auto records =
+      store_->ReadAudit({.tenant = call.tenant->name, .after_seq = after, .limit = *limit});
+  if (!records.ok()) return StatusResponse(records.status());
+  HttpResponse r{http::status::ok, 11};
+  r.set(http::field::content_type,
+        format == audit::ExportFormat::kCsv ? "text/csv" : "application/x-ndjson");
+  r.set(http::field::cache_control, "no-store");
+  std::string& out = r.body();
+  out = audit::ExportHeader(format);
+  for (const AuditRecord& rec : *records) {
+    auto event = service::FromRecord(rec);
+    if (!event.ok()) return StatusResponse(event.status());
+    if (!audit::MatchesFilter(*event, filter)) continue;
+    auto line = audit::ExportRecord(*event, format);
+    if (!line.ok()) return StatusResponse(line.status());
+    out += *line;
+  }
+  // Where the next page starts, whether or not the filter kept the last event read.
+  r.set("X-Drawbridge-Last-Seq", std::to_string(records->empty() ? after : records->back().seq));
+  return r;
+}
+
+HttpResponse ApiServer::VerifyAudit(Call& call) {
+  if (!auth::MayAdminister(call.caller))
+    return Forbidden("verifying the audit log needs an admin token");
+  audit::VerifyOptions options;
+  options.tenant = call.tenant->name;
+  audit::ChainVerifier verifier(options);
+  uint64_t after = 0;
+  while (true) {
+    auto batch =
+        store_->ReadAudit({.tenant = call.tenant->name, .after_seq = after, .limit = 10000});
+    if (!batch.ok()) return StatusResponse(batch.status());
+    if (batch->empty()) break;
+    for (const AuditRecord& rec : *batch) {
+      auto event = service::FromRecord(rec);
+      if (!event.ok()) return StatusResponse(event.status());
+      verifier.Add(*event);
+    }
+    after = batch->back().seq;
+  }
+  audit::VerifyResult result = std::move(verifier).Finish();
+  json::value error = nullptr;
+  if (result.finding) {
+    error = json::object{{"seq", result.finding->seq},
+                         {"problem", audit::ChainProblemName(result.finding->problem)},
+                         {"message", result.finding->message}};
+  }
+  return JsonResponse(http::status::ok, json::object{{"ok", result.ok()},
+                                                     {"events", result.events_checked},
+                                                     {"head_seq", result.verified_head.seq},
+                                                     {"head_hash", result.verified_head.hash},
+                                                     {"summary", result.Summary()},
+                                                     {"error", std::move(error)}});
+}
+
+// --- policy, identity, tokens ---------------------------------------------------------------
+
+HttpResponse ApiServer::GetPolicy(Call& call) {
+  Tenant& t = *call.tenant;
+  std::lock_guard lock(t.reload_mu);
+  return JsonResponse(http::status::ok,
+                      json::object{{"version", t.policy_version},
+                                   {"source", t.policy_path},
+                                   {"loaded_at", core::FormatRfc3339(t.policy_loaded_at)}});
+}
+
+HttpResponse ApiServer::PutPolicy(Call& call) {
+  if (!auth::MayAdminister(call.caller))
+    return Forbidden("changing the policy needs an admin token");
+  Status s =
+      LoadPolicy(*call.tenant, call.caller.principal, /*initial=*/false, &call.request().body());
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kInvalidArgument) {
+      return ErrorResponse(http::status::unprocessable_entity, "invalid_policy", s.message());
+    }
+    return StatusResponse(s);
+  }
+  PushRoutes();
+  deliverer_->Wake();
+  return GetPolicy(call);
+}
+
+HttpResponse ApiServer::WhoAmI(Call& call) {
+  json::array groups;
+  for (const auto& g : call.caller.groups) groups.emplace_back(g);
+  return JsonResponse(http::status::ok, json::object{{"principal", call.caller.principal},
+                                                     {"tenant", call.caller.tenant},
+                                                     {"role", TokenRoleName(call.caller.role)},
+                                                     {"groups", std::move(groups)},
+                                                     {"token_id", call.caller.token_id}});
+}
+
+HttpResponse ApiServer::CreateToken(Call& call) {
+  if (!auth::MayAdminister(call.caller)) return Forbidden("creating tokens needs an admin token");
+  json::value body;
+  if (auto bad = ParseBody(call.request(), body)) return std::move(*bad);
+  service::TokenInput in;
+  for (const auto& [key, value] : body.as_object()) {
+    if (key == "principal" || key == "role" || key == "ttl" || key == "description") {
+      if (!value.is_string()) return BadRequest(std::string(key) + " must be a string");
+      std::string v(value.as_string());
+      if (key == "principal") {
+        in.principal = v;
+      } else if (key == "description") {
+        in.description = v;
+      } else if (key == "role") {
+        auto role = ParseTokenRole(v);
+        if (!role) return BadRequest("role must be user, checker or admin");
+        in.role = *role;
+      } else {
+        auto d = policy::ParseDuration(v);
+        if (!d || d->count() <= 0) return BadRequest("ttl must look like 12h, 30d or 90m");
+        in.ttl_seconds = d->count();
+      }
+    } else if (key == "groups") {
+      if (!value.is_array()) return BadRequest("groups must be a list of strings");
+      for (const auto& g : value.as_array()) {
+        if (!g.is_string()) return BadRequest("groups must be a list of strings");
+        in.groups.emplace_back(g.as_string());
+      }
+    } else {
+      return BadRequest("unknown key '" + std::string(key) +
+                        "' (expected principal, groups, role, ttl, description)");
+    }
+  }
+  auto issued = call.tenant->service->CreateToken(in, call.caller.principal);
+  if (!issued.ok()) return StatusResponse(issued.status());
+  tokens_.Upsert(issued->record);
+  json::object out = api::TokenToJson(issued->record);
+  out["token"] = issued->secret;
+  return JsonResponse(http::status::created, out);
+}
+
+HttpResponse ApiServer::ListTokens(Call& call) {
+  if (!auth::MayAdminister(call.caller)) return Forbidden("listing tokens needs an admin token");
+  auto list = call.tenant->service->ListTokens();
+  if (!list.ok()) return StatusResponse(list.status());
+  json::array out;
+  for (const ApiToken& t : *list) out.push_back(api::TokenToJson(t));
+  return JsonResponse(http::status::ok, json::object{{"tokens", std::move(out)}});
+}
+
+HttpResponse ApiServer::RevokeToken(Call& call) {
+  if (!auth::MayAdminister(call.caller)) return Forbidden("revoking tokens needs an admin token");
+  auto t = call.tenant->service->RevokeToken(call.params[0], call.caller.principal);
+  if (!t.ok()) return StatusResponse(t.status());
+  tokens_.Upsert(*t);
+  return JsonResponse(http::status::ok, api::TokenToJson(*t));
+}
+
+// --- health and metrics ---------------------------------------------------------------------
+
+HttpResponse ApiServer::Ready() {
+  if (draining()) {
+    return ErrorResponse(http::status::service_unavailable, "unavailable", "shutting down");
+  }
+  return JsonResponse(http::status::ok, json::object{{"status", "ready"}});
+}
+
+HttpResponse ApiServer::RenderMetrics() {
+  std::string out;
+  metrics_.Render(out);
+  out += "# HELP drawbridge_grants_active Grants in the in-memory index, by tenant.\n";
+  out += "# TYPE drawbridge_grants_active gauge\n";
+  for (auto& [name, tenant] : tenants_) {
+    out += "drawbridge_grants_active{tenant=\"" + LabelValue(name) + "\"} " +
+           std::to_string(tenant->service->grants().size()) + "\n";
+  }
+  out += "# HELP drawbridge_requests Requests by tenant and state (counted up to 100000).\n";
+  out += "# TYPE drawbridge_requests gauge\n";
+  for (auto& [name, tenant] : tenants_) {
+    for (RequestState state :
+         {RequestState::kPending, RequestState::kApproved, RequestState::kActive,
+          RequestState::kDenied, RequestState::kCancelled, RequestState::kExpired,
+          RequestState::kRevoked, RequestState::kConsumed, RequestState::kReleased}) {
+      auto list = store_->ListRequests({.tenant = name, .state = state, .limit = 100000});
+      if (!list.ok()) continue;
+      out += "drawbridge_requests{tenant=\"" + LabelValue(name) + "\",state=\"" +
+             std::string(RequestStateName(state)) + "\"} " + std::to_string(list->size()) + "\n";
+    }
+  }
+  notify::AppendDeliveryMetrics(deliverer_->Counters(), out);
+  out += "# HELP drawbridge_long_polls Requests waiting for a decision right now.\n";
+  out += "# TYPE drawbridge_long_polls gauge\n";
+  out += "drawbridge_long_polls " + std::to_string(waiters_.size()) + "\n";
+  HttpResponse r{http::status::ok, 11};
+  r.set(http::field::content_type, "text/plain; version=0.0.4");
+  r.body() = std::move(out);
+  return r;
+}
+
+}  // namespace drawbridge::server

@@ -1,0 +1,24 @@
+// JitService::ReplacePolicy: a policy reload, recorded in the audit chain before it takes effect.
+#include "service/jit_service.h"
+
+namespace drawbridge::service {
+
+Status JitService::ReplacePolicy(std::shared_ptr<const core::CompiledPolicy> policy,
+                                 const std::string& actor, const std::string& source) {
+  if (!policy) return InvalidArgument("no policy to put in force");
+  std::lock_guard lock(write_mu_);
+  const auto old = decider();
+  const int64_t now_ms = clock_.NowMillis();
+  workflow::EventDraft event = workflow::MakeEvent("policy.changed", actor, source);
+  event.notify = true;
+  event.Add("old_version", old->policy->version)
+      .Add("version", policy->version)
+      .Add("source", source);
+  DB_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+  DB_RETURN_IF_ERROR(AppendEvents(*tx, {event}, now_ms));
+  DB_RETURN_IF_ERROR(tx->Commit());
+  decider_.store(std::make_shared<const Decider>(std::move(policy), grants_, analyzer_));
+  return Status::Ok();
+}
+
+}  // namespace drawbridge::service

@@ -1,0 +1,192 @@
+// The drawbridge command in remote mode against a canned server: what it sends, what it prints,
+// and its exit codes. (Runs without src/server: TestHttpServer answers each route.)
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+
+#include "api/wire.h"
+#include "client/test_http_server.h"
+
+namespace drawbridge::client {
+namespace {
+
+namespace json = boost::json;
+using testing::CannedResponse;
+using testing::TestHttpServer;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+// Runs drawbridge with a clean remote-mode environment: no database, no config file.
+RunResult RunCli(const TestHttpServer& server, const std::string& args) {
+  std::string cmd =
+      "env -u DRAWBRIDGE_DB -u DRAWBRIDGE_POLICY -u DRAWBRIDGE_AS "
+      "-u DRAWBRIDGE_CONFIG -u XDG_CONFIG_HOME HOME=/nonexistent "
+      "DRAWBRIDGE_ADDR=" +
+      server.url() + " DRAWBRIDGE_TOKEN=dbt_cli_test " DRAWBRIDGE_BINARY " " + args +
+      " </dev/null 2>&1";
+  RunResult result;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) result.output.append(buf, n);
+  int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+Request MakeRequest(RequestState state) {
+  Request r;
+  r.id = "r-42";
+  r.state = state;
+  r.requester = "user:carol";
+  r.reason = "deploy fix";
+  r.rule = "k8s-prod";
+  r.roles = {"k8s-prod-admin"};
+  r.scope.resource = "k8s/prod/orders";
+  r.duration_seconds = 3600;
+  if (state == RequestState::kActive) {
+    r.grant_id = "g-1";
+    r.reviews.push_back({.reviewer = "user:erin", .approve = true, .at = 1767607200});
+  }
+  return r;
+}
+
+CannedResponse RequestAnswer(RequestState state, int status = 200) {
+  return {.status = status, .body = json::serialize(api::RequestToJson(MakeRequest(state)))};
+}
+
+// Test that --wait follows the request to its approval and exits 0.
+TEST(CliRemote, WaitEndsWithApproval) {
+  TestHttpServer server;
+  server.Route("POST", "/v1/requests", RequestAnswer(RequestState::kPending, 201));
+  server.Route("GET", "/v1/requests/r-42", RequestAnswer(RequestState::kActive));
+  RunResult run = RunCli(server,
+                         "request access --role k8s-prod-admin --resource k8s/prod/orders "
+                         "--duration 1h --reason fix --wait");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("r-42  active"), std::string::npos) << run.output;
+  auto received = server.received();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received[0].authorization, "Bearer dbt_cli_test");
+  json::object body = json::parse(received[0].body).as_object();
+  EXPECT_EQ(body.at("kind"), "access");
+  EXPECT_EQ(body.at("duration_seconds"), 3600);
+  EXPECT_FALSE(body.contains("requester"));
+  EXPECT_EQ(received[1].target, "/v1/requests/r-42?wait=30s");
+}
+
+// Test that a denied request ends the wait with exit 3.
+TEST(CliRemote, WaitEndsWithDenial) {
+  TestHttpServer server;
+  server.Route("POST", "/v1/requests", RequestAnswer(RequestState::kPending, 201));
+  server.Route("GET", "/v1/requests/r-42", RequestAnswer(RequestState::kDenied));
+  RunResult run = RunCli(server, "request access --resource k8s/prod/orders --reason x --wait");
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("denied"), std::string::npos) << run.output;
+}
+
+// Test that a request still pending when --wait-timeout passes exits 4 and says so, without
+// hammering a server that answers long polls early.
+TEST(CliRemote, WaitTimesOutWhilePending) {
+  TestHttpServer server;
+  server.Route("POST", "/v1/requests", RequestAnswer(RequestState::kPending, 201));
+  server.Route("GET", "/v1/requests/r-42", RequestAnswer(RequestState::kPending));
+  RunResult run = RunCli(server,
+                         "request access --resource k8s/prod/orders --reason x --wait "
+                         "--wait-timeout 3s");
+  EXPECT_EQ(run.exit_code, 4) << run.output;
+  EXPECT_NE(run.output.find("still pending"), std::string::npos) << run.output;
+  EXPECT_LE(server.received().size(), 6u);
+  EXPECT_GE(server.received().size(), 3u);
+}
+
+// Test that the long poll asks only for what is left of the wait.
+TEST(CliRemote, WaitSliceNeverExceedsTimeout) {
+  TestHttpServer server;
+  server.Route("POST", "/v1/requests", RequestAnswer(RequestState::kPending, 201));
+  server.Route("GET", "/v1/requests/r-42", RequestAnswer(RequestState::kActive));
+  RunResult run = RunCli(server,
+                         "request access --resource k8s/prod/orders --reason x --wait "
+                         "--wait-timeout 10s");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(server.last().target, "/v1/requests/r-42?wait=10s");
+}
+
+// Test that --output json prints the same objects the API encodes, as an array for lists.
+TEST(CliRemote, JsonOutputIsTheWireEncoding) {
+  TestHttpServer server;
+  Request r = MakeRequest(RequestState::kPending);
+  server.Route(
+      "GET", "/v1/requests",
+      {.body = json::serialize(json::object{{"requests", json::array{api::RequestToJson(r)}}})});
+  RunResult run = RunCli(server, "-o json requests ls --state pending --mine");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(json::parse(run.output), (json::array{api::RequestToJson(r)}));
+  EXPECT_EQ(server.last().target, "/v1/requests?state=pending&mine=true");
+}
+
+// Test that in remote mode --as is not sent: the token says who the caller is.
+TEST(CliRemote, IgnoresAsFlag) {
+  TestHttpServer server;
+  server.Route("POST", "/v1/requests/r-42/cancel", RequestAnswer(RequestState::kCancelled));
+  RunResult run = RunCli(server, "--as user:mallory requests cancel r-42");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(server.last().body, "{}");
+  EXPECT_EQ(server.last().authorization, "Bearer dbt_cli_test");
+}
+
+// Test that a remote check exits with the decision's code.
+TEST(CliRemote, CheckExitCodeFollowsDecision) {
+  TestHttpServer server;
+  core::Explanation e;
+  e.decision = Decision::kDeny;
+  e.reason = "no grant";
+  server.Route("POST", "/v1/check", {.body = json::serialize(api::ExplanationToJson(e))});
+  RunResult run = RunCli(server, "check --action db.query --resource db/x --sql 'SELECT 1'");
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("no grant"), std::string::npos) << run.output;
+  json::object body = json::parse(server.last().body).as_object();
+  EXPECT_FALSE(body.contains("principal"));
+  EXPECT_EQ(body.at("payload").at("text"), "SELECT 1");
+}
+
+// Test that a server's refusal is printed with its message and exits 1.
+TEST(CliRemote, PrintsServerRefusal) {
+  TestHttpServer server;
+  server.Route(
+      "POST", "/v1/grants/g-1/revoke",
+      {.status = 403, .body = R"({"error":{"code":"permission_denied","message":"admins only"}})"});
+  RunResult run = RunCli(server, "grants revoke g-1 --reason x");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.output.find("admins only"), std::string::npos) << run.output;
+}
+
+// Test that local-only commands say so in remote mode.
+TEST(CliRemote, LocalOnlyCommandsExplainThemselves) {
+  TestHttpServer server;
+  RunResult sweep = RunCli(server, "sweep");
+  EXPECT_EQ(sweep.exit_code, 1);
+  EXPECT_NE(sweep.output.find("local mode"), std::string::npos) << sweep.output;
+  RunResult checkpoint = RunCli(server, "audit checkpoint --key /nonexistent");
+  EXPECT_EQ(checkpoint.exit_code, 2);
+  EXPECT_NE(checkpoint.output.find("local mode"), std::string::npos) << checkpoint.output;
+  EXPECT_TRUE(server.received().empty());
+}
+
+// Test that audit tail reads the chain page by page and prints it escaped.
+TEST(CliRemote, AuditTailPagesThroughTheLog) {
+  TestHttpServer server;
+  server.Route("GET", "/v1/audit", {.body = "", .content_type = "application/x-ndjson"});
+  RunResult run = RunCli(server, "audit tail");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(server.last().target, "/v1/audit?limit=1000");
+}
+
+}  // namespace
+}  // namespace drawbridge::client

@@ -1,0 +1,216 @@
+// The server as clients see it: the real `drawbridge serve --dev` process on a loopback port,
+// driven over HTTP. Each test gets its own database and tokens.
+#include <gtest/gtest.h>
+
+#include "server/server_process.h"
+
+namespace drawbridge::testing {
+namespace {
+
+using json = boost::json::value;
+
+class ApiFlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.emplace(
+        dir_, std::vector<std::string>{"--dev", "--listen", "127.0.0.1:0", "--db",
+                                       dir_ / "db.sqlite", "--tokens-file", dir_ / "tokens.env"});
+    tokens_ = ReadTokens(dir_ / "tokens.env");
+    ASSERT_FALSE(tokens_.empty());
+  }
+
+  std::string Token(const std::string& name) { return tokens_.at("DRAWBRIDGE_TOKEN_" + name); }
+  HttpResult Get(const std::string& target, const std::string& who) {
+    return Send(server_->port(), http::verb::get, target, who.empty() ? "" : Token(who));
+  }
+  HttpResult Post(const std::string& target, const std::string& who, const json& body) {
+    return Send(server_->port(), http::verb::post, target, Token(who), Json(body));
+  }
+
+  // alice asks for db-admin on orders-prod under dba-elevation (one lead approves).
+  std::string RequestDbAdmin() {
+    HttpResult r = Post("/v1/requests", "ALICE",
+                        boost::json::object{{"kind", "access"},
+                                            {"rule", "dba-elevation"},
+                                            {"roles", boost::json::array{"db-admin"}},
+                                            {"resource", "db/orders-prod"},
+                                            {"duration", "30m"},
+                                            {"reason", "fix the stuck migration"},
+                                            {"ticket", "INC-42"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(r.json().at("id").as_string());
+  }
+
+  json CheckAlice(const std::string& sql) {
+    HttpResult r = Post("/v1/check", "ALICE",
+                        boost::json::object{{"action", "db.query"},
+                                            {"resource", "db/orders-prod"},
+                                            {"payload", {{"kind", "sql"}, {"text", sql}}}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json();
+  }
+
+  TempDir dir_;
+  std::optional<ServerProcess> server_;
+  std::map<std::string, std::string> tokens_;
+};
+
+// Test that health, readiness and metrics answer without a token.
+TEST_F(ApiFlowTest, HealthReadinessAndMetricsNeedNoToken) {
+  EXPECT_EQ(Get("/healthz", "").status, 200);
+  EXPECT_EQ(Get("/readyz", "").status, 200);
+  HttpResult m = Get("/metrics", "");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("drawbridge_grants_active"), std::string::npos);
+}
+
+// Test that the API refuses a missing or unknown token with 401 and a JSON error.
+TEST_F(ApiFlowTest, RefusesMissingAndUnknownTokens) {
+  HttpResult none = Get("/v1/whoami", "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.json().at("error").at("code"), "unauthenticated");
+  HttpResult bad = Send(server_->port(), http::verb::get, "/v1/whoami",
+                        "dbt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.body.find("dbt_AAAA"), std::string::npos);  // never echoes the token
+}
+
+// Test that whoami reports the token's principal, tenant and role.
+TEST_F(ApiFlowTest, WhoAmI) {
+  HttpResult r = Get("/v1/whoami", "ALICE");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("principal"), "user:alice");
+  EXPECT_EQ(r.json().at("tenant"), "default");
+  EXPECT_EQ(r.json().at("role"), "user");
+}
+
+// Test the three-step flow: alice requests, erin approves, alice's check is allowed.
+TEST_F(ApiFlowTest, RequestApproveCheck) {
+  EXPECT_EQ(CheckAlice("SELECT 1").at("decision"), "approval_required");
+  std::string id = RequestDbAdmin();
+  HttpResult approved = Post("/v1/requests/" + id + "/reviews", "ERIN",
+                             boost::json::object{{"approve", true}, {"comment", "go"}});
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json().at("state"), "active");
+  json decision = CheckAlice("SELECT 1");
+  EXPECT_EQ(decision.at("decision"), "allow") << Json(decision);
+  EXPECT_FALSE(decision.at("grant").is_null());
+}
+
+// Test that a requester cannot approve her own request, and a checker token cannot review.
+TEST_F(ApiFlowTest, SelfReviewAndCheckerReviewAreRefused) {
+  std::string id = RequestDbAdmin();
+  HttpResult self =
+      Post("/v1/requests/" + id + "/reviews", "ALICE", boost::json::object{{"approve", true}});
+  EXPECT_GE(self.status, 400);
+  EXPECT_LT(self.status, 500);
+  HttpResult checker =
+      Post("/v1/requests/" + id + "/reviews", "ENFORCER", boost::json::object{{"approve", true}});
+  EXPECT_EQ(checker.status, 403) << checker.body;
+  EXPECT_EQ(Get("/v1/requests/" + id, "ALICE").json().at("state"), "pending");
+}
+
+// Test that a long poll returns as soon as the request is decided.
+TEST_F(ApiFlowTest, LongPollReturnsOnDecision) {
+  std::string id = RequestDbAdmin();
+  std::thread approver([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    Post("/v1/requests/" + id + "/reviews", "ERIN", boost::json::object{{"approve", false}});
+  });
+  HttpResult r = Get("/v1/requests/" + id + "?wait=60s", "ALICE");
+  approver.join();
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("state"), "denied");
+}
+
+// Test that a long poll on an undecided request ends with its wait, still pending.
+TEST_F(ApiFlowTest, LongPollTimesOutPending) {
+  std::string id = RequestDbAdmin();
+  HttpResult r = Get("/v1/requests/" + id + "?wait=1s", "ALICE");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("state"), "pending");
+}
+
+// Test that cancel, release and revoke move requests and grants as SPEC §4 says.
+TEST_F(ApiFlowTest, CancelReleaseRevoke) {
+  std::string cancelled = RequestDbAdmin();
+  HttpResult c = Post("/v1/requests/" + cancelled + "/cancel", "ALICE", boost::json::object{});
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(c.json().at("state"), "cancelled");
+  EXPECT_EQ(Post("/v1/requests/" + cancelled + "/cancel", "ALICE", boost::json::object{}).status,
+            409);
+
+  std::string id = RequestDbAdmin();
+  HttpResult a =
+      Post("/v1/requests/" + id + "/reviews", "ERIN", boost::json::object{{"approve", true}});
+  std::string grant(a.json().at("grant").as_string());
+  HttpResult not_admin = Post("/v1/grants/" + grant + "/revoke", "ERIN", boost::json::object{});
+  EXPECT_EQ(not_admin.status, 403);
+  HttpResult revoked = Post("/v1/grants/" + grant + "/revoke", "ADMIN",
+                            boost::json::object{{"reason", "done early"}});
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(revoked.json().at("state"), "revoked");
+  EXPECT_EQ(CheckAlice("SELECT 1").at("decision"), "approval_required");
+
+  std::string id2 = RequestDbAdmin();
+  HttpResult a2 =
+      Post("/v1/requests/" + id2 + "/reviews", "ERIN", boost::json::object{{"approve", true}});
+  std::string grant2(a2.json().at("grant").as_string());
+  HttpResult released = Post("/v1/grants/" + grant2 + "/release", "ALICE", boost::json::object{});
+  ASSERT_EQ(released.status, 200) << released.body;
+  EXPECT_EQ(released.json().at("state"), "released");
+}
+
+// Test the error statuses: 400 bad JSON, 404 unknown id and route, 405, 413, 415, 422.
+TEST_F(ApiFlowTest, ErrorStatuses) {
+  const uint16_t port = server_->port();
+  EXPECT_EQ(Send(port, http::verb::post, "/v1/check", Token("ALICE"), "{not json").status, 400);
+  EXPECT_EQ(Get("/v1/requests/r-nosuchrequest", "ALICE").status, 404);
+  EXPECT_EQ(Get("/v1/nothing", "ALICE").status, 404);
+  EXPECT_EQ(Send(port, http::verb::delete_, "/v1/requests", Token("ALICE")).status, 405);
+  EXPECT_EQ(
+      Send(port, http::verb::post, "/v1/check", Token("ALICE"), std::string(2 << 20, 'x')).status,
+      413);
+  EXPECT_EQ(Send(port, http::verb::post, "/v1/check", Token("ALICE"), "a=b",
+                 "application/x-www-form-urlencoded")
+                .status,
+            415);
+  HttpResult too_long = Post("/v1/requests", "ALICE",
+                             boost::json::object{{"kind", "access"},
+                                                 {"rule", "dba-elevation"},
+                                                 {"resource", "db/orders-prod"},
+                                                 {"duration", "9h"},
+                                                 {"reason", "r"},
+                                                 {"ticket", "INC-1"}});
+  EXPECT_EQ(too_long.status, 422) << too_long.body;
+  EXPECT_NE(too_long.json().at("error").at("message").as_string().find("max"), std::string::npos)
+      << too_long.body;
+}
+
+// Test that a user token may only check for itself; a checker token may check for anyone.
+TEST_F(ApiFlowTest, CheckOnBehalfNeedsACheckerToken) {
+  boost::json::object body{
+      {"principal", "user:bob"}, {"action", "db.query"}, {"resource", "db/orders-dev"}};
+  EXPECT_EQ(Post("/v1/check", "ALICE", body).status, 403);
+  HttpResult r = Post("/v1/check", "ENFORCER", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("principal"), "user:bob");
+}
+
+// Test that audit export and verify are admin-only and the chain verifies after a flow.
+TEST_F(ApiFlowTest, AuditExportAndVerify) {
+  std::string id = RequestDbAdmin();
+  Post("/v1/requests/" + id + "/reviews", "ERIN", boost::json::object{{"approve", true}});
+  EXPECT_EQ(Get("/v1/audit", "ALICE").status, 403);
+  HttpResult log = Get("/v1/audit?type=request.", "ADMIN");
+  ASSERT_EQ(log.status, 200) << log.body;
+  EXPECT_NE(log.body.find("request.created"), std::string::npos);
+  EXPECT_NE(log.body.find("request.approved"), std::string::npos);
+  EXPECT_EQ(log.body.find("grant.activated"), std::string::npos);
+  HttpResult verify = Get("/v1/audit/verify", "ADMIN");
+  ASSERT_EQ(verify.status, 200) << verify.body;
+  EXPECT_TRUE(verify.json().at("ok").as_bool()) << verify.body;
+}
+
+}  // namespace
+}  // namespace drawbridge::testing
