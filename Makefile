@@ -19,11 +19,16 @@ build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 # Until the server lands, `run` shows the decision engine on the example policy.
+# The server in dev mode: SQLite under var/, the example policy, tokens for the example users
+# printed at first start (and kept in var/dev-tokens.env). DRAWBRIDGE_LISTEN changes the address.
 run: build
+	@mkdir -p var
 	@$(BUILD)/src/cli/drawbridge policy validate examples/policy
-	@$(BUILD)/src/cli/drawbridge demo --policy examples/policy
+	@exec $(BUILD)/src/cli/drawbridge serve --dev --db var/drawbridge.sqlite --tokens-file var/dev-tokens.env
 
-demo: run
+# A guided tour of the decision engine on the example policy, no server.
+demo: build
+	@$(BUILD)/src/cli/drawbridge demo --policy examples/policy
 
 unit-test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

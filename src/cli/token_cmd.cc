@@ -11,9 +11,11 @@
 
 #include "audit/escape.h"
 #include "classify/payload_analyzer.h"
+#include "cli/backend.h"
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/local.h"
+#include "client/api_client.h"
 #include "core/time_format.h"
 #include "policy/compiler.h"
 #include "policy/durations.h"
@@ -87,9 +89,41 @@ class LocalTokenBackend final : public TokenBackend {
   std::unique_ptr<service::JitService> service_;
 };
 
+// A server, through its API: the token's tenant is the admin token's, never a flag.
+class RemoteTokenBackend final : public TokenBackend {
+ public:
+  explicit RemoteTokenBackend(std::unique_ptr<client::ApiClient> api) : api_(std::move(api)) {}
+
+  StatusOr<service::IssuedToken> Create(const service::TokenInput& input) override {
+    client::TokenSpec spec;
+    spec.principal = input.principal;
+    spec.groups = input.groups;
+    spec.role = std::string(TokenRoleName(input.role));
+    if (input.ttl_seconds) spec.ttl = std::to_string(*input.ttl_seconds) + "s";
+    spec.description = input.description;
+    DB_ASSIGN_OR_RETURN(client::CreatedToken created, api_->CreateToken(spec));
+    return service::IssuedToken{std::move(created.info), std::move(created.secret)};
+  }
+  StatusOr<ApiToken> Revoke(const std::string& id) override { return api_->RevokeToken(id); }
+  StatusOr<std::vector<ApiToken>> List() override { return api_->ListTokens(); }
+
+ private:
+  std::unique_ptr<client::ApiClient> api_;
+};
+
 StatusOr<std::unique_ptr<TokenBackend>> OpenBackend(const GlobalOptions& global,
                                                     const TokenOptions& options) {
   if (options.tenant.empty()) return InvalidArgument("--tenant must not be empty");
+  DB_ASSIGN_OR_RETURN(BackendMode mode, ChooseBackend(global));
+  if (mode == BackendMode::kRemote) {
+    if (options.tenant != "default") {
+      return InvalidArgument(
+          "--tenant is for local mode; a server takes the tenant from your token");
+    }
+    DB_ASSIGN_OR_RETURN(client::ClientConfig config, LoadRemoteConfig(global));
+    DB_ASSIGN_OR_RETURN(auto api, client::ApiClient::Create(config));
+    return std::unique_ptr<TokenBackend>(new RemoteTokenBackend(std::move(api)));
+  }
   DB_ASSIGN_OR_RETURN(auto local, LocalTokenBackend::Open(global, options.tenant));
   return std::unique_ptr<TokenBackend>(std::move(local));
 }

@@ -109,18 +109,7 @@ class Fields {
 };
 
 StatusOr<TokenInfo> TokenFromJson(const json::value& v) {
-  TokenInfo t;
-  Fields f(v, "token");
-  f.Str("id", t.id);
-  f.Str("principal", t.principal);
-  f.Str("tenant", t.tenant);
-  f.Str("role", t.role);
-  f.Str("description", t.description);
-  f.Strs("groups", t.groups);
-  f.Time("created_at", t.created_at);
-  f.Time("expires_at", t.expires_at);
-  f.Time("revoked_at", t.revoked_at);
-  if (!f.status().ok()) return f.status();
+  DB_ASSIGN_OR_RETURN(TokenInfo t, api::TokenFromJson(v));
   if (t.id.empty()) return Internal("the server sent a token without an id");
   return t;
 }

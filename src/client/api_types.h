@@ -86,12 +86,8 @@ struct TokenSpec {
   std::string description;
 };
 
-// A token as listed (never with its secret). Times are Unix seconds, 0 when unset.
-struct TokenInfo {
-  std::string id, principal, tenant, role, description;
-  std::vector<std::string> groups;
-  int64_t created_at = 0, expires_at = 0, revoked_at = 0;
-};
+// A token as listed (never with its secret or hash): the API codec's ApiToken.
+using TokenInfo = ApiToken;
 
 // POST /v1/tokens answers the secret once.
 struct CreatedToken {

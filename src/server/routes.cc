@@ -77,8 +77,12 @@ HttpResponse BadRequest(std::string_view message) {
   return ErrorResponse(http::status::bad_request, "invalid_argument", message);
 }
 
+// The rule label of a decision metric. Grant ids are left out: one series per grant would grow
+// without bound.
 std::string_view FirstRule(const core::Explanation& e) {
-  return e.rules.empty() ? std::string_view("none") : std::string_view(e.rules.front());
+  if (e.rules.empty()) return "none";
+  std::string_view rule = e.rules.front();
+  return rule.rfind("grant:", 0) == 0 ? std::string_view("grant") : rule;
 }
 
 }  // namespace

@@ -357,7 +357,7 @@ TEST_F(ApiClientTest, TokenCalls) {
   ASSERT_TRUE(created.ok()) << created.status().message();
   EXPECT_EQ(created->secret, "dbt_s3cret");
   EXPECT_EQ(created->info.id, "t-9");
-  EXPECT_EQ(created->info.role, "checker");
+  EXPECT_EQ(created->info.role, TokenRole::kChecker);
   EXPECT_EQ(created->info.expires_at, 1770199200);
   EXPECT_EQ(created->info.created_at, 1767607200);
   json::object body = Parsed(server_.last().body);
