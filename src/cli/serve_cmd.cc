@@ -34,7 +34,9 @@ std::string EnvName(const std::string& principal) {
 // checker token. Printed once and kept in `tokens_file` (mode 0600) for the demo.
 Status MakeDevTokens(server::ApiServer& srv, const std::string& policy_path,
                      const std::string& tokens_file) {
-  auto existing = srv.FindTenant("default")->service->ListTokens();
+  server::Tenant* tenant = srv.FindTenant("default");
+  if (tenant == nullptr) return InvalidArgument("--dev needs a tenant named 'default'");
+  auto existing = tenant->service->ListTokens();
   if (!existing.ok()) return existing.status();
   if (!existing->empty()) {
     std::cout << "Dev tokens were made at first start and are in " << tokens_file
@@ -105,7 +107,12 @@ int RunServe(const ServeOptions& o) {
   auto srv = server::ApiServer::Create(config);
   if (!srv.ok()) return Fail(srv.status());
   if (o.dev) {
-    if (Status s = MakeDevTokens(**srv, config.tenants.front().policy, o.tokens_file); !s.ok()) {
+    if (Status s = MakeDevTokens(**srv,
+                                 (*srv)->FindTenant("default") != nullptr
+                                     ? (*srv)->FindTenant("default")->policy_path
+                                     : config.tenants.front().policy,
+                                 o.tokens_file);
+        !s.ok()) {
       return Fail(s);
     }
   }

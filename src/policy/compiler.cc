@@ -377,33 +377,40 @@ class Compiler {
   std::map<std::string, Id> role_ids_;
 };
 
-std::string VersionOf(const std::vector<std::string>& files) {
+}  // namespace
+
+std::string PolicyVersionOfTexts(const std::vector<std::string>& texts) {
   classify::Sha256 sha;
   sha.UpdateField("policy/1");
+  for (const std::string& t : texts) sha.UpdateField(t);
+  return classify::DigestHex(sha.Finish());
+}
+
+std::string PolicyVersionOfFiles(const std::vector<std::string>& files) {
+  std::vector<std::string> texts;
   for (const std::string& f : files) {
     std::ifstream in(f, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
-    sha.UpdateField(text.str());
+    texts.push_back(text.str());
   }
-  return classify::DigestHex(sha.Finish());
+  return PolicyVersionOfTexts(texts);
 }
 
-}  // namespace
-
-StatusOr<std::shared_ptr<const core::CompiledPolicy>> Compile(const PolicyDocument& document) {
-  return Compiler(document).Run();
+StatusOr<std::shared_ptr<const core::CompiledPolicy>> Compile(const PolicyDocument& document,
+                                                              std::string version) {
+  DB_ASSIGN_OR_RETURN(auto compiled, Compiler(document).Run());
+  if (version.empty()) return compiled;
+  auto policy = std::const_pointer_cast<core::CompiledPolicy>(compiled);
+  policy->version = std::move(version);
+  return std::shared_ptr<const core::CompiledPolicy>(std::move(policy));
 }
 
 StatusOr<std::shared_ptr<const core::CompiledPolicy>> LoadAndCompile(
     const std::filesystem::path& path) {
   LoadResult loaded = LoadPolicy(path);
   if (!loaded.ok()) return InvalidArgument(loaded.ErrorText());
-  auto compiled = Compile(loaded.document);
-  if (!compiled.ok()) return compiled.status();
-  auto policy = std::const_pointer_cast<core::CompiledPolicy>(compiled.value());
-  policy->version = VersionOf(loaded.document.files);
-  return std::shared_ptr<const core::CompiledPolicy>(std::move(policy));
+  return Compile(loaded.document, PolicyVersionOfFiles(loaded.document.files));
 }
 
 }  // namespace drawbridge::policy

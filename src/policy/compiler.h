@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/compiled_policy.h"
 #include "drawbridge/status.h"
@@ -14,7 +16,14 @@ namespace drawbridge::policy {
 
 // The document must come from a successful load (LoadResult::ok()); references it holds are
 // assumed valid, and a broken one is reported as an error rather than trusted.
-StatusOr<std::shared_ptr<const core::CompiledPolicy>> Compile(const PolicyDocument& document);
+// `version` is stamped on the result (see PolicyVersion*).
+StatusOr<std::shared_ptr<const core::CompiledPolicy>> Compile(const PolicyDocument& document,
+                                                              std::string version = "");
+
+// The version of a policy: SHA-256 over its source texts in load order, as hex. The same policy
+// read from files or sent as text has the same version.
+std::string PolicyVersionOfTexts(const std::vector<std::string>& texts);
+std::string PolicyVersionOfFiles(const std::vector<std::string>& files);
 
 // Loads, validates and compiles a policy file or directory; errors are the loader's, one per line.
 StatusOr<std::shared_ptr<const core::CompiledPolicy>> LoadAndCompile(

@@ -40,6 +40,13 @@ StatusOr<std::unique_ptr<ApiServer>> ApiServer::Create(ServerConfig config) {
 }
 
 Status ApiServer::Open() {
+  // Every policy must load before anything is created on disk.
+  for (const TenantConfig& tc : config_.tenants) {
+    policy::LoadResult loaded = policy::LoadPolicy(tc.policy);
+    if (!loaded.ok()) {
+      return InvalidArgument("tenant '" + tc.name + "': " + loaded.ErrorText());
+    }
+  }
   std::filesystem::path db(config_.database);
   if (db.has_parent_path()) {
     std::error_code ec;
@@ -102,29 +109,39 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
     loaded = policy::LoadPolicy(tenant.policy_path);
   }
   if (!loaded.ok()) return InvalidArgument(loaded.ErrorText());
-  DB_ASSIGN_OR_RETURN(auto compiled, policy::Compile(loaded.document));
+  const std::string version = replacement_text != nullptr
+                                  ? policy::PolicyVersionOfTexts({*replacement_text})
+                                  : policy::PolicyVersionOfFiles(loaded.document.files);
+  DB_ASSIGN_OR_RETURN(auto compiled, policy::Compile(loaded.document, version));
+  // A replacement is written next to the old file first and renamed over it only once the change
+  // is audited and in force: a crash or a failed audit leaves the old file whole.
+  const std::string temp = tenant.policy_path + ".new";
   if (replacement_text != nullptr) {
-    // Written next to the old one and renamed over it: a crash leaves one whole policy.
-    std::string temp = tenant.policy_path + ".new";
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      out << *replacement_text;
-      out.flush();
-      if (!out) return Unavailable("cannot write " + temp);
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, tenant.policy_path, ec);
-    if (ec) return Unavailable("cannot replace " + tenant.policy_path + ": " + ec.message());
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << *replacement_text;
+    out.flush();
+    if (!out) return Unavailable("cannot write " + temp);
   }
-  const std::string version = compiled->version;
   if (initial) {
     service::ServiceOptions options;
     options.tenant = tenant.name;
     DB_ASSIGN_OR_RETURN(tenant.service, service::JitService::Open(compiled, *store_, clock_, ids_,
                                                                   analyzer_, options));
-    DB_RETURN_IF_ERROR(tenant.service->ReplacePolicy(compiled, actor, tenant.policy_path));
-  } else {
-    DB_RETURN_IF_ERROR(tenant.service->ReplacePolicy(compiled, actor, tenant.policy_path));
+  }
+  if (Status s = tenant.service->ReplacePolicy(compiled, actor, tenant.policy_path); !s.ok()) {
+    if (replacement_text != nullptr) std::filesystem::remove(temp);
+    return s;
+  }
+  if (replacement_text != nullptr) {
+    std::error_code ec;
+    std::filesystem::rename(temp, tenant.policy_path, ec);
+    if (ec) {
+      // In force and audited, but a restart would load the old file: say so loudly.
+      Log(LogLevel::kError, "the new policy is in force but could not be saved",
+          {{"tenant", tenant.name}, {"path", tenant.policy_path}, {"error", ec.message()}});
+      return Unavailable("the policy is in force but could not be saved to " + tenant.policy_path +
+                         ": " + ec.message());
+    }
   }
   tenant.policy_version = version;
   tenant.policy_loaded_at = clock_.NowSeconds();
@@ -240,20 +257,21 @@ Status ApiServer::Run(bool handle_signals) {
   listener_->Start();
   StartBackground();
   std::optional<net::signal_set> signals;
+  // Lives as long as Run: the SIGHUP branch re-arms the wait with it.
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        if (signal == SIGHUP) {
+          // Reading and compiling policies may take a while: off the I/O threads.
+          net::post(blocking_, [this] { (void)ReloadAll("system:sighup"); });
+          signals->async_wait(on_signal);
+          return;
+        }
+        Log(LogLevel::kInfo, "shutting down", {{"signal", signal}});
+        Shutdown();
+      };
   if (handle_signals) {
     signals.emplace(ioc_, SIGTERM, SIGINT, SIGHUP);
-    std::function<void(const boost::system::error_code&, int)> on_signal =
-        [&](const boost::system::error_code& ec, int signal) {
-          if (ec) return;
-          if (signal == SIGHUP) {
-            // Reading and compiling policies may take a while: off the I/O threads.
-            net::post(blocking_, [this] { (void)ReloadAll("system:sighup"); });
-            signals->async_wait(on_signal);
-            return;
-          }
-          Log(LogLevel::kInfo, "shutting down", {{"signal", signal}});
-          Shutdown();
-        };
     signals->async_wait(on_signal);
   }
   // Keeps run() from returning while idle.

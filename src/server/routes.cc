@@ -292,10 +292,13 @@ void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
                                   "); enforcement points use a checker "
                                   "token"));
   }
-  // A user's group claims are the token's, never the body's: nobody vouches for themselves.
-  if (call->caller.role == TokenRole::kUser) in.groups = call->caller.groups;
-  if (in.source_ip.empty() && call->caller.role == TokenRole::kUser) {
+  // A user speaks only for itself: its group claims are the token's, its address is the
+  // connection's, and it cannot assert MFA. Checker tokens (enforcement points) pass on what
+  // their identity provider and network told them.
+  if (call->caller.role == TokenRole::kUser) {
+    in.groups = call->caller.groups;
     in.source_ip = call->exchange->peer_ip;
+    in.mfa = false;
   }
   const auto started = Clock::now();
   std::string principal = in.principal;
@@ -343,6 +346,7 @@ HttpResponse ApiServer::CreateRequest(Call& call) {
   auto pending = store_->ListRequests(open);
   if (!pending.ok()) return StatusResponse(pending.status());
   if (pending->size() >= static_cast<size_t>(config_.limits.max_open_requests)) {
+    metrics_.RecordRateLimited();
     HttpResponse r =
         ErrorResponse(http::status::too_many_requests, "resource_exhausted",
                       requester + " already has " + std::to_string(pending->size()) +
@@ -421,8 +425,9 @@ HttpResponse ApiServer::CreateRequest(Call& call) {
     api::CheckInput in;
     if (Status s = api::ParseCheckJson(check, in); !s.ok()) return BadRequest(s.message());
     in.principal = requester;
-    if (call.caller.role == TokenRole::kUser) in.groups = call.caller.groups;
+    in.groups = call.caller.groups;
     in.source_ip = call.exchange->peer_ip;
+    in.mfa = false;
     service::ActionRequest req;
     req.check = in.View();
     req.reason = text("reason");
