@@ -3,28 +3,20 @@
 #
 #   bench/peer.sh [SCALES...]      (default: 1k 100k 1m)
 #
-# Generates the workload with the peer harness (../shared/peer-bench, run from a scratch copy),
-# translates it into a Drawbridge policy, runs Drawbridge's peer_runner and cedar-bench.mjs on
-# each scale, refuses to report when Drawbridge has any mismatch, and prints both results and
-# their ratio. Needs node/npm (npm registry) and a build (make build).
+# Generates the workload with the peer harness and translates it into a Drawbridge policy
+# (bench/peer/prepare.sh: ../shared/peer-bench, run from a scratch copy), runs Drawbridge's
+# peer_runner and cedar-bench.mjs on each scale, refuses to report when Drawbridge has any
+# mismatch, and prints both results and their ratio. Needs node/npm (npm registry) and a build
+# (make build).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-peer_src=${PEER_BENCH_DIR:-$root/../shared/peer-bench}
 build=${BUILD:-$root/build}
 work=$root/bench/peer/work
 scales=("$@")
 [ ${#scales[@]} -gt 0 ] || scales=(1k 100k 1m)
 
-[ -d "$peer_src" ] || { echo "peer.sh: no peer harness at $peer_src (set PEER_BENCH_DIR)" >&2; exit 1; }
 cmake --build "$build" --target peer_runner >/dev/null
-
-mkdir -p "$work"
-mkdir -p "$work/harness"
-(cd "$peer_src" && tar --exclude=./data --exclude=./node_modules --exclude=./results -cf - .) | (cd "$work/harness" && tar -xf -)
-chmod -R u+w "$work/harness"
-(cd "$work/harness" && [ -d node_modules ] || npm ci --no-audit --no-fund --silent)
-(cd "$work/harness" && node gen/generate.mjs --scales "$(IFS=,; echo "${scales[*]}")")
-node "$root/bench/peer/convert.mjs" "$work/harness/data" "$work/policy"
+"$root/bench/peer/prepare.sh" "${scales[@]}"
 
 summary="$work/summary.txt"
 : > "$summary"

@@ -21,6 +21,7 @@
 
 #include "classify/payload_analyzer.h"
 #include "core/engine.h"
+#include "peer/workload_grant.h"
 #include "policy/compiler.h"
 
 namespace {
@@ -56,19 +57,7 @@ std::vector<std::string> ReadLines(const std::string& path) {
 
 GrantSpec ToGrant(const boost::json::object& o) {
   GrantSpec g;
-  g.id = std::string(o.at("id").as_string());
-  g.principal = "user:" + std::string(o.at("principal").as_string());
-  for (const auto& a : o.at("actions").as_array()) g.actions.emplace_back(a.as_string());
-  const auto& scope = o.at("scope").as_object();
-  if (const auto* r = scope.if_contains("resource")) {
-    g.scope.resource = std::string(r->as_string());
-  } else {
-    for (const auto& [k, v] : scope.at("selector").as_object()) {
-      g.scope.selector.emplace_back(std::string(k), std::string(v.as_string()));
-    }
-  }
-  g.not_before = o.at("not_before").as_int64();
-  g.expires_at = o.at("expires_at").as_int64();
+  drawbridge::bench::ReadWorkloadGrant(o, g);
   return g;
 }
 
