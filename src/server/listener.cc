@@ -145,8 +145,10 @@ class Session final : public SessionBase {
     keep_alive_ = exchange->request.keep_alive();
     version_ = exchange->request.version();
     Lowest().expires_never();  // a long poll may outlast the read timeout; the write sets its own
+    // dispatch: an answer made on this connection's strand (an inline check) is written at once;
+    // one made elsewhere (the blocking pool, the audit thread) is handed over to the strand.
     exchange->respond = [self = Self()](HttpResponse response) {
-      net::post(self->Lowest().get_executor(), [self, r = std::move(response)]() mutable {
+      net::dispatch(self->Lowest().get_executor(), [self, r = std::move(response)]() mutable {
         self->Send(std::move(r), self->keep_alive_);
       });
     };

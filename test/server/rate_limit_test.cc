@@ -1,0 +1,145 @@
+// Rate limits and caps on the real server: the per-principal token bucket for API calls, the cap
+// on pending requests per requester, and checks, which are not limited by default.
+#include <gtest/gtest.h>
+
+#include "server/server_e2e_support.h"
+
+namespace drawbridge::testing {
+namespace {
+
+using json = boost::json::value;
+
+class RateLimitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string policy = CopyExamplePolicy(dir_);
+    WriteFile(dir_ / "server.yaml",
+              "tenants: [{name: default, policy: " + policy +
+                  "}]\n"
+                  "limits: {requests_per_second: 2, burst: 2, max_open_requests: 2}\n");
+    server_.emplace(dir_, std::vector<std::string>{
+                              "--config", dir_ / "server.yaml", "--dev", "--listen", "127.0.0.1:0",
+                              "--db", dir_ / "db.sqlite", "--tokens-file", dir_ / "tokens.env"});
+    tokens_ = ReadTokens(dir_ / "tokens.env");
+    ASSERT_FALSE(tokens_.empty());
+  }
+
+  std::string Token(const std::string& name) { return tokens_.at("DRAWBRIDGE_TOKEN_" + name); }
+
+  HttpResult Call(http::verb method, const std::string& target, const std::string& who,
+                  const json& body = nullptr) {
+    return Send(server_->port(), method, target, Token(who), body.is_null() ? "" : Json(body));
+  }
+
+  static bool RateLimited(const HttpResult& r) {
+    return r.status == 429 && r.body.find("too many requests") != std::string::npos;
+  }
+
+  // Sends, waiting out the per-principal rate limit (bounded), so a test can reach the cap on
+  // open requests without tripping the rate limit first.
+  HttpResult CallPaced(http::verb method, const std::string& target, const std::string& who,
+                       const json& body = nullptr) {
+    HttpResult r;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      r = Call(method, target, who, body);
+      if (!RateLimited(r)) return r;
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    return r;
+  }
+
+  HttpResult RequestAccess(const std::string& resource) {
+    return CallPaced(http::verb::post, "/v1/requests", "ALICE",
+                     boost::json::object{{"kind", "access"},
+                                         {"rule", "dba-elevation"},
+                                         {"roles", boost::json::array{"db-admin"}},
+                                         {"resource", resource},
+                                         {"duration", "30m"},
+                                         {"reason", "fix the stuck migration"},
+                                         {"ticket", "INC-42"}});
+  }
+
+  TempDir dir_;
+  std::optional<ServerProcess> server_;
+  std::map<std::string, std::string> tokens_;
+};
+
+// Test that a burst from one principal gets 429 with Retry-After while another is still served.
+TEST_F(RateLimitTest, BurstIsLimitedPerPrincipal) {
+  HttpConnection alice(server_->port());
+  int limited = 0;
+  HttpResult last_limited;
+  for (int i = 0; i < 12; ++i) {
+    HttpResult r = alice.Send(http::verb::get, "/v1/whoami", Token("ALICE"));
+    ASSERT_TRUE(r.status == 200 || r.status == 429) << r.status << " " << r.body;
+    if (r.status == 429) {
+      ++limited;
+      last_limited = r;
+    }
+  }
+  ASSERT_GT(limited, 0) << "12 calls at once with burst 2 were never limited";
+  EXPECT_EQ(last_limited.json().at("error").at("code"), "resource_exhausted");
+  ASSERT_TRUE(last_limited.headers.count("Retry-After")) << last_limited.body;
+  EXPECT_GE(std::stoi(last_limited.headers.at("Retry-After")), 1);
+
+  HttpResult bob = Call(http::verb::get, "/v1/whoami", "BOB");
+  EXPECT_EQ(bob.status, 200) << bob.body;
+
+  // The bucket refills: after the advertised wait alice is served again.
+  std::this_thread::sleep_for(
+      std::chrono::seconds(std::stoi(last_limited.headers.at("Retry-After"))));
+  EXPECT_EQ(Call(http::verb::get, "/v1/whoami", "ALICE").status, 200);
+}
+
+// Test that a requester's third pending request is refused with 429 until one is withdrawn.
+TEST_F(RateLimitTest, OpenRequestsAreCappedPerRequester) {
+  HttpResult first = RequestAccess("db/orders-prod");
+  ASSERT_EQ(first.status, 201) << first.body;
+  HttpResult second = RequestAccess("db/payments-prod");
+  ASSERT_EQ(second.status, 201) << second.body;
+  HttpResult third = RequestAccess("db/analytics-prod");
+  ASSERT_EQ(third.status, 429) << third.body;
+  EXPECT_NE(third.body.find("pending requests"), std::string::npos) << third.body;
+  EXPECT_TRUE(third.headers.count("Retry-After")) << third.body;
+
+  // Someone else is not affected by alice's cap.
+  HttpResult bob = CallPaced(http::verb::post, "/v1/requests", "BOB",
+                             boost::json::object{{"kind", "access"},
+                                                 {"rule", "dba-elevation"},
+                                                 {"roles", boost::json::array{"db-admin"}},
+                                                 {"resource", "db/orders-prod"},
+                                                 {"duration", "30m"},
+                                                 {"reason", "help alice"},
+                                                 {"ticket", "INC-43"}});
+  EXPECT_EQ(bob.status, 201) << bob.body;
+
+  const std::string id(first.json().at("id").as_string());
+  HttpResult cancelled =
+      CallPaced(http::verb::post, "/v1/requests/" + id + "/cancel", "ALICE", boost::json::object{});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(RequestAccess("db/analytics-prod").status, 201);
+}
+
+// Test that checks are not rate limited by default, even while the same principal's other calls
+// are.
+TEST_F(RateLimitTest, ChecksAreUnlimited) {
+  for (int i = 0; i < 6; ++i) Call(http::verb::get, "/v1/whoami", "ALICE");
+  ASSERT_EQ(Call(http::verb::get, "/v1/whoami", "ALICE").status, 429);
+  HttpConnection alice(server_->port());
+  HttpConnection enforcer(server_->port());
+  const boost::json::object check{{"action", "db.query"},
+                                  {"resource", "db/orders-dev"},
+                                  {"payload", {{"kind", "sql"}, {"text", "SELECT 1"}}}};
+  boost::json::object on_behalf = check;
+  on_behalf["principal"] = "user:bob";
+  for (int i = 0; i < 60; ++i) {
+    HttpResult own = alice.Send(http::verb::post, "/v1/check", Token("ALICE"), Json(check));
+    ASSERT_EQ(own.status, 200) << "check " << i << ": " << own.body;
+    HttpResult other =
+        enforcer.Send(http::verb::post, "/v1/check", Token("ENFORCER"), Json(on_behalf));
+    ASSERT_EQ(other.status, 200) << "check " << i << ": " << other.body;
+  }
+}
+
+}  // namespace
+}  // namespace drawbridge::testing

@@ -1,0 +1,114 @@
+// Test support for the end-to-end server tests: policy and config files in a temp directory, the
+// CLI run as a child process with an explicit environment, and bounded polling. Header-only;
+// builds on server_process.h.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "server/server_process.h"
+
+namespace drawbridge::testing {
+
+inline void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Copies the example policy's files into `dir`/`name`, leaving out its notification routes (they
+// name hosts outside this machine) and its tests. Returns the new directory.
+inline std::string CopyExamplePolicy(const TempDir& dir, const std::string& name = "policy") {
+  const std::filesystem::path target = dir.path() / name;
+  std::filesystem::create_directories(target);
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(DRAWBRIDGE_SOURCE_DIR) / "examples" / "policy")) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".yaml") continue;
+    if (entry.path().filename() == "notifications.yaml") continue;
+    std::filesystem::copy_file(entry.path(), target / entry.path().filename());
+  }
+  return target.string();
+}
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs `drawbridge ARGS...` with exactly `env` (plus PATH, and HOME pointing into `dir` so that
+// no user config file is read) and waits for it.
+inline CliResult RunDrawbridge(const TempDir& dir, const std::vector<std::string>& args,
+                               const std::vector<std::pair<std::string, std::string>>& env = {}) {
+  static std::atomic<int> counter{0};
+  const std::string tag = std::to_string(counter.fetch_add(1));
+  const std::string out_path = dir / ("cli-" + tag + ".out");
+  const std::string err_path = dir / ("cli-" + tag + ".err");
+  std::vector<std::string> env_strings = {"PATH=/usr/bin:/bin", "HOME=" + dir.path().string()};
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<std::string> argv_strings = {DRAWBRIDGE_BINARY};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv, envp;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int in = ::open("/dev/null", O_RDONLY);
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  CliResult r;
+  int status = 0;
+  if (pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
+    r.exit_code = WEXITSTATUS(status);
+  }
+  r.out = ReadFile(out_path);
+  r.err = ReadFile(err_path);
+  return r;
+}
+
+// Makes a token in local mode on the server's database (before the server starts) and returns
+// its secret.
+inline std::string CreateTokenLocally(const TempDir& dir, const std::string& db,
+                                      const std::string& policy, const std::string& tenant,
+                                      const std::string& principal, const std::string& role) {
+  CliResult r =
+      RunDrawbridge(dir, {"--db", db, "--policy", policy, "token", "create", "--tenant", tenant,
+                          "--principal", principal, "--role", role, "--output", "json"});
+  if (r.exit_code != 0) throw std::runtime_error("token create failed: " + r.err);
+  return std::string(boost::json::parse(r.out).at("token").as_string());
+}
+
+// Calls `probe` every 50 ms until it returns true or `timeout` passes; returns its last answer.
+inline bool Eventually(const std::function<bool()>& probe,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (probe()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace drawbridge::testing
