@@ -1,9 +1,9 @@
 // drawbridge demo: a guided run of the decision engine against the example policy.
 #include <iostream>
 
-#include "classify/payload_analyzer.h"
 #include "api/check_input.h"
 #include "api/wire.h"
+#include "classify/payload_analyzer.h"
 #include "cli/commands.h"
 #include "core/engine.h"
 #include "core/explain.h"
@@ -11,8 +11,8 @@
 #include "policy/compiler.h"
 
 namespace drawbridge::cli {
-using api::ExplanationToText;
 using api::CheckInput;
+using api::ExplanationToText;
 namespace {
 
 struct DemoStep {

@@ -6,9 +6,9 @@
 #include <boost/json.hpp>
 #include <set>
 
-#include "classify/payload_analyzer.h"
 #include "api/check_input.h"
 #include "api/wire.h"
+#include "classify/payload_analyzer.h"
 #include "cli/grants_file.h"
 #include "cli/yaml_json.h"
 #include "core/engine.h"

@@ -176,8 +176,7 @@ StatusOr<workflow::Transition> JitService::Apply(MakeTransition make) {
 
 StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& input) {
   DB_ASSIGN_OR_RETURN(workflow::Transition t, Apply([&](int64_t now) {
-                        return workflow::CreateAccessRequest(*decider()->policy, input, ids_,
-                                                             now);
+                        return workflow::CreateAccessRequest(*decider()->policy, input, ids_, now);
                       }));
   return t.request;
 }
@@ -213,11 +212,11 @@ StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
 
 StatusOr<Request> JitService::Review(const std::string& request_id,
                                      const workflow::ReviewInput& input) {
-  DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
-                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
-                        return workflow::RecordReview(*decider()->policy, request, input, ids_, now);
-                      }));
+  DB_ASSIGN_OR_RETURN(
+      workflow::Transition t, Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+        return workflow::RecordReview(*decider()->policy, request, input, ids_, now);
+      }));
   return t.request;
 }
 
@@ -255,11 +254,11 @@ StatusOr<Grant> JitService::Release(const std::string& grant_id, const std::stri
 
 StatusOr<Request> JitService::CloseBreakGlassReview(const std::string& request_id,
                                                     const workflow::ReviewInput& input) {
-  DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
-                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
-                        return workflow::CloseBreakGlassReview(*decider()->policy, request, input, now);
-                      }));
+  DB_ASSIGN_OR_RETURN(
+      workflow::Transition t, Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+        return workflow::CloseBreakGlassReview(*decider()->policy, request, input, now);
+      }));
   return t.request;
 }
 
@@ -372,7 +371,9 @@ void JitService::StopAuditThread() {
   if (batch_thread_.joinable()) batch_thread_.join();
 }
 
-JitService::~JitService() { StopAuditThread(); }
+JitService::~JitService() {
+  StopAuditThread();
+}
 
 void JitService::RecordCheck(CheckOutcome& out, workflow::EventDraft event) {
   const core::Verdict& v = out.verdict;

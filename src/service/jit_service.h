@@ -11,11 +11,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
-#include <thread>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "audit/chain.h"

@@ -339,11 +339,12 @@ TEST_F(ApiClientTest, DecodesAuditVerification) {
 
 // Test the token calls: the secret is returned once, listings and revocations are decoded.
 TEST_F(ApiClientTest, TokenCalls) {
-  server_.Route("POST", "/v1/tokens",
-                {.status = 201,
-                 .body = R"({"token":"dbt_s3cret","id":"t-9","principal":"service:ci",)"
-                         R"("tenant":"default","role":"checker","groups":[],)"
-                         R"("expires_at":"2026-02-04T10:00:00Z","created_at":"2026-01-05T10:00:00Z"})"});
+  server_.Route(
+      "POST", "/v1/tokens",
+      {.status = 201,
+       .body = R"({"token":"dbt_s3cret","id":"t-9","principal":"service:ci",)"
+               R"("tenant":"default","role":"checker","groups":[],)"
+               R"("expires_at":"2026-02-04T10:00:00Z","created_at":"2026-01-05T10:00:00Z"})"});
   server_.Route("GET", "/v1/tokens",
                 {.body = R"({"tokens":[{"id":"t-9","principal":"service:ci","role":"checker",)"
                          R"("groups":["ci"],"created_at":"2026-01-05T10:00:00Z",)"
