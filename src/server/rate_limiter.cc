@@ -10,7 +10,7 @@ bool RateLimiter::Allow(std::string_view key, int64_t now_ms, int* retry_after_s
   if (rate_ <= 0) return true;
   Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
   std::lock_guard lock(shard.mu);
-  auto it = shard.buckets.find(std::string(key));
+  auto it = shard.buckets.find(key);
   if (it == shard.buckets.end()) {
     // Forget idle callers now and then so the map stays the size of the active set.
     if (shard.buckets.size() > 4096) {
