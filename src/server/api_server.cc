@@ -23,8 +23,9 @@ ApiServer::ApiServer(ServerConfig config)
       request_limiter_(config_.limits.requests_per_second, config_.limits.burst),
       check_limiter_(config_.limits.checks_per_second,
                      std::max(1.0, config_.limits.checks_per_second * 2)),
-      ioc_(config_.threads > 0 ? config_.threads
-                               : std::max(1u, std::thread::hardware_concurrency())) {}
+      io_(config_.threads > 0
+              ? config_.threads
+              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {}
 
 ApiServer::~ApiServer() {
   StopBackground();
@@ -88,8 +89,8 @@ Status ApiServer::Open() {
   boost::system::error_code ec;
   auto address = net::ip::make_address(config_.host(), ec);
   if (ec) return InvalidArgument("listen: '" + config_.host() + "' is not an IP address");
-  DB_ASSIGN_OR_RETURN(listener_, Listener::Bind(ioc_, {address, config_.port()}, ssl_.get(),
-                                                config_.limits, *this));
+  DB_ASSIGN_OR_RETURN(
+      listener_, Listener::Bind(io_, {address, config_.port()}, ssl_.get(), config_.limits, *this));
   return Status::Ok();
 }
 
@@ -271,17 +272,11 @@ Status ApiServer::Run(bool handle_signals) {
         Shutdown();
       };
   if (handle_signals) {
-    signals.emplace(ioc_, SIGTERM, SIGINT, SIGHUP);
+    signals.emplace(io_.main(), SIGTERM, SIGINT, SIGHUP);
     signals->async_wait(on_signal);
   }
-  // Keeps run() from returning while idle.
-  auto work = net::make_work_guard(ioc_);
-  const int threads = config_.threads > 0
-                          ? config_.threads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i) pool.emplace_back([this] { ioc_.run(); });
-  Log(LogLevel::kInfo, "serving", {{"url", url()}, {"threads", threads}});
+  io_.Start();
+  Log(LogLevel::kInfo, "serving", {{"url", url()}, {"threads", io_.size()}});
 
   {
     std::unique_lock lock(state_mu_);
@@ -300,9 +295,7 @@ Status ApiServer::Run(bool handle_signals) {
     Log(LogLevel::kWarn, "shutdown grace ran out", {{"in_flight", in_flight_.load()}});
   }
   if (signals) signals->cancel();
-  work.reset();
-  ioc_.stop();
-  for (auto& t : pool) t.join();
+  io_.Stop();
   StopBackground();
   deliverer_->Stop();
   Log(LogLevel::kInfo, "stopped");

@@ -3,9 +3,10 @@
 // state, per-principal rate limits, metrics, policy hot reload, the expiry sweeper, token refresh
 // and webhook delivery in the background, and a graceful shutdown.
 //
-// Threads: `threads` I/O threads run the connections and answer checks inline (a check reads
-// only memory, unless it must record the use of a grant); store reads and workflow writes run on
-// a small blocking pool so that fsyncs never stall the I/O threads.
+// Threads: `threads` I/O threads (one io_context each, io_pool.h) run the connections and answer
+// checks inline (a check reads only memory, unless it must record the use of a grant); store
+// reads and workflow writes run on a small blocking pool so that fsyncs never stall the I/O
+// threads.
 #pragma once
 
 #include <atomic>
@@ -30,6 +31,7 @@
 #include "server/call.h"
 #include "server/config.h"
 #include "server/http.h"
+#include "server/io_pool.h"
 #include "server/listener.h"
 #include "server/metrics.h"
 #include "server/rate_limiter.h"
@@ -133,7 +135,7 @@ class ApiServer final : public HttpHandler {
   RateLimiter check_limiter_;
   RequestWaiters waiters_;
 
-  boost::asio::io_context ioc_;
+  IoPool io_;
   std::unique_ptr<boost::asio::ssl::context> ssl_;
   std::shared_ptr<Listener> listener_;
   boost::asio::thread_pool blocking_{2};

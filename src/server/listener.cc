@@ -17,6 +17,9 @@ namespace drawbridge::server {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
+// A connection's stream is bound to its own io_context (no type-erased executor, no strand).
+using TcpStream = beast::basic_stream<tcp, net::io_context::executor_type>;
+using TlsStream = beast::ssl_stream<TcpStream>;
 
 namespace {
 
@@ -79,13 +82,13 @@ class Session final : public SessionBase {
 
  private:
   std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
-  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+  TcpStream& Lowest() { return beast::get_lowest_layer(stream_); }
 
   void Begin() {
     beast::error_code ec;
     auto remote = Lowest().socket().remote_endpoint(ec);
     if (!ec) peer_ip_ = remote.address().to_string();
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    if constexpr (std::is_same_v<Stream, TcpStream>) {
       Read();
     } else {
       Lowest().expires_after(limits_.read_timeout);
@@ -170,7 +173,7 @@ class Session final : public SessionBase {
   void Close() {
     busy_ = false;
     beast::error_code ec;
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    if constexpr (std::is_same_v<Stream, TcpStream>) {
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     } else {
       Lowest().expires_after(std::chrono::seconds(2));
@@ -192,15 +195,13 @@ class Session final : public SessionBase {
   bool first_request_ = true;
 };
 
-Listener::Listener(net::io_context& ioc, net::ssl::context* ssl, const Limits& limits,
-                   HttpHandler& handler)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), ssl_(ssl), limits_(limits), handler_(handler) {}
+Listener::Listener(IoPool& pool, net::ssl::context* ssl, const Limits& limits, HttpHandler& handler)
+    : pool_(pool), acceptor_(pool.main()), ssl_(ssl), limits_(limits), handler_(handler) {}
 
-StatusOr<std::shared_ptr<Listener>> Listener::Bind(net::io_context& ioc,
-                                                   const tcp::endpoint& endpoint,
+StatusOr<std::shared_ptr<Listener>> Listener::Bind(IoPool& pool, const tcp::endpoint& endpoint,
                                                    net::ssl::context* ssl, const Limits& limits,
                                                    HttpHandler& handler) {
-  std::shared_ptr<Listener> l(new Listener(ioc, ssl, limits, handler));
+  std::shared_ptr<Listener> l(new Listener(pool, ssl, limits, handler));
   beast::error_code ec;
   l->acceptor_.open(endpoint.protocol(), ec);
   if (!ec) l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
@@ -220,25 +221,11 @@ void Listener::Start() {
 
 void Listener::Accept() {
   acceptor_.async_accept(
-      net::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+      pool_.Next(), [self = shared_from_this()](beast::error_code ec, TcpStream::socket_type s) {
         if (ec == net::error::operation_aborted) return;
         if (!ec) {
           s.set_option(tcp::no_delay(true), ec);
-          std::shared_ptr<SessionBase> session;
-          if (self->ssl_ != nullptr) {
-            auto ss = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-                beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(s)), *self->ssl_),
-                self, self->limits_, self->handler_);
-            session = ss;
-            self->Track(session);
-            ss->Run();
-          } else {
-            auto ps = std::make_shared<Session<beast::tcp_stream>>(
-                beast::tcp_stream(std::move(s)), self, self->limits_, self->handler_);
-            session = ps;
-            self->Track(session);
-            ps->Run();
-          }
+          self->Open(std::move(s));
         } else {
           Log(LogLevel::kWarn, "accept failed", {{"error", ec.message()}});
         }
@@ -248,6 +235,20 @@ void Listener::Accept() {
         }
         self->Accept();
       });
+}
+
+void Listener::Open(Socket socket) {
+  if (ssl_ != nullptr) {
+    auto session = std::make_shared<Session<TlsStream>>(
+        TlsStream(TcpStream(std::move(socket)), *ssl_), shared_from_this(), limits_, handler_);
+    Track(session);
+    session->Run();
+  } else {
+    auto session = std::make_shared<Session<TcpStream>>(TcpStream(std::move(socket)),
+                                                        shared_from_this(), limits_, handler_);
+    Track(session);
+    session->Run();
+  }
 }
 
 void Listener::Stop() {

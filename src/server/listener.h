@@ -1,6 +1,7 @@
 // Accepts TCP connections and runs HTTP/1.1 sessions on them (plain or TLS): request body and
 // header caps, read/write/idle timeouts, keep-alive, and a clean way to stop accepting and close
-// idle connections when the server shuts down. Thread-safe: sessions run on their own strands.
+// idle connections when the server shuts down. Each connection runs on one of the pool's
+// contexts, the one it was accepted onto; the acceptor runs on the pool's main context.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -13,6 +14,7 @@
 #include "drawbridge/status.h"
 #include "server/config.h"
 #include "server/http.h"
+#include "server/io_pool.h"
 
 namespace drawbridge::server {
 
@@ -21,7 +23,7 @@ class SessionBase;
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds to `endpoint`; `ssl` is null for plain HTTP.
-  static StatusOr<std::shared_ptr<Listener>> Bind(boost::asio::io_context& ioc,
+  static StatusOr<std::shared_ptr<Listener>> Bind(IoPool& pool,
                                                   const boost::asio::ip::tcp::endpoint& endpoint,
                                                   boost::asio::ssl::context* ssl,
                                                   const Limits& limits, HttpHandler& handler);
@@ -35,11 +37,15 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void Untrack(SessionBase* session);
 
  private:
-  Listener(boost::asio::io_context& ioc, boost::asio::ssl::context* ssl, const Limits& limits,
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                                  boost::asio::io_context::executor_type>;
+
+  Listener(IoPool& pool, boost::asio::ssl::context* ssl, const Limits& limits,
            HttpHandler& handler);
   void Accept();
+  void Open(Socket socket);
 
-  boost::asio::io_context& ioc_;
+  IoPool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::ssl::context* ssl_;
   Limits limits_;

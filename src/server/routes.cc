@@ -1,4 +1,5 @@
 // ApiServer: authentication, routing and the endpoints of docs/API.md.
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <charconv>
@@ -305,12 +306,18 @@ void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
   std::string principal = in.principal;
   call->tenant->service->CheckAsync(
       in.View(),
-      [this, call, started, principal = std::move(principal)](service::CheckOutcome out) {
-        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        metrics_.RecordDecision(out.verdict.decision, FirstRule(out.explanation), seconds);
-        json::object result = api::ExplanationToJson(out.explanation);
-        result["principal"] = principal;
-        Finish(call, JsonResponse(http::status::ok, result));
+      [this, call, started, principal = std::move(principal)](service::CheckOutcome out) mutable {
+        // An audited decision arrives on the service's audit thread: the answer is built on the
+        // connection's own thread, so that the one audit thread only writes and commits.
+        net::dispatch(
+            call->exchange->executor,
+            [this, call, started, principal = std::move(principal), out = std::move(out)] {
+              const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+              metrics_.RecordDecision(out.verdict.decision, FirstRule(out.explanation), seconds);
+              json::object result = api::ExplanationToJson(out.explanation);
+              result["principal"] = principal;
+              Finish(call, JsonResponse(http::status::ok, result));
+            });
       });
 }
 
@@ -504,16 +511,17 @@ void ApiServer::WaitForRequest(const std::shared_ptr<Call>& call, Clock::time_po
       // Woken (a change, a sweep, shutdown) or timed out: answer with the state now, or go
       // back to waiting if a wake-up changed nothing and time remains.
       net::post(blocking_, [this, call, tenant, id, until] {
-        auto r = store_->GetRequest(tenant, id);
-        const bool settled = !r.ok() || !r->has_value() || (*r)->state != RequestState::kPending ||
-                             draining() || Clock::now() >= until;
+        auto now = store_->GetRequest(tenant, id);
+        const bool settled = !now.ok() || !now->has_value() ||
+                             (*now)->state != RequestState::kPending || draining() ||
+                             Clock::now() >= until;
         if (!settled) return WaitForRequest(call, until);
-        if (!r.ok()) return Finish(call, StatusResponse(r.status()));
-        if (!r->has_value()) {
+        if (!now.ok()) return Finish(call, StatusResponse(now.status()));
+        if (!now->has_value()) {
           return Finish(
               call, ErrorResponse(http::status::not_found, "not_found", "no request '" + id + "'"));
         }
-        Finish(call, JsonResponse(http::status::ok, api::RequestToJson(**r)));
+        Finish(call, JsonResponse(http::status::ok, api::RequestToJson(**now)));
       });
     });
   });

@@ -1,0 +1,43 @@
+// The I/O threads: one io_context per thread. A connection is placed on one context when it is
+// accepted and stays there, so its handlers never need a strand or a lock, and the threads never
+// wake each other to run a connection's next step. Work from other threads (the blocking pool,
+// the audit thread) reaches a connection by posting to its context.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace drawbridge::server {
+
+class IoPool {
+ public:
+  explicit IoPool(int threads);
+  ~IoPool();
+  IoPool(const IoPool&) = delete;
+  IoPool& operator=(const IoPool&) = delete;
+
+  // Starts one thread per context. Contexts do not return while idle, only after Stop.
+  void Start();
+  // Stops every context and joins its thread; pending handlers are dropped.
+  void Stop();
+
+  // The context of the listener and the signal handler.
+  boost::asio::io_context& main() { return *contexts_.front(); }
+  // The context for the next accepted connection, round-robin.
+  boost::asio::io_context& Next();
+  size_t size() const { return contexts_.size(); }
+
+ private:
+  using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<WorkGuard> guards_;
+  std::vector<std::thread> threads_;
+  std::atomic<size_t> next_{0};
+};
+
+}  // namespace drawbridge::server
