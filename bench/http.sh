@@ -12,7 +12,9 @@
 # against the stream's expected ones, then replays the stream as POST /v1/check with keep-alive
 # (`wrk -t1 -cC -dD --latency`, bench/http/wrk-check-post.lua) RUNS times per connection count.
 # Then it starts the peer (`http-peer.mjs --workers 2`) and replays the same stream with the
-# peer's own wrk-check.lua the same way, and prints one table of medians and the ratio.
+# peer's GET paths the same way (bench/http/wrk-get-paths.lua: like the harness's wrk-check.lua,
+# but formatting each request once, as wrk-check-post.lua does for Drawbridge), and prints one
+# table of medians and the ratio.
 # --ceiling also replays GET /healthz on the same server (HTTP stack only: no token, no JSON, no
 # decision; it writes an access-log line, which checks do not) and runs the peer in its
 # `--mode null` (node's HTTP stack, no decision): how much of a request's cost is the HTTP layer.
@@ -260,7 +262,7 @@ if [ "$peer" -eq 1 ]; then
   wait_for_line "$tmp/peer.log" "listening" "$peer_pid"
   echo "== peer (node + cedar-wasm, 2 workers): wrk -t1 -d${duration}s --latency, GET /check, $runs runs"
   SERVER_PIDS="$peer_pid $(pgrep -P "$peer_pid" | tr '\n' ' ')" WRK_PATHS=$tmp/paths.txt \
-    bench_server peer "$work/harness/bench/wrk-check.lua" "http://127.0.0.1:$peer_port"
+    bench_server peer "$root/bench/http/wrk-get-paths.lua" "http://127.0.0.1:$peer_port"
   stop "$peer_pid"
   if [ "$ceiling" -eq 1 ]; then
     (cd "$work/harness" && exec node bench/http-peer.mjs --scale "$scale" --workers 2 \
@@ -270,7 +272,7 @@ if [ "$peer" -eq 1 ]; then
     wait_for_line "$tmp/peer-null.log" "listening" "$peer_pid"
     echo "== peer --mode null (node's HTTP stack, no decision), same wrk settings"
     SERVER_PIDS="$peer_pid $(pgrep -P "$peer_pid" | tr '\n' ' ')" WRK_PATHS=$tmp/paths.txt \
-      bench_server peer-null "$work/harness/bench/wrk-check.lua" "http://127.0.0.1:$peer_port"
+      bench_server peer-null "$root/bench/http/wrk-get-paths.lua" "http://127.0.0.1:$peer_port"
     stop "$peer_pid"
   fi
 fi

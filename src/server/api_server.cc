@@ -311,9 +311,19 @@ void ApiServer::Shutdown() {
   state_cv_.notify_all();
 }
 
-HttpResponse ApiServer::Reject(http::status status, std::string_view code,
-                               std::string_view message) {
-  return ErrorResponse(status, code, message);
+HttpResponse ApiServer::Reject(http::status status, std::string_view code, std::string_view message,
+                               const std::string& request_id, const std::string& peer_ip) {
+  HttpResponse r = ErrorResponse(status, code, message);
+  r.set("X-Request-Id", request_id);
+  const int status_code = static_cast<int>(status);
+  metrics_.RecordHttp("-", "unparsed", status_code, 0);
+  Log(LogLevel::kInfo, "http",
+      {{"request_id", request_id},
+       {"route", "unparsed"},
+       {"status", status_code},
+       {"code", code},
+       {"peer", peer_ip}});
+  return r;
 }
 
 }  // namespace drawbridge::server

@@ -81,8 +81,8 @@ class ApiServer final : public HttpHandler {
 
   // HttpHandler
   void Handle(std::shared_ptr<Exchange> exchange) override;
-  HttpResponse Reject(http::status status, std::string_view code,
-                      std::string_view message) override;
+  HttpResponse Reject(http::status status, std::string_view code, std::string_view message,
+                      const std::string& request_id, const std::string& peer_ip) override;
   bool draining() const override { return draining_.load(); }
 
  private:

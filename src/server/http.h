@@ -29,9 +29,10 @@ class HttpHandler {
   virtual ~HttpHandler() = default;
   // Answers `exchange` now or later (a long poll, work on a blocking pool).
   virtual void Handle(std::shared_ptr<Exchange> exchange) = 0;
-  // The answer to a request that could not even be parsed (too large, malformed).
-  virtual HttpResponse Reject(http::status status, std::string_view code,
-                              std::string_view message) = 0;
+  // The answer to a request that could not even be parsed (too large, malformed); it is
+  // counted and logged like any other answer, under `request_id`.
+  virtual HttpResponse Reject(http::status status, std::string_view code, std::string_view message,
+                              const std::string& request_id, const std::string& peer_ip) = 0;
   // Whether the server is shutting down: connections close after their current response.
   virtual bool draining() const = 0;
 };

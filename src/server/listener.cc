@@ -4,9 +4,10 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cstdio>
 #include <optional>
 #include <random>
 
@@ -120,23 +121,19 @@ class Session final : public SessionBase {
     }
     busy_ = true;
     if (ec == http::error::body_limit) {
-      return Send(handler_.Reject(http::status::payload_too_large, "payload_too_large",
-                                  "the request body is larger than " +
-                                      std::to_string(limits_.max_body_bytes) + " bytes"),
-                  false);
+      return Reject(
+          http::status::payload_too_large, "payload_too_large",
+          "the request body is larger than " + std::to_string(limits_.max_body_bytes) + " bytes");
     }
     if (ec == http::error::header_limit) {
-      return Send(
-          handler_.Reject(http::status::request_header_fields_too_large, "headers_too_large",
-                          "the request headers are larger than " +
-                              std::to_string(limits_.max_header_bytes) + " bytes"),
-          false);
+      return Reject(http::status::request_header_fields_too_large, "headers_too_large",
+                    "the request headers are larger than " +
+                        std::to_string(limits_.max_header_bytes) + " bytes");
     }
     if (ec) {
       if (buffer_.size() == 0 && !parser_->got_some()) return Close();
-      return Send(handler_.Reject(http::status::bad_request, "bad_request",
-                                  "malformed HTTP request: " + ec.message()),
-                  false);
+      return Reject(http::status::bad_request, "bad_request",
+                    "malformed HTTP request: " + ec.message());
     }
     auto exchange = std::make_shared<Exchange>();
     exchange->request = parser_->release();
@@ -148,8 +145,8 @@ class Session final : public SessionBase {
     keep_alive_ = exchange->request.keep_alive();
     version_ = exchange->request.version();
     Lowest().expires_never();  // a long poll may outlast the read timeout; the write sets its own
-    // dispatch: an answer made on this connection's strand (an inline check) is written at once;
-    // one made elsewhere (the blocking pool, the audit thread) is handed over to the strand.
+    // dispatch: an answer made on this connection's thread (an inline check) is written at once;
+    // one made elsewhere (the blocking pool) is handed over to that thread.
     exchange->respond = [self = Self()](HttpResponse response) {
       net::dispatch(self->Lowest().get_executor(), [self, r = std::move(response)]() mutable {
         self->Send(std::move(r), self->keep_alive_);
@@ -158,16 +155,50 @@ class Session final : public SessionBase {
     handler_.Handle(std::move(exchange));
   }
 
+  // Answers a request that could not be read whole, then closes: what follows it on the
+  // connection cannot be framed.
+  void Reject(http::status status, std::string_view code, const std::string& message) {
+    std::string id;
+    if (parser_->is_header_done()) {
+      auto incoming = parser_->get()["X-Request-Id"];
+      if (UsableRequestId(incoming)) id = std::string(incoming);
+    }
+    if (id.empty()) id = NewRequestId();
+    Send(handler_.Reject(status, code, message, id, peer_ip_), false);
+  }
+
   void Send(HttpResponse response, bool keep_alive) {
-    response_ = std::move(response);
-    response_.version(version_);
-    response_.keep_alive(keep_alive && !handler_.draining());
-    response_.prepare_payload();
+    response.version(version_);
+    response.keep_alive(keep_alive && !handler_.draining());
+    response.prepare_payload();
+    keep_open_ = response.keep_alive();
+    Serialize(response, wire_);
     Lowest().expires_after(limits_.write_timeout);
-    http::async_write(stream_, response_, [self = Self()](beast::error_code ec, size_t) {
-      if (ec || !self->response_.keep_alive()) return self->Close();
+    net::async_write(stream_, net::buffer(wire_), [self = Self()](beast::error_code ec, size_t) {
+      if (ec || !self->keep_open_) return self->Close();
       self->Read();
     });
+  }
+
+  // The whole response in one buffer, written with one send: Beast's serializer walks a view
+  // over many small buffers, which costs more than copying a short answer once.
+  static void Serialize(const HttpResponse& response, std::string& out) {
+    out.clear();
+    out += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    char status[4];
+    std::snprintf(status, sizeof(status), "%03u", response.result_int() % 1000);
+    out += status;
+    out += ' ';
+    out += response.reason();
+    out += "\r\n";
+    for (const auto& field : response) {
+      out += field.name_string();
+      out += ": ";
+      out += field.value();
+      out += "\r\n";
+    }
+    out += "\r\n";
+    out += response.body();
   }
 
   void Close() {
@@ -187,7 +218,8 @@ class Session final : public SessionBase {
   HttpHandler& handler_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  HttpResponse response_;
+  std::string wire_;  // the response being written
+  bool keep_open_ = true;
   std::string peer_ip_;
   bool keep_alive_ = true;
   unsigned version_ = 11;

@@ -1,5 +1,6 @@
 #include "server/metrics.h"
 
+#include <charconv>
 #include <cstdio>
 #include <mutex>
 
@@ -7,6 +8,14 @@ namespace drawbridge::server {
 namespace {
 
 constexpr char kSep = '\x1f';
+
+// The key of a counter being looked up, built in a buffer each thread reuses: recording a
+// response allocates nothing once a thread has seen its longest key.
+std::string& ScratchKey() {
+  thread_local std::string key;
+  key.clear();
+  return key;
+}
 
 std::string FormatDouble(double v) {
   char buf[32];
@@ -73,7 +82,8 @@ void Metrics::Increment(std::shared_mutex& mu, CounterMap& map, std::string_view
 
 void Metrics::RecordDecision(Decision decision, std::string_view rule, double seconds) {
   decision_latency_[static_cast<size_t>(decision)].Observe(seconds);
-  std::string key(DecisionName(decision));
+  std::string& key = ScratchKey();
+  key += DecisionName(decision);
   key += kSep;
   key += rule.empty() ? "none" : rule;
   Increment(decisions_mu_, decisions_, key);
@@ -82,11 +92,14 @@ void Metrics::RecordDecision(Decision decision, std::string_view rule, double se
 void Metrics::RecordHttp(std::string_view method, std::string_view route, int status,
                          double seconds) {
   http_latency_.Observe(seconds);
-  std::string key(method);
+  std::string& key = ScratchKey();
+  key += method;
   key += kSep;
   key += route;
   key += kSep;
-  key += std::to_string(status);
+  char digits[12];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), status);
+  key.append(digits, end);
   Increment(http_mu_, http_, key);
 }
 

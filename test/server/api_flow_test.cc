@@ -187,6 +187,37 @@ TEST_F(ApiFlowTest, ErrorStatuses) {
       << too_long.body;
 }
 
+// Test that a request refused before it could be read whole (413, 431) still gets a request id
+// and is counted, like every other answer.
+TEST_F(ApiFlowTest, UnreadableRequestsAreCountedAndCarryARequestId) {
+  const uint16_t port = server_->port();
+  HttpResult big =
+      Send(port, http::verb::post, "/v1/check", Token("ALICE"), std::string(2 << 20, 'x'));
+  ASSERT_EQ(big.status, 413);
+  EXPECT_FALSE(big.headers["X-Request-Id"].empty());
+  EXPECT_EQ(big.json().at("error").at("code"), "payload_too_large");
+
+  // 40 headers of 1 KiB each: over the 16 KiB cap on the request head.
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  std::string head = "GET /v1/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (int i = 0; i < 40; ++i)
+    head += "X-Pad-" + std::to_string(i) + ": " + std::string(1024, 'p') + "\r\n";
+  head += "\r\n";
+  boost::asio::write(socket, boost::asio::buffer(head));
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> headers;
+  http::read(socket, buffer, headers);
+  ASSERT_EQ(headers.result_int(), 431u);
+  EXPECT_FALSE(headers["X-Request-Id"].empty());
+  EXPECT_NE(headers["X-Request-Id"], big.headers["X-Request-Id"]);
+
+  std::string metrics = Get("/metrics", "").body;
+  EXPECT_NE(metrics.find(R"(route="unparsed",status="413"} 1)"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(R"(route="unparsed",status="431"} 1)"), std::string::npos) << metrics;
+}
+
 // Test that a user token may only check for itself; a checker token may check for anyone.
 TEST_F(ApiFlowTest, CheckOnBehalfNeedsACheckerToken) {
   boost::json::object body{
