@@ -142,6 +142,13 @@ class Store {
       return visit(terms);
     });
   }
+  // The active grants of `tenant` that the expiry sweep must act on at `now` (Unix seconds), in
+  // list order (created_at, id), at most `limit`: those whose time has run out (expires_at <=
+  // now: to expire), and those still scheduled — their request is approved, not yet active —
+  // whose start has come (not_before <= now: to activate). Reads only those grants and the
+  // scheduled ones, never every active grant, so a sweep costs what is due, not what is held.
+  virtual StatusOr<std::vector<Grant>> ListDueGrants(const std::string& tenant, int64_t now,
+                                                     size_t limit) = 0;
   virtual StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) = 0;
 
   // API tokens, listed in (tenant, created_at, id) order.

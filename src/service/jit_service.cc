@@ -421,25 +421,32 @@ StatusOr<SweepReport> JitService::Sweep() {
     DB_RETURN_IF_ERROR(Commit(*t, now_ms));
     ++report.expired_requests;
   }
-  GrantFilter active;
-  active.tenant = options_.tenant;
-  active.state = GrantState::kActive;
-  DB_ASSIGN_OR_RETURN(std::vector<Grant> grants, store_.ListGrants(active));
-  for (const Grant& g : grants) {
-    std::lock_guard lock(write_mu_);
-    auto req = LoadRequest(g.request_id);
-    if (!req.ok()) return req.status();
-    if (g.expires_at <= now) {
-      auto t = workflow::ExpireGrant(*req, g, now);
-      if (!t.ok()) continue;
-      DB_RETURN_IF_ERROR(Commit(*t, now_ms));
-      ++report.expired_grants;
-    } else if (req->state == RequestState::kApproved && g.not_before <= now) {
-      auto t = workflow::ActivateGrant(*req, g, now);
-      if (!t.ok()) continue;
-      DB_RETURN_IF_ERROR(Commit(*t, now_ms));
-      ++report.activated_grants;
+  // Only the due grants are read, never every running one. A handled grant leaves the due set, so
+  // each page starts after the last; a page in which nothing could be handled ends the sweep.
+  constexpr size_t kDuePage = 1000;
+  while (true) {
+    DB_ASSIGN_OR_RETURN(std::vector<Grant> due,
+                        store_.ListDueGrants(options_.tenant, now, kDuePage));
+    int handled = 0;
+    for (const Grant& g : due) {
+      std::lock_guard lock(write_mu_);
+      auto req = LoadRequest(g.request_id);
+      if (!req.ok()) return req.status();
+      if (g.expires_at <= now) {
+        auto t = workflow::ExpireGrant(*req, g, now);
+        if (!t.ok()) continue;
+        DB_RETURN_IF_ERROR(Commit(*t, now_ms));
+        ++report.expired_grants;
+        ++handled;
+      } else if (req->state == RequestState::kApproved && g.not_before <= now) {
+        auto t = workflow::ActivateGrant(*req, g, now);
+        if (!t.ok()) continue;
+        DB_RETURN_IF_ERROR(Commit(*t, now_ms));
+        ++report.activated_grants;
+        ++handled;
+      }
     }
+    if (due.size() < kDuePage || handled == 0) break;
   }
   return report;
 }

@@ -71,6 +71,10 @@ class FaultyStore final : public Store {
                                  const std::function<Status(const GrantTerms&)>& visit) override {
     return inner_->ForEachActiveGrantTerms(tenant, visit);
   }
+  StatusOr<std::vector<Grant>> ListDueGrants(const std::string& tenant, int64_t now,
+                                             size_t limit) override {
+    return inner_->ListDueGrants(tenant, now, limit);
+  }
   StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) override {
     return inner_->ReadAudit(filter);
   }

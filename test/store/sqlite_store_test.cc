@@ -15,7 +15,10 @@
 namespace drawbridge::testing {
 namespace {
 
+using ::testing::Contains;
+using ::testing::Each;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // A plain sqlite3 connection, for poking at the file the way an operator (or an attacker with
 // the sqlite3 shell) would.
@@ -242,6 +245,38 @@ TEST_F(SqliteStoreTest, ActiveGrantLoadUsesTheCoveringIndex) {
                  3);
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_THAT(plan[0], HasSubstr("COVERING INDEX grants_by_state"));
+}
+
+// Every row's `detail` column of EXPLAIN QUERY PLAN for `sql`.
+std::vector<std::string> QueryPlan(RawDatabase& raw, const std::string& sql) {
+  return raw.Column("EXPLAIN QUERY PLAN " + sql, 3);
+}
+
+// Test that the sweep's due grants are read through indexes that hold only what may be due (the
+// active grants by expiry; the approved requests, whose grants are scheduled), never by walking
+// every active grant, so a sweep costs what is due, not what is held.
+TEST_F(SqliteStoreTest, DueGrantsReadOnlyWhatMayBeDue) {
+  { ASSERT_NE(Open(), nullptr); }
+  RawDatabase raw(path_);
+  std::vector<std::string> plan = QueryPlan(raw, sqlite::DueGrantsSql());
+  EXPECT_THAT(plan, Contains(HasSubstr("INDEX grants_due_to_expire (tenant=? AND expires_at<?)")));
+  EXPECT_THAT(plan, Contains(HasSubstr("INDEX requests_by_state (tenant=? AND state=?)")));
+  EXPECT_THAT(plan, Contains(HasSubstr("SEARCH g USING PRIMARY KEY (tenant=? AND id=?)")));
+  EXPECT_THAT(plan, Each(Not(HasSubstr("SCAN"))));
+  EXPECT_THAT(plan, Each(Not(HasSubstr("grants_by_state"))));
+}
+
+// Test that one requester's requests in one state (the open-request cap) are one range of an
+// index led by (tenant, requester, state), in list order without a sort, so the cap reads that
+// requester's open requests and not every request they ever made.
+TEST_F(SqliteStoreTest, RequesterRequestsInOneStateAreOneIndexRange) {
+  { ASSERT_NE(Open(), nullptr); }
+  RawDatabase raw(path_);
+  std::vector<std::string> plan =
+      QueryPlan(raw, sqlite::ListRequestsSql(/*by_state=*/true, /*by_requester=*/true));
+  ASSERT_EQ(plan.size(), 1u) << ::testing::PrintToString(plan);
+  EXPECT_THAT(plan[0], HasSubstr("INDEX requests_by_requester_state (tenant=? AND requester=? AND "
+                                 "state=?)"));
 }
 
 // Test that a write the file has no room for fails as kUnavailable and leaves the store usable.

@@ -291,6 +291,29 @@ Status MemoryStore::ForEachActiveGrantTerms(const std::string& tenant,
   return Status::Ok();
 }
 
+StatusOr<std::vector<Grant>> MemoryStore::ListDueGrants(const std::string& tenant, int64_t now,
+                                                        size_t limit) {
+  // A walk of the tenant's grants: this store is for tests, where a sweep's cost is the records
+  // it returns (the SQLite store reads only what is due).
+  std::vector<Grant> rows;
+  {
+    std::shared_lock<std::shared_mutex> shared(tables_mu_);
+    ForTenant(tables_->grants, tenant, [&](const Grant& grant) {
+      if (grant.state != GrantState::kActive) return;
+      if (grant.expires_at > now) {
+        if (grant.not_before > now) return;
+        auto request = tables_->requests.find(TenantKey(tenant, grant.request_id));
+        if (request == tables_->requests.end()) return;
+        const Request& scheduled = request->second;
+        if (scheduled.state != RequestState::kApproved || scheduled.grant_id != grant.id) return;
+      }
+      rows.push_back(grant);
+    });
+  }
+  SortAndLimit(rows, limit);
+  return rows;
+}
+
 StatusOr<std::vector<AuditRecord>> MemoryStore::ReadAudit(const AuditFilter& filter) {
   std::shared_lock<std::shared_mutex> shared(tables_mu_);
   std::vector<AuditRecord> rows;

@@ -37,6 +37,8 @@ class MemoryStore final : public Store {
   StatusOr<std::vector<Grant>> ListGrants(const GrantFilter& filter) override;
   Status ForEachActiveGrantTerms(const std::string& tenant,
                                  const std::function<Status(const GrantTerms&)>& visit) override;
+  StatusOr<std::vector<Grant>> ListDueGrants(const std::string& tenant, int64_t now,
+                                             size_t limit) override;
   StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) override;
   StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
                                              const std::string& id) override;

@@ -165,11 +165,21 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Paths that run all the time must read what is due or open, not the history behind it. The
+// expiry sweep (every few seconds) finds the active grants whose time has run out in an index that
+// holds active grants only; the cap on open requests finds one requester's requests in one state
+// without reading every request that requester ever made.
+constexpr std::string_view kDueAndOpenIndexes = R"sql(
+CREATE INDEX grants_due_to_expire ON grants (tenant, expires_at) WHERE state = 'active';
+CREATE INDEX requests_by_requester_state ON requests (tenant, requester, state, created_at, id);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "requests, grants, audit and outbox tables", kCoreTables},
     {2, "audit rows are append-only", kAuditAppendOnly},
     {3, "covering index for loading grants by state", kGrantLoadIndex},
     {4, "API tokens", kTokenTable},
+    {5, "indexes for due grants and for one requester's requests by state", kDueAndOpenIndexes},
 }};
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -31,6 +31,7 @@ struct Queries {
   std::string upsert_grant;
   std::string list_grants[4];   // index: (state filter ? 1 : 0) + (principal filter ? 2 : 0)
   std::string count_grants[4];  // the same filters, counted
+  std::string due_grants;
   std::string audit_head;
   std::string append_audit;
   std::string read_audit;
@@ -78,6 +79,38 @@ std::string List(const std::string& table, const std::string& columns, bool by_s
          " ORDER BY created_at, id LIMIT ?4";
 }
 
+// "a, b" -> "g.a, g.b": a column list for a query that joins tables with columns of one name.
+std::string Qualified(const std::string& table, const std::string& columns) {
+  std::string out;
+  std::stringstream names(columns);
+  std::string name;
+  while (std::getline(names, name, ',')) {
+    name.erase(0, name.find_first_not_of(' '));
+    out += (out.empty() ? "" : ", ") + table + "." + name;
+  }
+  return out;
+}
+
+// The grants a sweep acts on (Store::ListDueGrants): ?1 tenant, ?2 now, ?3 the limit. Two
+// disjoint halves, each read from an index that holds only what may be due, so neither walks the
+// running grants: the expired ones from grants_due_to_expire (active grants only, by expiry), the
+// scheduled ones from the approved requests (a request stays approved only until its grant
+// starts). Without INDEXED BY, the planner prefers grants_by_state because it yields the list
+// order without a sort, and so walks every active grant; sorting the due few is cheaper.
+std::string DueGrants(const std::string& grant_columns) {
+  const std::string g = Qualified("g", grant_columns);
+  return "SELECT " + g +
+         " FROM grants AS g INDEXED BY grants_due_to_expire"
+         " WHERE g.tenant = ?1 AND g.state = 'active' AND g.expires_at <= ?2"
+         " UNION ALL SELECT " +
+         g +
+         " FROM requests AS r INDEXED BY requests_by_state CROSS JOIN grants AS g"
+         " ON g.tenant = r.tenant AND g.id = r.grant_id"
+         " WHERE r.tenant = ?1 AND r.state = 'approved' AND g.request_id = r.id"
+         " AND g.state = 'active' AND g.not_before <= ?2 AND g.expires_at > ?2"
+         " ORDER BY created_at, id LIMIT ?3";
+}
+
 const Queries& Sql() {
   static const Queries queries = [] {
     Queries q;
@@ -95,6 +128,7 @@ const Queries& Sql() {
       q.count_grants[i] =
           "SELECT COUNT(*)" + Where("grants", (i & 1) != 0, "principal", (i & 2) != 0);
     }
+    q.due_grants = DueGrants(grants);
     q.audit_head = "SELECT " + audit + " FROM audit WHERE tenant = ?1 ORDER BY seq DESC LIMIT 1";
     q.append_audit = "INSERT INTO audit (" + audit + ") VALUES (" + Placeholders(9) + ")";
     q.read_audit =
@@ -190,6 +224,14 @@ class EndReadTransaction {
 };
 
 }  // namespace
+
+const std::string& sqlite::ListRequestsSql(bool by_state, bool by_requester) {
+  return Sql().list_requests[(by_state ? 1 : 0) + (by_requester ? 2 : 0)];
+}
+
+const std::string& sqlite::DueGrantsSql() {
+  return Sql().due_grants;
+}
 
 // A write transaction on the writer connection. It holds writer_mu_ for its whole life.
 class SqliteStore::Transaction final : public StoreTransaction {
@@ -484,6 +526,22 @@ Status SqliteStore::ForEachActiveGrantTerms(const std::string& tenant,
     return sqlite::ScanActiveGrantTerms(*first, tenant, visit);
   }
   return sqlite::ScanActiveGrantTermsFromBothEnds(*first, *second, tenant, visit);
+}
+
+StatusOr<std::vector<Grant>> SqliteStore::ListDueGrants(const std::string& tenant, int64_t now,
+                                                        size_t limit) {
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  DB_ASSIGN_OR_RETURN(Statement statement, reader->Prepare(Sql().due_grants.c_str()));
+  statement.BindText(1, tenant);
+  statement.BindInt(2, now);
+  statement.BindInt(3, SqlLimit(limit));
+  std::vector<Grant> rows;
+  while (true) {
+    DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+    if (!has_row) break;
+    DB_RETURN_IF_ERROR(sqlite::ReadGrant(statement, rows.emplace_back()));
+  }
+  return rows;
 }
 
 StatusOr<std::vector<AuditRecord>> SqliteStore::ReadAudit(const AuditFilter& filter) {

@@ -28,7 +28,12 @@ namespace drawbridge {
 
 namespace sqlite {
 class Connection;
-}
+
+// The text of statements whose query plans decide how they scale, for tests that check the plans
+// (EXPLAIN QUERY PLAN): ListRequests with the given filters, and ListDueGrants.
+const std::string& ListRequestsSql(bool by_state, bool by_requester);
+const std::string& DueGrantsSql();
+}  // namespace sqlite
 
 struct SqliteOptions {
   // The database file. Required. Its -wal and -shm companions live beside it.
@@ -73,6 +78,8 @@ class SqliteStore final : public Store {
                       const std::function<Status(const Grant&)>& visit) override;
   Status ForEachActiveGrantTerms(const std::string& tenant,
                                  const std::function<Status(const GrantTerms&)>& visit) override;
+  StatusOr<std::vector<Grant>> ListDueGrants(const std::string& tenant, int64_t now,
+                                             size_t limit) override;
   StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) override;
   StatusOr<std::optional<ApiToken>> GetToken(const std::string& tenant,
                                              const std::string& id) override;
