@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "server/mailbox.h"
+
 namespace drawbridge::server {
 
 namespace http = boost::beast::http;
@@ -20,7 +22,8 @@ struct Exchange {
   std::string peer_ip;
   std::string request_id;
   std::chrono::steady_clock::time_point started;
-  boost::asio::any_io_executor executor;  // the connection's strand: timers live here
+  boost::asio::any_io_executor executor;  // the connection's thread: timers live here
+  Mailbox* mailbox = nullptr;             // the same thread, for answers made in bursts elsewhere
   std::function<void(HttpResponse)> respond;
 };
 

@@ -1,6 +1,9 @@
 #include "server/io_pool.h"
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <string>
 
 namespace drawbridge::server {
 
@@ -9,7 +12,10 @@ IoPool::IoPool(int threads) {
   contexts_.reserve(static_cast<size_t>(n));
   // A hint of 1: each context is run by one thread, which lets Asio skip waking other threads.
   // Posting from other threads stays safe (the hint does not remove the scheduler's lock).
-  for (int i = 0; i < n; ++i) contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+  for (int i = 0; i < n; ++i) {
+    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    mailboxes_.push_back(std::make_unique<Mailbox>(*contexts_.back()));
+  }
 }
 
 IoPool::~IoPool() {
@@ -17,9 +23,14 @@ IoPool::~IoPool() {
 }
 
 void IoPool::Start() {
-  for (auto& ctx : contexts_) {
-    guards_.push_back(boost::asio::make_work_guard(*ctx));
-    threads_.emplace_back([c = ctx.get()] { c->run(); });
+  for (size_t i = 0; i < contexts_.size(); ++i) {
+    guards_.push_back(boost::asio::make_work_guard(*contexts_[i]));
+    threads_.emplace_back([c = contexts_[i].get(), i] {
+      // Named for `top -H` and profilers: "db-io-0", "db-io-1", ...
+      const std::string name = "db-io-" + std::to_string(i);
+      pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+      c->run();
+    });
   }
 }
 
@@ -32,8 +43,8 @@ void IoPool::Stop() {
   threads_.clear();
 }
 
-boost::asio::io_context& IoPool::Next() {
-  return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+size_t IoPool::Next() {
+  return next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size();
 }
 
 }  // namespace drawbridge::server

@@ -1,7 +1,7 @@
 // The I/O threads: one io_context per thread. A connection is placed on one context when it is
 // accepted and stays there, so its handlers never need a strand or a lock, and the threads never
 // wake each other to run a connection's next step. Work from other threads (the blocking pool,
-// the audit thread) reaches a connection by posting to its context.
+// the audit thread) reaches a connection through its context's Mailbox.
 #pragma once
 
 #include <atomic>
@@ -10,6 +10,8 @@
 #include <memory>
 #include <thread>
 #include <vector>
+
+#include "server/mailbox.h"
 
 namespace drawbridge::server {
 
@@ -27,14 +29,17 @@ class IoPool {
 
   // The context of the listener and the signal handler.
   boost::asio::io_context& main() { return *contexts_.front(); }
-  // The context for the next accepted connection, round-robin.
-  boost::asio::io_context& Next();
+  // The index of the context for the next accepted connection, round-robin.
+  size_t Next();
+  boost::asio::io_context& context(size_t i) { return *contexts_[i]; }
+  Mailbox& mailbox(size_t i) { return *mailboxes_[i]; }
   size_t size() const { return contexts_.size(); }
 
  private:
   using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
 
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<std::unique_ptr<Mailbox>> mailboxes_;  // one per context
   std::vector<WorkGuard> guards_;
   std::vector<std::thread> threads_;
   std::atomic<size_t> next_{0};

@@ -58,10 +58,11 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 template <typename Stream>
 class Session final : public SessionBase {
  public:
-  Session(Stream stream, std::shared_ptr<Listener> listener, const Limits& limits,
+  Session(Stream stream, std::shared_ptr<Listener> listener, Mailbox& mailbox, const Limits& limits,
           HttpHandler& handler)
       : stream_(std::move(stream)),
         listener_(std::move(listener)),
+        mailbox_(mailbox),
         limits_(limits),
         handler_(handler) {}
 
@@ -142,6 +143,7 @@ class Session final : public SessionBase {
     exchange->request_id = UsableRequestId(incoming) ? std::string(incoming) : NewRequestId();
     exchange->started = std::chrono::steady_clock::now();
     exchange->executor = Lowest().get_executor();
+    exchange->mailbox = &mailbox_;
     keep_alive_ = exchange->request.keep_alive();
     version_ = exchange->request.version();
     Lowest().expires_never();  // a long poll may outlast the read timeout; the write sets its own
@@ -214,6 +216,7 @@ class Session final : public SessionBase {
 
   Stream stream_;
   std::shared_ptr<Listener> listener_;
+  Mailbox& mailbox_;
   const Limits& limits_;
   HttpHandler& handler_;
   beast::flat_buffer buffer_;
@@ -252,32 +255,34 @@ void Listener::Start() {
 }
 
 void Listener::Accept() {
-  acceptor_.async_accept(
-      pool_.Next(), [self = shared_from_this()](beast::error_code ec, TcpStream::socket_type s) {
-        if (ec == net::error::operation_aborted) return;
-        if (!ec) {
-          s.set_option(tcp::no_delay(true), ec);
-          self->Open(std::move(s));
-        } else {
-          Log(LogLevel::kWarn, "accept failed", {{"error", ec.message()}});
-        }
-        {
-          std::lock_guard lock(self->mu_);
-          if (self->stopped_) return;
-        }
-        self->Accept();
-      });
+  const size_t lane = pool_.Next();
+  acceptor_.async_accept(pool_.context(lane), [self = shared_from_this(), lane](
+                                                  beast::error_code ec, TcpStream::socket_type s) {
+    if (ec == net::error::operation_aborted) return;
+    if (!ec) {
+      s.set_option(tcp::no_delay(true), ec);
+      self->Open(std::move(s), self->pool_.mailbox(lane));
+    } else {
+      Log(LogLevel::kWarn, "accept failed", {{"error", ec.message()}});
+    }
+    {
+      std::lock_guard lock(self->mu_);
+      if (self->stopped_) return;
+    }
+    self->Accept();
+  });
 }
 
-void Listener::Open(Socket socket) {
+void Listener::Open(Socket socket, Mailbox& mailbox) {
   if (ssl_ != nullptr) {
-    auto session = std::make_shared<Session<TlsStream>>(
-        TlsStream(TcpStream(std::move(socket)), *ssl_), shared_from_this(), limits_, handler_);
+    auto session =
+        std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *ssl_),
+                                             shared_from_this(), mailbox, limits_, handler_);
     Track(session);
     session->Run();
   } else {
-    auto session = std::make_shared<Session<TcpStream>>(TcpStream(std::move(socket)),
-                                                        shared_from_this(), limits_, handler_);
+    auto session = std::make_shared<Session<TcpStream>>(
+        TcpStream(std::move(socket)), shared_from_this(), mailbox, limits_, handler_);
     Track(session);
     session->Run();
   }

@@ -43,7 +43,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Listener(IoPool& pool, boost::asio::ssl::context* ssl, const Limits& limits,
            HttpHandler& handler);
   void Accept();
-  void Open(Socket socket);
+  void Open(Socket socket, Mailbox& mailbox);
 
   IoPool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;

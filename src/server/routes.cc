@@ -1,5 +1,4 @@
 // ApiServer: authentication, routing and the endpoints of docs/API.md.
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <charconv>
@@ -315,17 +314,20 @@ void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
   call->tenant->service->CheckAsync(
       in.View(),
       [this, call, started, principal = std::move(principal)](service::CheckOutcome out) mutable {
-        // An audited decision arrives on the service's audit thread: the answer is built on the
-        // connection's own thread, so that the one audit thread only writes and commits.
-        net::dispatch(
-            call->exchange->executor,
-            [this, call, started, principal = std::move(principal), out = std::move(out)] {
-              const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-              metrics_.RecordDecision(out.verdict.decision, FirstRule(out.explanation), seconds);
-              json::object result = api::ExplanationToJson(out.explanation);
-              result["principal"] = principal;
-              Finish(call, JsonResponse(http::status::ok, result));
-            });
+        auto answer = [this, call, started, principal = std::move(principal),
+                       out = std::move(out)] {
+          const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+          metrics_.RecordDecision(out.verdict.decision, FirstRule(out.explanation), seconds);
+          json::object result = api::ExplanationToJson(out.explanation);
+          result["principal"] = principal;
+          Finish(call, JsonResponse(http::status::ok, result));
+        };
+        // An audited decision arrives on the service's audit thread with the rest of its group
+        // commit: the answer is built on the connection's own thread (the audit thread only
+        // writes and commits), and the whole group reaches each I/O thread in one wake-up.
+        Mailbox& mailbox = *call->exchange->mailbox;
+        if (mailbox.OnItsThread()) return answer();
+        mailbox.Deliver(std::move(answer));
       });
 }
 

@@ -1,5 +1,7 @@
 #include "service/jit_service.h"
 
+#include <pthread.h>
+
 #include <boost/json.hpp>
 
 #include "core/explain.h"
@@ -319,7 +321,12 @@ void JitService::CheckAsync(const CheckRequest& request, std::function<void(Chec
   }
   {
     std::lock_guard lock(batch_mu_);
-    if (!batch_thread_.joinable()) batch_thread_ = std::thread([this] { AuditLoop(); });
+    if (!batch_thread_.joinable()) {
+      batch_thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "db-audit");
+        AuditLoop();
+      });
+    }
     batch_.push_back({std::move(*event), std::move(out), std::move(done)});
   }
   batch_cv_.notify_one();

@@ -1,0 +1,35 @@
+// Work handed to one I/O thread from other threads, in bursts. The audit thread finishes a whole
+// group commit at once: posting each answer to its connection's io_context would wake that
+// thread (a syscall when it sleeps in epoll) once per answer. A mailbox collects what arrives
+// while a delivery is pending and runs it all in one handler, so a burst costs one wake-up per
+// I/O thread. Thread-safe; handlers run on the context's thread, in arrival order.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace drawbridge::server {
+
+class Mailbox {
+ public:
+  explicit Mailbox(boost::asio::io_context& context) : context_(context) {}
+  Mailbox(const Mailbox&) = delete;
+  Mailbox& operator=(const Mailbox&) = delete;
+
+  void Deliver(std::function<void()> work);
+  // Whether the caller is the context's own thread (which may just run its work now).
+  bool OnItsThread() const { return context_.get_executor().running_in_this_thread(); }
+
+ private:
+  void Drain();
+
+  boost::asio::io_context& context_;
+  std::mutex mu_;
+  std::vector<std::function<void()>> pending_;  // guarded by mu_
+  bool scheduled_ = false;                      // a Drain is posted and has not taken pending_
+  std::vector<std::function<void()>> running_;  // only touched by Drain, on the context's thread
+};
+
+}  // namespace drawbridge::server
