@@ -52,7 +52,9 @@ while [ $# -gt 0 ]; do
     *) sed -n '2,31p' "$0" >&2; exit 2 ;;
   esac
 done
-command -v wrk >/dev/null || { echo "http.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
+for tool in wrk curl; do
+  command -v "$tool" >/dev/null || { echo "http.sh: needs $tool (apt-get install $tool)" >&2; exit 1; }
+done
 
 build_log=${TMPDIR:-/tmp}/drawbridge-http-build.log
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -158,21 +160,45 @@ cpu_ticks() {
 }
 ticks_per_s=$(getconf CLK_TCK)
 
+# The server's own latency histogram (drawbridge_http_request_seconds, from a parsed request to
+# its answer handed to the socket) as "le count" lines; nothing for a server without /metrics.
+latency_buckets() {
+  [ -n "${METRICS_URL:-}" ] || return 0
+  curl -fsS "$METRICS_URL" | sed -n 's/^drawbridge_http_request_seconds_bucket{le="\([^"]*\)"} \([0-9]*\)$/\1 \2/p'
+}
+
+# The upper bound (ms) of the histogram bucket holding the 99th percentile of the answers counted
+# between two latency_buckets snapshots, or "-".
+server_p99() {
+  awk 'NR == FNR { before[$1] = $2; next }
+       { le[++n] = $1; d[n] = $2 - before[$1] }
+       END {
+         if (n == 0 || d[n] <= 0) { print "-"; exit }
+         for (i = 1; i <= n; i++) if (d[i] >= 0.99 * d[n]) {
+           print (le[i] == "+Inf" ? ">1000" : le[i] * 1000); exit }
+       }' "$1" "$2"
+}
+
 # Runs wrk RUNS times per connection count against the server whose processes are SERVER_PIDS;
-# appends "req_per_s p50_ms p99_ms non_2xx socket_errors server_cpu_us wrk_cpu_us" (CPU time per
-# request) for each run to "$tmp/<name>-c<C>.txt".
+# appends "req_per_s p50_ms p99_ms non_2xx socket_errors server_cpu_us wrk_cpu_us server_p99_ms"
+# (CPU time per request; the server's own p99 bucket when METRICS_URL is set) for each run to
+# "$tmp/<name>-c<C>.txt".
 bench_server() {
-  local name=$1 script=$2 url=$3 c r line before after wrk_cpu
+  local name=$1 script=$2 url=$3 c r line before after wrk_cpu p99
   for c in $connections; do
     : > "$tmp/$name-c$c.txt"
     for r in $(seq "$runs"); do
+      latency_buckets > "$tmp/buckets-before"
       before=$(cpu_ticks $SERVER_PIDS)
       wrk_cpu=$( { TIMEFORMAT='%U %S'; time wrk -t1 -c"$c" -d"${duration}s" --latency -s "$script" \
                    "$url" > "$tmp/wrk.out"; } 2>&1 | awk '{ print $1 + $2 }')
       after=$(cpu_ticks $SERVER_PIDS)
-      line=$(parse_wrk "$tmp/wrk.out" | awk -v s=$((after - before)) -v w="$wrk_cpu" -v hz="$ticks_per_s" '
+      latency_buckets > "$tmp/buckets-after"
+      p99=$(server_p99 "$tmp/buckets-before" "$tmp/buckets-after")
+      line=$(parse_wrk "$tmp/wrk.out" | awk -v s=$((after - before)) -v w="$wrk_cpu" -v hz="$ticks_per_s" \
+        -v p="$p99" '
         { n = $6 > 0 ? $6 : 1
-          printf "%s %s %s %s %s %.1f %.1f\n", $1, $2, $3, $4, $5, s / hz * 1e6 / n, w * 1e6 / n }')
+          printf "%s %s %s %s %s %.1f %.1f %s\n", $1, $2, $3, $4, $5, s / hz * 1e6 / n, w * 1e6 / n, p }')
       echo "   $name c=$c run $r: $line"
       echo "$line" >> "$tmp/$name-c$c.txt"
     done
@@ -225,10 +251,12 @@ fi
 
 # --- check throughput: Drawbridge --------------------------------------------------------------
 start_drawbridge
+export METRICS_URL=http://127.0.0.1:$port/metrics
 echo "== drawbridge serve (threads $threads, $(grep -c . "$data/g$scale/grants.ndjson") grants): sample of decisions"
 node "$root/bench/http/workload.mjs" sample "http://127.0.0.1:$port" "$checker" "$requests" 2000
 echo "== drawbridge: wrk -t1 -d${duration}s --latency, POST /v1/check, $runs runs per connection count"
-echo "   (per run: req/s, p50 ms, p99 ms, non-2xx, socket errors, server and wrk CPU us per request)"
+echo "   (per run: req/s, p50 ms, p99 ms, non-2xx, socket errors, server and wrk CPU us per request,"
+echo "    the server's own p99 bucket in ms)"
 SERVER_PIDS=$server_pid WRK_BODIES=$tmp/bodies.txt WRK_TOKEN=$checker \
   bench_server drawbridge "$root/bench/http/wrk-check-post.lua" "http://127.0.0.1:$port"
 echo "   server RSS after the runs: $(( $(rss_kib "$server_pid") / 1024 )) MiB"
@@ -253,6 +281,7 @@ fi
 stop "$server_pid"
 
 # --- check throughput: the node + cedar-wasm peer ----------------------------------------------
+unset METRICS_URL
 if [ "$peer" -eq 1 ]; then
   (cd "$work/harness" && node bench/wrk-paths.mjs "$scale" "$tmp/paths.txt" >/dev/null)
   (cd "$work/harness" && exec node bench/http-peer.mjs --scale "$scale" --workers 2 \
@@ -279,14 +308,14 @@ fi
 
 # --- the table ---------------------------------------------------------------------------------
 row() {  # label conns file [ratio]
-  printf '%-12s %5s %10s %8s %8s %7s %11s %9s %8s\n' "$1" "$2" "$(column_median "$3" 1)" \
-    "$(column_median "$3" 2)" "$(column_median "$3" 3)" "$(column_median "$3" 4)" \
-    "$(column_median "$3" 6)" "$(column_median "$3" 7)" "${4:-}"
+  printf '%-12s %5s %10s %8s %8s %9s %7s %11s %9s %8s\n' "$1" "$2" "$(column_median "$3" 1)" \
+    "$(column_median "$3" 2)" "$(column_median "$3" 3)" "$(column_median "$3" 8)" \
+    "$(column_median "$3" 4)" "$(column_median "$3" 6)" "$(column_median "$3" 7)" "${4:-}"
 }
 echo
 echo "== HTTP checks, scale $scale, medians of $runs runs of ${duration}s (wrk and servers share the cores)"
-printf '%-12s %5s %10s %8s %8s %7s %11s %9s %8s\n' server conns checks/s p50_ms p99_ms non2xx \
-  server_us/req wrk_us/req ratio
+printf '%-12s %5s %10s %8s %8s %9s %7s %11s %9s %8s\n' server conns checks/s p50_ms p99_ms \
+  srv_p99_ms non2xx server_us/req wrk_us/req ratio
 for c in $connections; do
   ratio=""
   if [ "$peer" -eq 1 ]; then
@@ -301,6 +330,8 @@ for c in $connections; do
   [ "$split" -eq 0 ] || row "(unaudited)" "$c" "$tmp/unaudited-c$c.txt"
   [ "$split" -eq 0 ] || row "(audited)" "$c" "$tmp/audited-c$c.txt"
 done
-echo "(server_us/req, wrk_us/req: CPU time of the server's processes and of wrk per answered request;"
+echo "(p50_ms, p99_ms: as wrk measured them, its own waits for a core included; srv_p99_ms: the"
+echo " bucket bound of the server's own histogram holding its p99, parsed request to answer sent;"
+echo " server_us/req, wrk_us/req: CPU time of the server's processes and of wrk per answered request;"
 echo " on N free cores the ceiling is about N * 1e6 / (server_us + wrk_us) requests/s)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
