@@ -126,11 +126,12 @@ class ApiServer final : public HttpHandler {
   SystemWallClock clock_;
   service::RandomIdSource ids_;
   classify::ClassifierAnalyzer analyzer_;
+  // Before the tenants: their audit threads record into it until they stop.
+  Metrics metrics_;
   std::unique_ptr<Store> store_;
   std::map<std::string, std::unique_ptr<Tenant>> tenants_;
   auth::TokenAuthenticator tokens_;
   std::unique_ptr<notify::OutboxDeliverer> deliverer_;
-  Metrics metrics_;
   RateLimiter request_limiter_;
   RateLimiter check_limiter_;
   RequestWaiters waiters_;

@@ -103,6 +103,12 @@ void Metrics::RecordHttp(std::string_view method, std::string_view route, int st
   Increment(http_mu_, http_, key);
 }
 
+void Metrics::RecordGroupCommit(size_t events, double oldest_wait_seconds, double commit_seconds) {
+  audit_wait_.Observe(oldest_wait_seconds);
+  audit_commit_.Observe(commit_seconds);
+  audit_events_.fetch_add(events, std::memory_order_relaxed);
+}
+
 void Metrics::Render(std::string& out) const {
   out +=
       "# HELP drawbridge_decisions_total Decisions made by POST /v1/check, by outcome and rule.\n";
@@ -137,6 +143,21 @@ void Metrics::Render(std::string& out) const {
   out += "# HELP drawbridge_http_request_seconds Time from a parsed request to its response.\n";
   out += "# TYPE drawbridge_http_request_seconds histogram\n";
   http_latency_.Render(out, "drawbridge_http_request_seconds", "");
+  out +=
+      "# HELP drawbridge_audit_batch_wait_seconds Per group commit of audited checks: how "
+      "long its oldest decision waited for the commit to start.\n";
+  out += "# TYPE drawbridge_audit_batch_wait_seconds histogram\n";
+  audit_wait_.Render(out, "drawbridge_audit_batch_wait_seconds", "");
+  out +=
+      "# HELP drawbridge_audit_commit_seconds Per group commit of audited checks: writing and "
+      "committing it, fsync included.\n";
+  out += "# TYPE drawbridge_audit_commit_seconds histogram\n";
+  audit_commit_.Render(out, "drawbridge_audit_commit_seconds", "");
+  out +=
+      "# HELP drawbridge_audit_committed_checks_total Audited checks written by group "
+      "commits (divide by drawbridge_audit_commit_seconds_count for the mean batch).\n";
+  out += "# TYPE drawbridge_audit_committed_checks_total counter\n";
+  out += "drawbridge_audit_committed_checks_total " + std::to_string(audit_events_.load()) + "\n";
   out += "# HELP drawbridge_rate_limited_total Requests answered 429.\n";
   out += "# TYPE drawbridge_rate_limited_total counter\n";
   out += "drawbridge_rate_limited_total " + std::to_string(rate_limited_.load()) + "\n";

@@ -41,6 +41,9 @@ class Metrics {
   // An HTTP response by route template ("/v1/requests/{id}") and status.
   void RecordHttp(std::string_view method, std::string_view route, int status, double seconds);
   void RecordRateLimited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
+  // One group commit of audited checks: how many, how long its oldest decision waited for it,
+  // how long writing and committing took.
+  void RecordGroupCommit(size_t events, double oldest_wait_seconds, double commit_seconds);
 
   // Appends every family this object holds.
   void Render(std::string& out) const;
@@ -56,6 +59,9 @@ class Metrics {
   CounterMap http_;  // key: method \x1f route \x1f status
   Histogram http_latency_;
   std::atomic<uint64_t> rate_limited_{0};
+  Histogram audit_wait_;    // oldest decision of a batch: queued to commit start
+  Histogram audit_commit_;  // writing and committing a batch
+  std::atomic<uint64_t> audit_events_{0};
 };
 
 // Escapes a Prometheus label value.

@@ -327,7 +327,8 @@ void JitService::CheckAsync(const CheckRequest& request, std::function<void(Chec
         AuditLoop();
       });
     }
-    batch_.push_back({std::move(*event), std::move(out), std::move(done)});
+    batch_.push_back(
+        {std::move(*event), std::move(out), std::move(done), std::chrono::steady_clock::now()});
   }
   batch_cv_.notify_one();
 }
@@ -354,12 +355,19 @@ void JitService::AuditLoop() {
     drafts.reserve(work.size());
     for (PendingCheck& p : work) drafts.push_back(std::move(p.event));
     Status s;
+    const auto commit_start = std::chrono::steady_clock::now();
     {
       std::lock_guard write(write_mu_);
       const int64_t now_ms = clock_.NowMillis();
       auto tx = store_.Begin();
       s = tx.ok() ? AppendEvents(**tx, drafts, now_ms) : tx.status();
       if (s.ok()) s = (*tx)->Commit();
+    }
+    if (options_.on_group_commit) {
+      options_.on_group_commit({.events = work.size(),
+                                .oldest_wait = commit_start - work.front().queued,
+                                .commit = std::chrono::steady_clock::now() - commit_start,
+                                .ok = s.ok()});
     }
     for (PendingCheck& p : work) {
       if (!s.ok()) FailClosed(p.outcome, s);

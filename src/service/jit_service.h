@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -30,8 +31,18 @@
 
 namespace drawbridge::service {
 
+// One group commit of audited checks, as the audit thread saw it.
+struct GroupCommitReport {
+  size_t events = 0;
+  std::chrono::nanoseconds oldest_wait{0};  // the batch's oldest decision, queued to commit start
+  std::chrono::nanoseconds commit{0};       // writing and committing the batch (fsync included)
+  bool ok = true;
+};
+
 struct ServiceOptions {
   std::string tenant = "default";
+  // Called on the audit thread after each group commit (metrics); must be cheap and not block.
+  std::function<void(const GroupCommitReport&)> on_group_commit;
 };
 
 struct CheckOutcome {
@@ -160,6 +171,7 @@ class JitService {
     workflow::EventDraft event;
     CheckOutcome outcome;
     std::function<void(CheckOutcome)> done;
+    std::chrono::steady_clock::time_point queued;
   };
   std::mutex batch_mu_;  // guards the members below
   std::condition_variable batch_cv_;

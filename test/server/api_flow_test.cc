@@ -64,6 +64,18 @@ TEST_F(ApiFlowTest, HealthReadinessAndMetricsNeedNoToken) {
   EXPECT_NE(m.body.find("drawbridge_grants_active"), std::string::npos);
 }
 
+// Test that an audited check (a guardrail took part) shows in the group-commit metrics.
+TEST_F(ApiFlowTest, AuditedChecksShowInTheGroupCommitMetrics) {
+  json decision = CheckAlice("DROP TABLE orders");
+  ASSERT_NE(boost::json::serialize(decision.at("rules")).find("guardrail:"), std::string::npos)
+      << decision;
+  std::string m = Get("/metrics", "").body;
+  EXPECT_EQ(m.find("drawbridge_audit_commit_seconds_count 0\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("drawbridge_audit_commit_seconds_count "), std::string::npos) << m;
+  EXPECT_NE(m.find("drawbridge_audit_batch_wait_seconds_bucket{le=\"0.003\"}"), std::string::npos);
+  EXPECT_NE(m.find("drawbridge_audit_committed_checks_total 1\n"), std::string::npos) << m;
+}
+
 // Test that the API refuses a missing or unknown token with 401 and a JSON error.
 TEST_F(ApiFlowTest, RefusesMissingAndUnknownTokens) {
   HttpResult none = Get("/v1/whoami", "");
