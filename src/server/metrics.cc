@@ -23,6 +23,19 @@ std::string FormatDouble(double v) {
   return buf;
 }
 
+// A histogram family without labels: its HELP and TYPE lines, then its series.
+void RenderHistogramFamily(std::string& out, const Histogram& histogram, std::string_view name,
+                           std::string_view help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += " histogram\n";
+  histogram.Render(out, name, "");
+}
+
 }  // namespace
 
 std::string LabelValue(std::string_view value) {
@@ -140,19 +153,14 @@ void Metrics::Render(std::string& out) const {
              "\"} " + std::to_string(value->load()) + "\n";
     }
   }
-  out += "# HELP drawbridge_http_request_seconds Time from a parsed request to its response.\n";
-  out += "# TYPE drawbridge_http_request_seconds histogram\n";
-  http_latency_.Render(out, "drawbridge_http_request_seconds", "");
-  out +=
-      "# HELP drawbridge_audit_batch_wait_seconds Per group commit of audited checks: how "
-      "long its oldest decision waited for the commit to start.\n";
-  out += "# TYPE drawbridge_audit_batch_wait_seconds histogram\n";
-  audit_wait_.Render(out, "drawbridge_audit_batch_wait_seconds", "");
-  out +=
-      "# HELP drawbridge_audit_commit_seconds Per group commit of audited checks: writing and "
-      "committing it, fsync included.\n";
-  out += "# TYPE drawbridge_audit_commit_seconds histogram\n";
-  audit_commit_.Render(out, "drawbridge_audit_commit_seconds", "");
+  RenderHistogramFamily(out, http_latency_, "drawbridge_http_request_seconds",
+                        "Time from a parsed request to its response.");
+  RenderHistogramFamily(out, audit_wait_, "drawbridge_audit_batch_wait_seconds",
+                        "Per group commit of audited checks: how long its oldest decision waited "
+                        "for the commit to start.");
+  RenderHistogramFamily(out, audit_commit_, "drawbridge_audit_commit_seconds",
+                        "Per group commit of audited checks: writing and committing it, fsync "
+                        "included.");
   out +=
       "# HELP drawbridge_audit_committed_checks_total Audited checks written by group "
       "commits (divide by drawbridge_audit_commit_seconds_count for the mean batch).\n";
