@@ -341,16 +341,25 @@ StatusOr<AuditVerifyReport> ApiClient::VerifyAudit() {
   return report;
 }
 
-StatusOr<PolicyInfo> ApiClient::GetPolicy() {
-  auto answer = CallJson("GET", "/v1/policy", nullptr);
-  if (!answer.ok()) return answer.status();
+namespace {
+
+// The policy description GET and PUT /v1/policy answer with.
+StatusOr<PolicyInfo> ReadPolicyInfo(const json::value& v) {
   PolicyInfo info;
-  Fields f(*answer, "policy description");
+  Fields f(v, "policy description");
   f.Str("version", info.version);
   f.Str("source", info.source);
   f.Str("loaded_at", info.loaded_at);
   if (!f.status().ok()) return f.status();
   return info;
+}
+
+}  // namespace
+
+StatusOr<PolicyInfo> ApiClient::GetPolicy() {
+  auto answer = CallJson("GET", "/v1/policy", nullptr);
+  if (!answer.ok()) return answer.status();
+  return ReadPolicyInfo(*answer);
 }
 
 StatusOr<PolicyInfo> ApiClient::PutPolicy(const std::string& yaml) {
@@ -362,13 +371,7 @@ StatusOr<PolicyInfo> ApiClient::PutPolicy(const std::string& yaml) {
   boost::system::error_code ec;
   json::value v = json::parse(response->body, ec);
   if (ec) return Internal("the server answered PUT /v1/policy with something other than JSON");
-  PolicyInfo info;
-  Fields f(v, "policy description");
-  f.Str("version", info.version);
-  f.Str("source", info.source);
-  f.Str("loaded_at", info.loaded_at);
-  if (!f.status().ok()) return f.status();
-  return info;
+  return ReadPolicyInfo(v);
 }
 
 StatusOr<Identity> ApiClient::WhoAmI() {

@@ -229,6 +229,15 @@ StatusOr<HttpResponse> HttpConnection::Exchange(const HttpRequest& request, bool
                        Seconds(timeouts_.read + request.server_wait));
   };
   auto cancel = [&] { impl_->lowest().close(); };
+  // Runs the pending operation until `done`; an error when the deadline or an interrupt came
+  // first (the connection is then closed).
+  auto wait = [&](bool& done) -> std::optional<Status> {
+    auto why = Drive(impl_->ioc, done, deadline, keep_going_, cancel);
+    if (why == DriveResult::kDone) return std::nullopt;
+    Close();
+    if (why == DriveResult::kInterrupted) return Unavailable(std::string(kInterruptedMessage));
+    return timeout_status();
+  };
   error_code ec;
   bool done = false;
   impl_->WithStream([&](auto& stream) {
@@ -237,12 +246,7 @@ StatusOr<HttpResponse> HttpConnection::Exchange(const HttpRequest& request, bool
       done = true;
     });
   });
-  if (auto why = Drive(impl_->ioc, done, deadline, keep_going_, cancel);
-      why != DriveResult::kDone) {
-    Close();
-    if (why == DriveResult::kInterrupted) return Unavailable(std::string(kInterruptedMessage));
-    return timeout_status();
-  }
+  if (auto failed = wait(done)) return *failed;
   if (ec) {
     stale = true;
     Close();
@@ -258,12 +262,7 @@ StatusOr<HttpResponse> HttpConnection::Exchange(const HttpRequest& request, bool
       done = true;
     });
   });
-  if (auto why = Drive(impl_->ioc, done, deadline, keep_going_, cancel);
-      why != DriveResult::kDone) {
-    Close();
-    if (why == DriveResult::kInterrupted) return Unavailable(std::string(kInterruptedMessage));
-    return timeout_status();
-  }
+  if (auto failed = wait(done)) return *failed;
   if (ec) {
     stale = !parser.got_some();
     Close();
