@@ -26,20 +26,6 @@ const char* const kAuditColumns =
 const char* const kOutboxColumns =
     "id, tenant, event_type, payload, created_at, attempts, next_attempt_at, delivered";
 
-namespace {
-
-template <typename Enum, typename Parse>
-Status ReadEnum(const Statement& row, int column, Parse parse, Enum& out, const char* what) {
-  std::optional<Enum> value = parse(row.Text(column));
-  if (!value) {
-    return DataLoss("stored " + std::string(what) + " '" + row.String(column) + "' is unknown");
-  }
-  out = *value;
-  return Status::Ok();
-}
-
-}  // namespace
-
 void BindRequest(Statement& s, const Request& r) {
   // Fields are bound in place (the caller steps before the record can change); the JSON texts
   // are temporaries, so they are bound as copies.

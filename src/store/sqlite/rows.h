@@ -6,6 +6,9 @@
 // arguments.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "drawbridge/model.h"
 #include "drawbridge/status.h"
 #include "drawbridge/store.h"
@@ -33,5 +36,17 @@ Status ReadGrant(const Statement& row, Grant& grant);
 Status ReadGrantTerms(const Statement& row, GrantTerms& terms);
 void ReadAudit(const Statement& row, AuditRecord& event);
 void ReadOutbox(const Statement& row, OutboxMessage& message);
+
+// Reads an enum stored by name in `column` with `parse` ("pending" -> kPending); kDataLoss naming
+// `what` when the stored name is unknown.
+template <typename Enum, typename Parse>
+Status ReadEnum(const Statement& row, int column, Parse parse, Enum& out, const char* what) {
+  std::optional<Enum> value = parse(row.Text(column));
+  if (!value) {
+    return DataLoss("stored " + std::string(what) + " '" + row.String(column) + "' is unknown");
+  }
+  out = *value;
+  return Status::Ok();
+}
 
 }  // namespace drawbridge::sqlite

@@ -1,6 +1,7 @@
 #include "store/sqlite/token_rows.h"
 
 #include "store/sqlite/list_codec.h"
+#include "store/sqlite/rows.h"
 
 namespace drawbridge::sqlite {
 namespace {
@@ -54,9 +55,7 @@ Status ReadToken(const Statement& row, ApiToken& t) {
   t.id = row.Text(1);
   t.principal = row.Text(2);
   DB_RETURN_IF_ERROR(DecodeStrings(row.Text(3), t.groups));
-  std::optional<TokenRole> role = ParseTokenRole(row.Text(4));
-  if (!role) return DataLoss("stored token role '" + row.String(4) + "' is unknown");
-  t.role = *role;
+  DB_RETURN_IF_ERROR(ReadEnum(row, 4, ParseTokenRole, t.role, "token role"));
   t.secret_hash = row.Text(5);
   t.description = row.Text(6);
   t.created_at = row.Int(7);
