@@ -127,7 +127,8 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
     service::ServiceOptions options;
     options.tenant = tenant.name;
     options.on_group_commit = [this](const service::GroupCommitReport& r) {
-      metrics_.RecordGroupCommit(r.events, std::chrono::duration<double>(r.oldest_wait).count(),
+      metrics_.RecordGroupCommit(r.checks, r.transitions,
+                                 std::chrono::duration<double>(r.oldest_wait).count(),
                                  std::chrono::duration<double>(r.commit).count());
     };
     DB_ASSIGN_OR_RETURN(tenant.service, service::JitService::Open(compiled, *store_, clock_, ids_,

@@ -5,8 +5,9 @@
 //
 // Threads: `threads` I/O threads (one io_context each, io_pool.h) run the connections and answer
 // checks inline (a check reads only memory, unless it must record the use of a grant); store
-// reads and workflow writes run on a small blocking pool so that fsyncs never stall the I/O
-// threads.
+// reads and workflow writes run on a blocking pool so that fsyncs never stall the I/O threads.
+// A workflow write waits there for its group commit (JitService), so the pool is larger than
+// the cores: the writes in flight at once are what one commit can carry.
 #pragma once
 
 #include <atomic>
@@ -139,7 +140,8 @@ class ApiServer final : public HttpHandler {
   IoPool io_;
   std::unique_ptr<boost::asio::ssl::context> ssl_;
   std::shared_ptr<Listener> listener_;
-  boost::asio::thread_pool blocking_{2};
+  static constexpr int kBlockingThreads = 16;
+  boost::asio::thread_pool blocking_{kBlockingThreads};
 
   std::atomic<bool> draining_{false};
   std::atomic<int64_t> in_flight_{0};

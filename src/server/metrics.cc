@@ -116,10 +116,12 @@ void Metrics::RecordHttp(std::string_view method, std::string_view route, int st
   Increment(http_mu_, http_, key);
 }
 
-void Metrics::RecordGroupCommit(size_t events, double oldest_wait_seconds, double commit_seconds) {
+void Metrics::RecordGroupCommit(size_t checks, size_t transitions, double oldest_wait_seconds,
+                                double commit_seconds) {
   audit_wait_.Observe(oldest_wait_seconds);
   audit_commit_.Observe(commit_seconds);
-  audit_events_.fetch_add(events, std::memory_order_relaxed);
+  committed_checks_.fetch_add(checks, std::memory_order_relaxed);
+  committed_transitions_.fetch_add(transitions, std::memory_order_relaxed);
 }
 
 void Metrics::Render(std::string& out) const {
@@ -156,16 +158,22 @@ void Metrics::Render(std::string& out) const {
   RenderHistogramFamily(out, http_latency_, "drawbridge_http_request_seconds",
                         "Time from a parsed request to its response.");
   RenderHistogramFamily(out, audit_wait_, "drawbridge_audit_batch_wait_seconds",
-                        "Per group commit of audited checks: how long its oldest decision waited "
-                        "for the commit to start.");
+                        "Per group commit (audited checks and workflow transitions): how long "
+                        "its oldest entry waited for the commit to start.");
   RenderHistogramFamily(out, audit_commit_, "drawbridge_audit_commit_seconds",
-                        "Per group commit of audited checks: writing and committing it, fsync "
-                        "included.");
+                        "Per group commit: writing and committing it, fsync included.");
   out +=
       "# HELP drawbridge_audit_committed_checks_total Audited checks written by group "
       "commits (divide by drawbridge_audit_commit_seconds_count for the mean batch).\n";
   out += "# TYPE drawbridge_audit_committed_checks_total counter\n";
-  out += "drawbridge_audit_committed_checks_total " + std::to_string(audit_events_.load()) + "\n";
+  out +=
+      "drawbridge_audit_committed_checks_total " + std::to_string(committed_checks_.load()) + "\n";
+  out +=
+      "# HELP drawbridge_audit_committed_transitions_total Workflow transitions written by "
+      "group commits.\n";
+  out += "# TYPE drawbridge_audit_committed_transitions_total counter\n";
+  out += "drawbridge_audit_committed_transitions_total " +
+         std::to_string(committed_transitions_.load()) + "\n";
   out += "# HELP drawbridge_rate_limited_total Requests answered 429.\n";
   out += "# TYPE drawbridge_rate_limited_total counter\n";
   out += "drawbridge_rate_limited_total " + std::to_string(rate_limited_.load()) + "\n";

@@ -41,9 +41,10 @@ class Metrics {
   // An HTTP response by route template ("/v1/requests/{id}") and status.
   void RecordHttp(std::string_view method, std::string_view route, int status, double seconds);
   void RecordRateLimited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
-  // One group commit of audited checks: how many, how long its oldest decision waited for it,
-  // how long writing and committing took.
-  void RecordGroupCommit(size_t events, double oldest_wait_seconds, double commit_seconds);
+  // One group commit: the audited checks and workflow transitions in it, how long its oldest
+  // entry waited for it, how long writing and committing took.
+  void RecordGroupCommit(size_t checks, size_t transitions, double oldest_wait_seconds,
+                         double commit_seconds);
 
   // Appends every family this object holds.
   void Render(std::string& out) const;
@@ -59,9 +60,10 @@ class Metrics {
   CounterMap http_;  // key: method \x1f route \x1f status
   Histogram http_latency_;
   std::atomic<uint64_t> rate_limited_{0};
-  Histogram audit_wait_;    // oldest decision of a batch: queued to commit start
-  Histogram audit_commit_;  // writing and committing a batch
-  std::atomic<uint64_t> audit_events_{0};
+  Histogram audit_wait_;    // oldest entry of a group: queued to commit start
+  Histogram audit_commit_;  // writing and committing a group
+  std::atomic<uint64_t> committed_checks_{0};
+  std::atomic<uint64_t> committed_transitions_{0};
 };
 
 // Escapes a Prometheus label value.

@@ -838,6 +838,14 @@ HttpResponse ApiServer::RenderMetrics() {
     out += "drawbridge_grants_active{tenant=\"" + LabelValue(name) + "\"} " +
            std::to_string(tenant->service->grants().size()) + "\n";
   }
+  out +=
+      "# HELP drawbridge_writes_queued Audited checks and workflow transitions waiting for "
+      "the next group commit, by tenant.\n";
+  out += "# TYPE drawbridge_writes_queued gauge\n";
+  for (auto& [name, tenant] : tenants_) {
+    out += "drawbridge_writes_queued{tenant=\"" + LabelValue(name) + "\"} " +
+           std::to_string(tenant->service->QueuedWrites()) + "\n";
+  }
   out += "# HELP drawbridge_requests Requests by tenant and state (counted up to 100000).\n";
   out += "# TYPE drawbridge_requests gauge\n";
   for (auto& [name, tenant] : tenants_) {

@@ -65,4 +65,43 @@ audit::AuditEventDraft ToAuditDraft(const workflow::EventDraft& draft, int64_t t
   return out;
 }
 
+StatusOr<audit::AuditChain> ResumeChain(StoreTransaction& tx, const std::string& tenant) {
+  DB_ASSIGN_OR_RETURN(AuditRecord head, tx.AuditHead(tenant));
+  audit::ChainHead chain_head;
+  if (head.seq > 0) chain_head = {head.seq, head.hash};
+  return audit::AuditChain::Resume(tenant, std::move(chain_head));
+}
+
+StatusOr<SealedEvents> SealEvents(audit::AuditChain& chain,
+                                  std::span<const workflow::EventDraft> drafts, int64_t time_ms) {
+  audit::AuditChain next = chain;
+  SealedEvents sealed;
+  sealed.audit.reserve(drafts.size());
+  for (const workflow::EventDraft& d : drafts) {
+    auto event = next.Append(ToAuditDraft(d, time_ms));
+    if (!event.ok()) return event.status().WithContext("audit event " + d.type);
+    auto record = ToRecord(*event);
+    if (!record.ok()) return record.status().WithContext("audit event " + d.type);
+    sealed.audit.push_back(std::move(record).value());
+    if (d.notify) {
+      auto line = audit::EventToJsonLine(*event);
+      if (!line.ok()) return line.status().WithContext("audit event " + d.type);
+      OutboxMessage& m = sealed.outbox.emplace_back();
+      m.tenant = chain.tenant();
+      m.event_type = d.type;
+      m.payload = std::move(line).value();
+      m.created_at = time_ms / 1000;
+      m.next_attempt_at = time_ms / 1000;
+    }
+  }
+  chain = std::move(next);
+  return sealed;
+}
+
+Status WriteEvents(StoreTransaction& tx, SealedEvents& sealed) {
+  for (const AuditRecord& r : sealed.audit) DB_RETURN_IF_ERROR(tx.AppendAudit(r));
+  for (OutboxMessage& m : sealed.outbox) DB_RETURN_IF_ERROR(tx.AppendOutbox(m));
+  return Status::Ok();
+}
+
 }  // namespace drawbridge::service

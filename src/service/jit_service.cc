@@ -7,6 +7,7 @@
 #include "core/explain.h"
 #include "core/hex.h"
 #include "service/audit_records.h"
+#include "service/internal.h"
 
 namespace drawbridge::service {
 namespace {
@@ -101,47 +102,31 @@ StatusOr<std::unique_ptr<JitService>> JitService::Open(
   return service;
 }
 
-Status JitService::AppendEvents(StoreTransaction& tx,
-                                const std::vector<workflow::EventDraft>& drafts, int64_t now_ms) {
-  auto head = tx.AuditHead(options_.tenant);
-  if (!head.ok()) return head.status();
-  audit::ChainHead chain_head;
-  if (head->seq > 0) chain_head = {head->seq, head->hash};
-  auto chain = audit::AuditChain::Resume(options_.tenant, chain_head);
-  if (!chain.ok()) return chain.status();
-  for (const workflow::EventDraft& d : drafts) {
-    auto event = chain->Append(ToAuditDraft(d, now_ms));
-    if (!event.ok()) return event.status().WithContext("audit event " + d.type);
-    auto record = ToRecord(*event);
-    if (!record.ok()) return record.status();
-    DB_RETURN_IF_ERROR(tx.AppendAudit(*record));
-    if (d.notify) {
-      OutboxMessage m;
-      m.tenant = options_.tenant;
-      m.event_type = d.type;
-      auto line = EventToJsonLine(*event);
-      if (!line.ok()) return line.status();
-      m.payload = std::move(line).value();
-      m.created_at = now_ms / 1000;
-      m.next_attempt_at = now_ms / 1000;
-      DB_RETURN_IF_ERROR(tx.AppendOutbox(m));
-    }
-  }
-  return Status::Ok();
+Status JitService::AppendEvents(StoreTransaction& tx, std::span<const workflow::EventDraft> drafts,
+                                int64_t now_ms) {
+  DB_ASSIGN_OR_RETURN(audit::AuditChain chain, ResumeChain(tx, options_.tenant));
+  DB_ASSIGN_OR_RETURN(SealedEvents sealed, SealEvents(chain, drafts, now_ms));
+  return WriteEvents(tx, sealed);
 }
 
 Status JitService::Commit(workflow::Transition& t, int64_t now_ms) {
+  DB_ASSIGN_OR_RETURN(std::unique_ptr<StoreTransaction> tx, store_.Begin());
+  DB_ASSIGN_OR_RETURN(audit::AuditChain chain, ResumeChain(*tx, options_.tenant));
+  DB_ASSIGN_OR_RETURN(SealedEvents sealed, SealEvents(chain, t.events, now_ms));
+  DB_RETURN_IF_ERROR(WriteTransition(*tx, t, sealed));
+  DB_RETURN_IF_ERROR(tx->Commit());
+  if (t.grant) SyncIndex(*t.grant);
+  return Status::Ok();
+}
+
+Status JitService::WriteTransition(StoreTransaction& tx, workflow::Transition& t,
+                                   SealedEvents& sealed) {
   // Records are written to this service's tenant, whatever the transition filled in.
   t.request.tenant = options_.tenant;
   if (t.grant) t.grant->tenant = options_.tenant;
-  auto tx = store_.Begin();
-  if (!tx.ok()) return tx.status();
-  DB_RETURN_IF_ERROR((*tx)->PutRequest(t.request));
-  if (t.grant) DB_RETURN_IF_ERROR((*tx)->PutGrant(*t.grant));
-  DB_RETURN_IF_ERROR(AppendEvents(**tx, t.events, now_ms));
-  DB_RETURN_IF_ERROR((*tx)->Commit());
-  if (t.grant) SyncIndex(*t.grant);
-  return Status::Ok();
+  DB_RETURN_IF_ERROR(tx.PutRequest(t.request));
+  if (t.grant) DB_RETURN_IF_ERROR(tx.PutGrant(*t.grant));
+  return WriteEvents(tx, sealed);
 }
 
 void JitService::SyncIndex(const Grant& grant) {
@@ -153,31 +138,8 @@ void JitService::SyncIndex(const Grant& grant) {
   }
 }
 
-StatusOr<Request> JitService::LoadRequest(const std::string& id) {
-  auto r = store_.GetRequest(options_.tenant, id);
-  if (!r.ok()) return r.status();
-  if (!r->has_value()) return NotFound("no request '" + id + "'");
-  return std::move(**r);
-}
-
-StatusOr<Grant> JitService::LoadGrant(const std::string& id) {
-  auto g = store_.GetGrant(options_.tenant, id);
-  if (!g.ok()) return g.status();
-  if (!g->has_value()) return NotFound("no grant '" + id + "'");
-  return std::move(**g);
-}
-
-template <typename MakeTransition>
-StatusOr<workflow::Transition> JitService::Apply(MakeTransition make) {
-  std::lock_guard lock(write_mu_);
-  const int64_t now_ms = clock_.NowMillis();
-  DB_ASSIGN_OR_RETURN(workflow::Transition t, make(now_ms / 1000));
-  DB_RETURN_IF_ERROR(Commit(t, now_ms));
-  return t;
-}
-
 StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& input) {
-  DB_ASSIGN_OR_RETURN(workflow::Transition t, Apply([&](int64_t now) {
+  DB_ASSIGN_OR_RETURN(workflow::Transition t, Apply([&](int64_t now, StoreTransaction&) {
                         return workflow::CreateAccessRequest(*decider()->policy, input, ids_, now);
                       }));
   return t.request;
@@ -185,7 +147,8 @@ StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& 
 
 StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
   DB_ASSIGN_OR_RETURN(
-      workflow::Transition t, Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
+      workflow::Transition t,
+      Apply([&](int64_t now, StoreTransaction&) -> StatusOr<workflow::Transition> {
         const auto d = decider();
         core::Verdict v =
             d->engine.Check(input.check, TimePoint(std::chrono::seconds(now)), {.consume = false});
@@ -215,41 +178,45 @@ StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
 StatusOr<Request> JitService::Review(const std::string& request_id,
                                      const workflow::ReviewInput& input) {
   DB_ASSIGN_OR_RETURN(
-      workflow::Transition t, Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
-        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+      workflow::Transition t,
+      Apply([&](int64_t now, StoreTransaction& tx) -> StatusOr<workflow::Transition> {
+        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(tx, options_.tenant, request_id));
         return workflow::RecordReview(*decider()->policy, request, input, ids_, now);
       }));
   return t.request;
 }
 
 StatusOr<Request> JitService::Cancel(const std::string& request_id, const std::string& actor) {
-  DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
-                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
-                        return workflow::CancelRequest(request, actor, now);
-                      }));
+  DB_ASSIGN_OR_RETURN(
+      workflow::Transition t,
+      Apply([&](int64_t now, StoreTransaction& tx) -> StatusOr<workflow::Transition> {
+        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(tx, options_.tenant, request_id));
+        return workflow::CancelRequest(request, actor, now);
+      }));
   return t.request;
 }
 
 StatusOr<Grant> JitService::Revoke(const std::string& grant_id,
                                    const workflow::RevokeInput& input) {
-  DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
-                        DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(grant_id));
-                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(grant.request_id));
-                        return workflow::RevokeGrant(request, grant, input, now);
-                      }));
+  DB_ASSIGN_OR_RETURN(
+      workflow::Transition t,
+      Apply([&](int64_t now, StoreTransaction& tx) -> StatusOr<workflow::Transition> {
+        DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(tx, options_.tenant, grant_id));
+        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(tx, options_.tenant, grant.request_id));
+        return workflow::RevokeGrant(request, grant, input, now);
+      }));
   if (!t.grant) return Internal("revoking grant " + grant_id + " produced no grant record");
   return *t.grant;
 }
 
 StatusOr<Grant> JitService::Release(const std::string& grant_id, const std::string& actor) {
-  DB_ASSIGN_OR_RETURN(workflow::Transition t,
-                      Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
-                        DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(grant_id));
-                        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(grant.request_id));
-                        return workflow::ReleaseGrant(request, grant, actor, now);
-                      }));
+  DB_ASSIGN_OR_RETURN(
+      workflow::Transition t,
+      Apply([&](int64_t now, StoreTransaction& tx) -> StatusOr<workflow::Transition> {
+        DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(tx, options_.tenant, grant_id));
+        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(tx, options_.tenant, grant.request_id));
+        return workflow::ReleaseGrant(request, grant, actor, now);
+      }));
   if (!t.grant) return Internal("releasing grant " + grant_id + " produced no grant record");
   return *t.grant;
 }
@@ -257,16 +224,14 @@ StatusOr<Grant> JitService::Release(const std::string& grant_id, const std::stri
 StatusOr<Request> JitService::CloseBreakGlassReview(const std::string& request_id,
                                                     const workflow::ReviewInput& input) {
   DB_ASSIGN_OR_RETURN(
-      workflow::Transition t, Apply([&](int64_t now) -> StatusOr<workflow::Transition> {
-        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(request_id));
+      workflow::Transition t,
+      Apply([&](int64_t now, StoreTransaction& tx) -> StatusOr<workflow::Transition> {
+        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(tx, options_.tenant, request_id));
         return workflow::CloseBreakGlassReview(*decider()->policy, request, input, now);
       }));
   return t.request;
 }
 
-namespace {
-
-// A decision whose audit record could not be written is a deny.
 void FailClosed(CheckOutcome& out, const Status& why) {
   out.verdict.decision = Decision::kDeny;
   out.explanation.decision = Decision::kDeny;
@@ -275,8 +240,6 @@ void FailClosed(CheckOutcome& out, const Status& why) {
   out.explanation.reason_code = "audit_unavailable";
   out.explanation.request.reset();
 }
-
-}  // namespace
 
 std::optional<workflow::EventDraft> JitService::Decide(const CheckRequest& request,
                                                        CheckOutcome& out) const {
@@ -310,86 +273,6 @@ CheckOutcome JitService::Check(const CheckRequest& request) {
   return out;
 }
 
-void JitService::CheckAsync(const CheckRequest& request, std::function<void(CheckOutcome)> done) {
-  CheckOutcome out;
-  std::optional<workflow::EventDraft> event = Decide(request, out);
-  if (!event) return done(std::move(out));
-  if (out.verdict.action_grant.found()) {
-    // Using an action grant changes its row as well: that stays one transaction of its own.
-    RecordCheck(out, std::move(*event));
-    return done(std::move(out));
-  }
-  {
-    std::lock_guard lock(batch_mu_);
-    if (!batch_thread_.joinable()) {
-      batch_thread_ = std::thread([this] {
-        pthread_setname_np(pthread_self(), "db-audit");
-        AuditLoop();
-      });
-    }
-    batch_.push_back(
-        {std::move(*event), std::move(out), std::move(done), std::chrono::steady_clock::now()});
-  }
-  batch_cv_.notify_one();
-}
-
-// Group commit: every check decided while the last batch was being written goes into the next
-// transaction, so one fsync serves many decisions. Nobody is answered before their event is
-// durable; if the batch cannot be written, all of its decisions become denies.
-void JitService::AuditLoop() {
-  constexpr size_t kMaxBatch = 4096;
-  std::unique_lock lock(batch_mu_);
-  while (true) {
-    batch_cv_.wait(lock, [&] { return batch_stop_ || !batch_.empty(); });
-    if (batch_.empty()) return;
-    std::vector<PendingCheck> work;
-    if (batch_.size() <= kMaxBatch) {
-      work.swap(batch_);
-    } else {
-      work.assign(std::make_move_iterator(batch_.begin()),
-                  std::make_move_iterator(batch_.begin() + kMaxBatch));
-      batch_.erase(batch_.begin(), batch_.begin() + kMaxBatch);
-    }
-    lock.unlock();
-    std::vector<workflow::EventDraft> drafts;
-    drafts.reserve(work.size());
-    for (PendingCheck& p : work) drafts.push_back(std::move(p.event));
-    Status s;
-    const auto commit_start = std::chrono::steady_clock::now();
-    {
-      std::lock_guard write(write_mu_);
-      const int64_t now_ms = clock_.NowMillis();
-      auto tx = store_.Begin();
-      s = tx.ok() ? AppendEvents(**tx, drafts, now_ms) : tx.status();
-      if (s.ok()) s = (*tx)->Commit();
-    }
-    if (options_.on_group_commit) {
-      options_.on_group_commit({.events = work.size(),
-                                .oldest_wait = commit_start - work.front().queued,
-                                .commit = std::chrono::steady_clock::now() - commit_start,
-                                .ok = s.ok()});
-    }
-    for (PendingCheck& p : work) {
-      if (!s.ok()) FailClosed(p.outcome, s);
-      p.done(std::move(p.outcome));
-    }
-    lock.lock();
-  }
-}
-
-void JitService::StopAuditThread() {
-  {
-    std::lock_guard lock(batch_mu_);
-    batch_stop_ = true;
-  }
-  batch_cv_.notify_all();
-  if (batch_thread_.joinable()) batch_thread_.join();
-}
-
-JitService::~JitService() {
-  StopAuditThread();
-}
-
 void JitService::RecordCheck(CheckOutcome& out, workflow::EventDraft event) {
   const core::Verdict& v = out.verdict;
   std::lock_guard lock(write_mu_);
@@ -397,8 +280,9 @@ void JitService::RecordCheck(CheckOutcome& out, workflow::EventDraft event) {
   std::vector<workflow::EventDraft> events{std::move(event)};
   std::optional<workflow::Transition> consumed;
   if (v.action_grant.found()) {
-    auto grant = LoadGrant(out.explanation.grant);
-    auto req = grant.ok() ? LoadRequest(grant->request_id) : StatusOr<Request>(grant.status());
+    auto grant = LoadGrant(store_, options_.tenant, out.explanation.grant);
+    auto req = grant.ok() ? LoadRequest(store_, options_.tenant, grant->request_id)
+                          : StatusOr<Request>(grant.status());
     if (!req.ok()) return FailClosed(out, req.status());
     auto t = workflow::ConsumeGrantUse(*req, *grant, now_ms / 1000);
     if (!t.ok()) return FailClosed(out, t.status());
@@ -445,7 +329,7 @@ StatusOr<SweepReport> JitService::Sweep() {
     int handled = 0;
     for (const Grant& g : due) {
       std::lock_guard lock(write_mu_);
-      auto req = LoadRequest(g.request_id);
+      auto req = LoadRequest(store_, options_.tenant, g.request_id);
       if (!req.ok()) return req.status();
       if (g.expires_at <= now) {
         auto t = workflow::ExpireGrant(*req, g, now);

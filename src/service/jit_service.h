@@ -6,6 +6,9 @@
 //
 // Decisions read only the in-memory index (loaded from the store at Open). Writers are
 // serialised by a mutex (one tenant per service); checks without a grant use run concurrently.
+// Workflow transitions and audited checks from many threads are written by one writer thread in
+// group commits: one transaction and one fsync for everything queued while the last group was
+// being written (group_commit.cc).
 #pragma once
 
 #include <atomic>
@@ -15,8 +18,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "audit/chain.h"
@@ -28,20 +33,23 @@
 #include "drawbridge/payload_analyzer.h"
 #include "drawbridge/store.h"
 #include "service/api_tokens.h"
+#include "service/audit_records.h"
 
 namespace drawbridge::service {
 
-// One group commit of audited checks, as the audit thread saw it.
+// One group commit, as the writer thread saw it.
 struct GroupCommitReport {
-  size_t events = 0;
-  std::chrono::nanoseconds oldest_wait{0};  // the batch's oldest decision, queued to commit start
-  std::chrono::nanoseconds commit{0};       // writing and committing the batch (fsync included)
+  size_t checks = 0;       // audited decisions written
+  size_t transitions = 0;  // workflow transitions written (refused ones are not counted)
+  std::chrono::nanoseconds oldest_wait{0};  // the group's oldest entry, queued to commit start
+  std::chrono::nanoseconds commit{0};       // writing and committing the group (fsync included)
   bool ok = true;
 };
 
 struct ServiceOptions {
   std::string tenant = "default";
-  // Called on the audit thread after each group commit (metrics); must be cheap and not block.
+  // Called on the writer thread after each group commit, before anyone in the group is answered
+  // (metrics); must be cheap and not block.
   std::function<void(const GroupCommitReport&)> on_group_commit;
 };
 
@@ -65,7 +73,7 @@ struct ActionRequest {
 class JitService {
  public:
   // Loads the audit head and every active grant from `store` into the index.
-  ~JitService();  // finishes the audit batch in flight, answering its checks
+  ~JitService();  // writes what is queued, answering every check and transition in it
 
   static StatusOr<std::unique_ptr<JitService>> Open(
       std::shared_ptr<const core::CompiledPolicy> policy, Store& store, const WallClock& clock,
@@ -87,7 +95,7 @@ class JitService {
   // The same decision, answered through `done` once its audit event (if any) is durable. Checks
   // decided concurrently share one transaction and one fsync (group commit), so a server can
   // answer at line rate without ever allowing what it has not recorded. `done` runs on the
-  // calling thread when nothing needs recording, otherwise on the service's audit thread; it
+  // calling thread when nothing needs recording, otherwise on the service's writer thread; it
   // must not block. The request's views need only live until CheckAsync returns.
   void CheckAsync(const CheckRequest& request, std::function<void(CheckOutcome)> done);
 
@@ -108,6 +116,8 @@ class JitService {
   // --- end of API tokens ---------------------------------------------------------------------
 
   const core::GrantIndex& grants() const { return grants_; }
+  // Checks and transitions waiting for the writer's next group commit.
+  size_t QueuedWrites() const;
   // The policy in force now (a reload may replace it at any time; keep the pointer, not a
   // reference, for as long as it is used).
   std::shared_ptr<const core::CompiledPolicy> policy() const { return decider()->policy; }
@@ -126,27 +136,38 @@ class JitService {
              const WallClock& clock, workflow::IdSource& ids, const PayloadAnalyzer& analyzer,
              ServiceOptions options);
 
-  // Under the writer lock: makes the transition with `now` (seconds) and commits it.
-  template <typename MakeTransition>
-  StatusOr<workflow::Transition> Apply(MakeTransition make);
-  // Writes a transition (records + audit + outbox) in one transaction under this service's
-  // tenant, then updates the index.
+  // Makes a transition in the writer's next group commit, with its `now` (seconds) and reading
+  // through its transaction (so it sees the transitions written before it in the same group),
+  // and returns once the group is durable. `make` may refuse (any error): nothing is written
+  // for it, and the rest of the group is unaffected.
+  using TransitionMaker =
+      std::function<StatusOr<workflow::Transition>(int64_t now, StoreTransaction& tx)>;
+  StatusOr<workflow::Transition> Apply(const TransitionMaker& make);
+  // Writes a transition (records + audit + outbox) in its own transaction under this service's
+  // tenant, then updates the index. The caller holds write_mu_.
   Status Commit(workflow::Transition& t, int64_t now_ms);
+  // Puts the transition's records, under this service's tenant, and its sealed events in `tx`.
+  Status WriteTransition(StoreTransaction& tx, workflow::Transition& t, SealedEvents& sealed);
   // Appends audit events for `drafts` inside `tx`, continuing the chain from the stored head.
-  Status AppendEvents(StoreTransaction& tx, const std::vector<workflow::EventDraft>& drafts,
+  Status AppendEvents(StoreTransaction& tx, std::span<const workflow::EventDraft> drafts,
                       int64_t now_ms);
   void SyncIndex(const Grant& grant);
   // The decision, and the audit event it needs when it involved a guardrail or a grant.
   std::optional<workflow::EventDraft> Decide(const CheckRequest& request, CheckOutcome& out) const;
   // Writes a decision's event (and the use of an action grant) now; denies when it cannot.
   void RecordCheck(CheckOutcome& out, workflow::EventDraft event);
-  void AuditLoop();
-  void StopAuditThread();
+  // Queues work for the writer thread, starting it on first use.
+  struct PendingCheck;
+  struct PendingTransition;
+  using PendingWrite = std::variant<PendingCheck, PendingTransition>;
+  void Enqueue(PendingWrite write);
+  void WriterLoop();
+  // One group: one transaction, one commit; then the index, then every answer.
+  void WriteGroup(std::vector<PendingWrite>& group);
+  void StopWriter();
   // Writes a token row and its audit event in `tx`, then commits it (token_ops.cc).
   Status CommitToken(StoreTransaction& tx, const ApiToken& token, const workflow::EventDraft& event,
                      int64_t now_ms);
-  StatusOr<Request> LoadRequest(const std::string& id);
-  StatusOr<Grant> LoadGrant(const std::string& id);
 
   Store& store_;
   const WallClock& clock_;
@@ -172,12 +193,19 @@ class JitService {
     CheckOutcome outcome;
     std::function<void(CheckOutcome)> done;
     std::chrono::steady_clock::time_point queued;
+    Status refused;  // its event could not be made (the check then answers deny)
   };
-  std::mutex batch_mu_;  // guards the members below
+  struct PendingTransition {
+    const TransitionMaker* make;
+    std::function<void(StatusOr<workflow::Transition>)> done;
+    std::chrono::steady_clock::time_point queued;
+    StatusOr<workflow::Transition> made = Internal("not made");
+  };
+  mutable std::mutex batch_mu_;  // guards the members below
   std::condition_variable batch_cv_;
-  std::vector<PendingCheck> batch_;
+  std::vector<PendingWrite> batch_;
   bool batch_stop_ = false;
-  std::thread batch_thread_;  // serialises transitions: one audit chain head at a time
+  std::thread writer_thread_;  // one group commit at a time: one audit chain head at a time
 };
 
 // GrantSpec for the index from a stored grant.

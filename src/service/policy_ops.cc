@@ -15,7 +15,7 @@ Status JitService::ReplacePolicy(std::shared_ptr<const core::CompiledPolicy> pol
       .Add("version", policy->version)
       .Add("source", source);
   DB_ASSIGN_OR_RETURN(auto tx, store_.Begin());
-  DB_RETURN_IF_ERROR(AppendEvents(*tx, {event}, now_ms));
+  DB_RETURN_IF_ERROR(AppendEvents(*tx, std::span(&event, 1), now_ms));
   DB_RETURN_IF_ERROR(tx->Commit());
   decider_.store(std::make_shared<const Decider>(std::move(policy), grants_, analyzer_));
   return Status::Ok();

@@ -58,7 +58,7 @@ Status ValidateTokenInput(const TokenInput& input, const std::string& actor) {
 Status JitService::CommitToken(StoreTransaction& tx, const ApiToken& token,
                                const workflow::EventDraft& event, int64_t now_ms) {
   DB_RETURN_IF_ERROR(tx.PutToken(token));
-  DB_RETURN_IF_ERROR(AppendEvents(tx, {event}, now_ms));
+  DB_RETURN_IF_ERROR(AppendEvents(tx, std::span(&event, 1), now_ms));
   return tx.Commit();
 }
 

@@ -1,0 +1,167 @@
+// The writer thread: audited checks and workflow transitions queued by many threads are written
+// in group commits. Everything queued while one group was being written goes into the next
+// transaction, so one fsync serves all of it; nobody is answered before what they wait for is
+// durable. Within a group, each transition reads through the group's transaction, so it sees
+// the ones written before it (two reviews of one request in one group count both). An entry
+// that is refused before anything of it is written (a transition the workflow rules refuse, an
+// event that cannot be made) fails alone; a store error fails the whole group, whose checks
+// then answer deny.
+#include <pthread.h>
+
+#include "service/internal.h"
+#include "service/jit_service.h"
+
+namespace drawbridge::service {
+namespace {
+
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
+}  // namespace
+
+void JitService::CheckAsync(const CheckRequest& request, std::function<void(CheckOutcome)> done) {
+  CheckOutcome out;
+  std::optional<workflow::EventDraft> event = Decide(request, out);
+  if (!event) return done(std::move(out));
+  if (out.verdict.action_grant.found()) {
+    // Using an action grant changes its row as well: that stays one transaction of its own.
+    RecordCheck(out, std::move(*event));
+    return done(std::move(out));
+  }
+  Enqueue(PendingCheck{.event = std::move(*event),
+                       .outcome = std::move(out),
+                       .done = std::move(done),
+                       .queued = std::chrono::steady_clock::now()});
+}
+
+StatusOr<workflow::Transition> JitService::Apply(const TransitionMaker& make) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<StatusOr<workflow::Transition>> result;
+  Enqueue(PendingTransition{.make = &make,
+                            .done =
+                                [&](StatusOr<workflow::Transition> r) {
+                                  std::lock_guard lock(mu);
+                                  result = std::move(r);
+                                  cv.notify_one();
+                                },
+                            .queued = std::chrono::steady_clock::now()});
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return result.has_value(); });
+  return std::move(*result);
+}
+
+void JitService::Enqueue(PendingWrite write) {
+  {
+    std::lock_guard lock(batch_mu_);
+    if (!writer_thread_.joinable()) {
+      writer_thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "db-writer");
+        WriterLoop();
+      });
+    }
+    batch_.push_back(std::move(write));
+  }
+  batch_cv_.notify_one();
+}
+
+size_t JitService::QueuedWrites() const {
+  std::lock_guard lock(batch_mu_);
+  return batch_.size();
+}
+
+void JitService::WriterLoop() {
+  constexpr size_t kMaxGroup = 4096;
+  std::unique_lock lock(batch_mu_);
+  while (true) {
+    batch_cv_.wait(lock, [&] { return batch_stop_ || !batch_.empty(); });
+    if (batch_.empty()) return;
+    std::vector<PendingWrite> group;
+    if (batch_.size() <= kMaxGroup) {
+      group.swap(batch_);
+    } else {
+      group.assign(std::make_move_iterator(batch_.begin()),
+                   std::make_move_iterator(batch_.begin() + kMaxGroup));
+      batch_.erase(batch_.begin(), batch_.begin() + kMaxGroup);
+    }
+    lock.unlock();
+    WriteGroup(group);
+    lock.lock();
+  }
+}
+
+void JitService::WriteGroup(std::vector<PendingWrite>& group) {
+  const auto start = std::chrono::steady_clock::now();
+  GroupCommitReport report;
+  report.oldest_wait = start - std::visit([](auto& w) { return w.queued; }, group.front());
+  Status failed;  // a store error: nothing of the group is written
+  {
+    std::lock_guard write(write_mu_);
+    const int64_t now_ms = clock_.NowMillis();
+    StatusOr<std::unique_ptr<StoreTransaction>> tx = store_.Begin();
+    StatusOr<audit::AuditChain> chain =
+        tx.ok() ? ResumeChain(**tx, options_.tenant) : StatusOr<audit::AuditChain>(tx.status());
+    failed = chain.status();
+    auto write_check = [&](PendingCheck& c) {
+      auto sealed = SealEvents(*chain, std::span(&c.event, 1), now_ms);
+      if (!sealed.ok()) {
+        c.refused = sealed.status();
+        return;
+      }
+      failed = WriteEvents(**tx, *sealed);
+      report.checks += failed.ok();
+    };
+    auto write_transition = [&](PendingTransition& p) {
+      p.made = (*p.make)(now_ms / 1000, **tx);
+      if (!p.made.ok()) return;
+      auto sealed = SealEvents(*chain, p.made->events, now_ms);
+      if (!sealed.ok()) {
+        p.made = sealed.status();
+        return;
+      }
+      failed = WriteTransition(**tx, *p.made, *sealed);
+      report.transitions += failed.ok();
+    };
+    for (PendingWrite& w : group) {
+      if (!failed.ok()) break;
+      std::visit(Overloaded{write_check, write_transition}, w);
+    }
+    if (failed.ok()) failed = (*tx)->Commit();
+    if (failed.ok()) {
+      for (PendingWrite& w : group) {
+        auto* p = std::get_if<PendingTransition>(&w);
+        if (p != nullptr && p->made.ok() && p->made->grant) SyncIndex(*p->made->grant);
+      }
+    }
+  }
+  if (!failed.ok()) report.checks = report.transitions = 0;
+  report.commit = std::chrono::steady_clock::now() - start;
+  report.ok = failed.ok();
+  if (options_.on_group_commit) options_.on_group_commit(report);
+  auto answer_check = [&](PendingCheck& c) {
+    if (!failed.ok()) FailClosed(c.outcome, failed);
+    if (!c.refused.ok()) FailClosed(c.outcome, c.refused);
+    c.done(std::move(c.outcome));
+  };
+  auto answer_transition = [&](PendingTransition& p) {
+    p.done(failed.ok() ? std::move(p.made) : StatusOr<workflow::Transition>(failed));
+  };
+  for (PendingWrite& w : group) std::visit(Overloaded{answer_check, answer_transition}, w);
+}
+
+void JitService::StopWriter() {
+  {
+    std::lock_guard lock(batch_mu_);
+    batch_stop_ = true;
+  }
+  batch_cv_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+}
+
+JitService::~JitService() {
+  StopWriter();
+}
+
+}  // namespace drawbridge::service
