@@ -1,5 +1,4 @@
 #include "server/api_server.h"
-
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -11,6 +10,7 @@
 #include "policy/loader.h"
 #include "server/call.h"
 #include "server/log.h"
+#include "server/mailbox.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace drawbridge::server {
@@ -130,6 +130,11 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
       metrics_.RecordGroupCommit(r.checks, r.transitions,
                                  std::chrono::duration<double>(r.oldest_wait).count(),
                                  std::chrono::duration<double>(r.commit).count());
+    };
+    // A group's answers reach each I/O thread in one wake-up (mailbox.h).
+    options.answer_group = [](const std::function<void()>& answer) {
+      Mailbox::Burst burst;
+      answer();
     };
     DB_ASSIGN_OR_RETURN(tenant.service, service::JitService::Open(compiled, *store_, clock_, ids_,
                                                                   analyzer_, options));

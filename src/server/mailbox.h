@@ -2,7 +2,10 @@
 // group commit at once: posting each answer to its connection's io_context would wake that
 // thread (a syscall when it sleeps in epoll) once per answer. A mailbox collects what arrives
 // while a delivery is pending and runs it all in one handler, so a burst costs one wake-up per
-// I/O thread. Thread-safe; handlers run on the context's thread, in arrival order.
+// I/O thread. A Burst on the delivering thread goes further: nobody is woken until it ends, and
+// then each mailbox that received work is woken once, however quickly its thread would have
+// drained the first delivery. Thread-safe; handlers run on the context's thread, in arrival
+// order.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -19,11 +22,28 @@ class Mailbox {
   Mailbox& operator=(const Mailbox&) = delete;
 
   void Deliver(std::function<void()> work);
+
+  // Defers the wake-ups of every Deliver made on this thread while it lives (not nestable: an
+  // inner Burst defers nothing more and wakes nothing).
+  class Burst {
+   public:
+    Burst();
+    ~Burst();
+    Burst(const Burst&) = delete;
+    Burst& operator=(const Burst&) = delete;
+
+   private:
+    friend class Mailbox;
+    bool outermost_;
+    std::vector<Mailbox*> to_wake_;
+  };
+
   // Whether the caller is the context's own thread (which may just run its work now).
   bool OnItsThread() const { return context_.get_executor().running_in_this_thread(); }
 
  private:
   void Drain();
+  void Wake();
 
   boost::asio::io_context& context_;
   std::mutex mu_;

@@ -148,7 +148,11 @@ void JitService::WriteGroup(std::vector<PendingWrite>& group) {
   auto answer_transition = [&](PendingTransition& p) {
     p.done(failed.ok() ? std::move(p.made) : StatusOr<workflow::Transition>(failed));
   };
-  for (PendingWrite& w : group) std::visit(Overloaded{answer_check, answer_transition}, w);
+  const std::function<void()> answer = [&] {
+    for (PendingWrite& w : group) std::visit(Overloaded{answer_check, answer_transition}, w);
+  };
+  if (options_.answer_group) return options_.answer_group(answer);
+  answer();
 }
 
 void JitService::StopWriter() {

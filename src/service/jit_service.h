@@ -51,6 +51,10 @@ struct ServiceOptions {
   // Called on the writer thread after each group commit, before anyone in the group is answered
   // (metrics); must be cheap and not block.
   std::function<void(const GroupCommitReport&)> on_group_commit;
+  // Runs `answer`, which answers everyone in one group commit, on the writer thread. A server
+  // may wrap it to hand a whole group's answers to its own threads in one go; unset, `answer`
+  // is simply called.
+  std::function<void(const std::function<void()>& answer)> answer_group;
 };
 
 struct CheckOutcome {
