@@ -37,23 +37,40 @@ void JitService::CheckAsync(const CheckRequest& request, std::function<void(Chec
 }
 
 StatusOr<workflow::Transition> JitService::Apply(const TransitionMaker& make) {
+  return std::move(ApplyAll(std::span(&make, 1)).front());
+}
+
+std::vector<StatusOr<workflow::Transition>> JitService::ApplyAll(
+    std::span<const TransitionMaker> makers) {
+  if (makers.empty()) return {};
   std::mutex mu;
   std::condition_variable cv;
-  std::optional<StatusOr<workflow::Transition>> result;
-  Enqueue(PendingTransition{.make = &make,
-                            .done =
-                                [&](StatusOr<workflow::Transition> r) {
-                                  std::lock_guard lock(mu);
-                                  result = std::move(r);
-                                  cv.notify_one();
-                                },
-                            .queued = std::chrono::steady_clock::now()});
+  std::vector<StatusOr<workflow::Transition>> results(makers.size(), Internal("not written"));
+  size_t pending = makers.size();
+  const auto queued = std::chrono::steady_clock::now();
+  std::vector<PendingWrite> writes;
+  writes.reserve(makers.size());
+  for (size_t i = 0; i < makers.size(); ++i) {
+    writes.emplace_back(PendingTransition{.make = &makers[i],
+                                          .done =
+                                              [&, i](StatusOr<workflow::Transition> r) {
+                                                std::lock_guard lock(mu);
+                                                results[i] = std::move(r);
+                                                if (--pending == 0) cv.notify_one();
+                                              },
+                                          .queued = queued});
+  }
+  Enqueue(writes);  // all in one go, so that they share a group
   std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return result.has_value(); });
-  return std::move(*result);
+  cv.wait(lock, [&] { return pending == 0; });
+  return results;
 }
 
 void JitService::Enqueue(PendingWrite write) {
+  Enqueue(std::span(&write, 1));
+}
+
+void JitService::Enqueue(std::span<PendingWrite> writes) {
   {
     std::lock_guard lock(batch_mu_);
     if (!writer_thread_.joinable()) {
@@ -62,7 +79,7 @@ void JitService::Enqueue(PendingWrite write) {
         WriterLoop();
       });
     }
-    batch_.push_back(std::move(write));
+    for (PendingWrite& w : writes) batch_.push_back(std::move(w));
   }
   batch_cv_.notify_one();
 }

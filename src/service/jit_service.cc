@@ -303,49 +303,83 @@ void JitService::RecordCheck(CheckOutcome& out, workflow::EventDraft event) {
   }
 }
 
+// The sweep's transitions go through the writer like any other, so a page of due grants is
+// one group commit rather than one fsync each. Each is made from the records as the group's
+// transaction sees them: one decided or changed since it was listed is left alone.
 StatusOr<SweepReport> JitService::Sweep() {
   SweepReport report;
-  int64_t now_ms = clock_.NowMillis();
-  int64_t now = now_ms / 1000;
+  enum class Step { kNone, kExpireRequest, kExpireGrant, kActivateGrant };
+  struct Due {
+    std::string id;  // a request id, or a grant id
+    Step step = Step::kNone;
+    bool refused = false;  // decided or changed since it was listed: nothing to do
+  };
+  // Writes every due item and counts what was done; a store error ends the sweep.
+  auto sweep = [&](std::vector<Due>& due, const auto& make) -> StatusOr<int> {
+    std::vector<TransitionMaker> makers;
+    makers.reserve(due.size());
+    for (Due& d : due) {
+      makers.emplace_back(
+          [&d, &make](int64_t now, StoreTransaction& tx) { return make(d, now, tx); });
+    }
+    std::vector<StatusOr<workflow::Transition>> written = ApplyAll(makers);
+    int handled = 0;
+    for (size_t i = 0; i < due.size(); ++i) {
+      if (written[i].ok()) {
+        ++handled;
+        if (due[i].step == Step::kExpireRequest) ++report.expired_requests;
+        if (due[i].step == Step::kExpireGrant) ++report.expired_grants;
+        if (due[i].step == Step::kActivateGrant) ++report.activated_grants;
+      } else if (!due[i].refused) {
+        return written[i].status();  // a store error
+      }
+    }
+    return handled;
+  };
+  const int64_t now = clock_.NowSeconds();
   RequestFilter pending;
   pending.tenant = options_.tenant;
   pending.state = RequestState::kPending;
   pending.limit = 100000;
   DB_ASSIGN_OR_RETURN(std::vector<Request> open, store_.ListRequests(pending));
+  std::vector<Due> due_requests;
   for (const Request& r : open) {
-    if (r.pending_expires_at > now) continue;
-    std::lock_guard lock(write_mu_);
-    auto t = workflow::ExpirePendingRequest(r, now);
-    if (!t.ok()) continue;  // decided meanwhile
-    DB_RETURN_IF_ERROR(Commit(*t, now_ms));
-    ++report.expired_requests;
+    if (r.pending_expires_at <= now) due_requests.push_back({r.id});
   }
+  // The step a transition took, or a refusal.
+  auto took = [](Due& d, Step step, StatusOr<workflow::Transition> t) {
+    d.step = t.ok() ? step : Step::kNone;
+    d.refused = !t.ok();
+    return t;
+  };
+  auto expire_request = [&](Due& d, int64_t now,
+                            StoreTransaction& tx) -> StatusOr<workflow::Transition> {
+    DB_ASSIGN_OR_RETURN(Request r, LoadRequest(tx, options_.tenant, d.id));
+    return took(d, Step::kExpireRequest, workflow::ExpirePendingRequest(r, now));
+  };
+  if (!due_requests.empty()) DB_RETURN_IF_ERROR(sweep(due_requests, expire_request).status());
+
   // Only the due grants are read, never every running one. A handled grant leaves the due set, so
   // each page starts after the last; a page in which nothing could be handled ends the sweep.
+  auto end_or_start_grant = [&](Due& d, int64_t now,
+                                StoreTransaction& tx) -> StatusOr<workflow::Transition> {
+    DB_ASSIGN_OR_RETURN(Grant g, LoadGrant(tx, options_.tenant, d.id));
+    DB_ASSIGN_OR_RETURN(Request r, LoadRequest(tx, options_.tenant, g.request_id));
+    if (g.expires_at <= now) return took(d, Step::kExpireGrant, workflow::ExpireGrant(r, g, now));
+    if (r.state == RequestState::kApproved && g.not_before <= now) {
+      return took(d, Step::kActivateGrant, workflow::ActivateGrant(r, g, now));
+    }
+    return took(d, Step::kNone, FailedPrecondition("grant " + d.id + " is not due"));
+  };
   constexpr size_t kDuePage = 1000;
   while (true) {
-    DB_ASSIGN_OR_RETURN(std::vector<Grant> due,
+    DB_ASSIGN_OR_RETURN(std::vector<Grant> listed,
                         store_.ListDueGrants(options_.tenant, now, kDuePage));
-    int handled = 0;
-    for (const Grant& g : due) {
-      std::lock_guard lock(write_mu_);
-      auto req = LoadRequest(store_, options_.tenant, g.request_id);
-      if (!req.ok()) return req.status();
-      if (g.expires_at <= now) {
-        auto t = workflow::ExpireGrant(*req, g, now);
-        if (!t.ok()) continue;
-        DB_RETURN_IF_ERROR(Commit(*t, now_ms));
-        ++report.expired_grants;
-        ++handled;
-      } else if (req->state == RequestState::kApproved && g.not_before <= now) {
-        auto t = workflow::ActivateGrant(*req, g, now);
-        if (!t.ok()) continue;
-        DB_RETURN_IF_ERROR(Commit(*t, now_ms));
-        ++report.activated_grants;
-        ++handled;
-      }
-    }
-    if (due.size() < kDuePage || handled == 0) break;
+    std::vector<Due> due;
+    due.reserve(listed.size());
+    for (const Grant& g : listed) due.push_back({g.id});
+    DB_ASSIGN_OR_RETURN(int handled, sweep(due, end_or_start_grant));
+    if (listed.size() < kDuePage || handled == 0) break;
   }
   return report;
 }

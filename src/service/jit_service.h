@@ -147,6 +147,8 @@ class JitService {
   using TransitionMaker =
       std::function<StatusOr<workflow::Transition>(int64_t now, StoreTransaction& tx)>;
   StatusOr<workflow::Transition> Apply(const TransitionMaker& make);
+  // Apply for many at once: they share group commits. The results come in the makers' order.
+  std::vector<StatusOr<workflow::Transition>> ApplyAll(std::span<const TransitionMaker> makers);
   // Writes a transition (records + audit + outbox) in its own transaction under this service's
   // tenant, then updates the index. The caller holds write_mu_.
   Status Commit(workflow::Transition& t, int64_t now_ms);
@@ -165,6 +167,7 @@ class JitService {
   struct PendingTransition;
   using PendingWrite = std::variant<PendingCheck, PendingTransition>;
   void Enqueue(PendingWrite write);
+  void Enqueue(std::span<PendingWrite> writes);
   void WriterLoop();
   // One group: one transaction, one commit; then the index, then every answer.
   void WriteGroup(std::vector<PendingWrite>& group);

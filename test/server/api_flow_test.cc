@@ -74,6 +74,18 @@ TEST_F(ApiFlowTest, AuditedChecksShowInTheGroupCommitMetrics) {
   EXPECT_NE(m.find("drawbridge_audit_commit_seconds_count "), std::string::npos) << m;
   EXPECT_NE(m.find("drawbridge_audit_batch_wait_seconds_bucket{le=\"0.003\"}"), std::string::npos);
   EXPECT_NE(m.find("drawbridge_audit_committed_checks_total 1\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("drawbridge_writes_queued{tenant=\"default\"} 0\n"), std::string::npos) << m;
+}
+
+// Test that a workflow write is written by a group commit and counted there.
+TEST_F(ApiFlowTest, WorkflowWritesShowInTheGroupCommitMetrics) {
+  std::string before = Get("/metrics", "").body;
+  EXPECT_NE(before.find("drawbridge_audit_committed_transitions_total 0\n"), std::string::npos);
+  RequestDbAdmin();
+  std::string after = Get("/metrics", "").body;
+  EXPECT_NE(after.find("drawbridge_audit_committed_transitions_total 1\n"), std::string::npos)
+      << after;
+  EXPECT_EQ(after.find("drawbridge_audit_commit_seconds_count 0\n"), std::string::npos);
 }
 
 // Test that the API refuses a missing or unknown token with 401 and a JSON error.
