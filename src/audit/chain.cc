@@ -33,7 +33,7 @@ StatusOr<AuditChain> AuditChain::Resume(std::string tenant, ChainHead head) {
   return AuditChain(std::move(tenant), std::move(head));
 }
 
-StatusOr<AuditEvent> AuditChain::Seal(AuditEventDraft draft) const {
+StatusOr<AuditEvent> AuditChain::NextEvent(AuditEventDraft& draft) const {
   if (head_.seq == std::numeric_limits<uint64_t>::max()) {
     return ResourceExhausted("audit chain for tenant " + tenant_ + " has run out of seq numbers");
   }
@@ -44,12 +44,25 @@ StatusOr<AuditEvent> AuditChain::Seal(AuditEventDraft draft) const {
   event.actor = ValidText(std::move(draft.actor));
   event.type = ValidText(std::move(draft.type));
   event.subject = ValidText(std::move(draft.subject));
+  event.prev_hash = head_.hash;
+  DB_RETURN_IF_ERROR(ValidateEventFields(event).WithContext("audit event"));
+  return event;
+}
+
+StatusOr<AuditEvent> AuditChain::Seal(AuditEventDraft draft) const {
+  DB_ASSIGN_OR_RETURN(AuditEvent event, NextEvent(draft));
   DB_ASSIGN_OR_RETURN(boost::json::value details,
                       NormalizeJsonText(boost::json::value(std::move(draft.details)), "details"));
   event.details = std::move(details.get_object());
-  event.prev_hash = head_.hash;
-  DB_RETURN_IF_ERROR(ValidateEventFields(event).WithContext("audit event"));
   DB_ASSIGN_OR_RETURN(event.hash, ComputeEventHash(event));
+  return event;
+}
+
+StatusOr<AuditEvent> AuditChain::AppendEncoded(AuditEventDraft draft,
+                                               std::string_view canonical_details) {
+  DB_ASSIGN_OR_RETURN(AuditEvent event, NextEvent(draft));
+  DB_ASSIGN_OR_RETURN(event.hash, ComputeEventHash(event, canonical_details));
+  head_ = ChainHead{event.seq, event.hash};
   return event;
 }
 

@@ -45,10 +45,19 @@ class AuditChain {
   // Seal, then Commit.
   StatusOr<AuditEvent> Append(AuditEventDraft draft);
 
+  // Append for a draft whose details come already encoded as canonical JSON (`canonical_details`,
+  // exactly what CanonicalJson makes of them; draft.details is not read). The event returned has
+  // empty details: its record holds `canonical_details`.
+  StatusOr<AuditEvent> AppendEncoded(AuditEventDraft draft, std::string_view canonical_details);
+
   const std::string& tenant() const { return tenant_; }
   const ChainHead& head() const { return head_; }
 
  private:
+  // The next event's fields from `draft` (text made valid UTF-8, fields checked), without details
+  // or hash; takes the draft's strings.
+  StatusOr<AuditEvent> NextEvent(AuditEventDraft& draft) const;
+
   AuditChain(std::string tenant, ChainHead head)
       : tenant_(std::move(tenant)), head_(std::move(head)) {}
 

@@ -36,12 +36,18 @@ void AppendInteger(std::string& out, Integer value) {
   out.append(buffer, end);
 }
 
-// Writes the event's members in key order; `hash` is written only when given.
-Status AppendEventJson(std::string& out, const AuditEvent& event, const std::string* hash) {
+// Writes the event's members in key order; `hash` is written only when given, and the details
+// are encoded from event.details unless given already encoded.
+Status AppendEventJson(std::string& out, const AuditEvent& event, const std::string* hash,
+                       const std::string_view* canonical_details = nullptr) {
   out += "{\"actor\":";
   AppendCanonicalString(out, event.actor);
   out += ",\"details\":";
-  DB_RETURN_IF_ERROR(AppendCanonicalJson(out, event.details, "details"));
+  if (canonical_details != nullptr) {
+    out += *canonical_details;
+  } else {
+    DB_RETURN_IF_ERROR(AppendCanonicalJson(out, event.details, "details"));
+  }
   if (hash != nullptr) {
     out += ",\"hash\":";
     AppendCanonicalString(out, *hash);
@@ -161,20 +167,44 @@ StatusOr<std::string> CanonicalEventJson(const AuditEvent& event) {
   return out;
 }
 
-StatusOr<std::string> ComputeEventHash(const AuditEvent& event) {
+namespace {
+
+StatusOr<std::string> HashEvent(const AuditEvent& event,
+                                const std::string_view* canonical_details) {
   std::string hashed;
   if (!IsLowerHex(event.prev_hash, 64) || !HexDecode(event.prev_hash, &hashed)) {
     return InvalidArgument("prev_hash must be 64 lowercase hex digits");
   }
-  DB_RETURN_IF_ERROR(AppendEventJson(hashed, event, nullptr));
+  hashed.reserve(hashed.size() + 256 +
+                 (canonical_details != nullptr ? canonical_details->size() : 0));
+  DB_RETURN_IF_ERROR(AppendEventJson(hashed, event, nullptr, canonical_details));
   return HexEncode(Sha256(hashed));
 }
 
-StatusOr<std::string> EventToJsonLine(const AuditEvent& event) {
+StatusOr<std::string> JsonLine(const AuditEvent& event, const std::string_view* canonical_details) {
   std::string out;
-  out.reserve(320);
-  DB_RETURN_IF_ERROR(AppendEventJson(out, event, &event.hash));
+  out.reserve(320 + (canonical_details != nullptr ? canonical_details->size() : 0));
+  DB_RETURN_IF_ERROR(AppendEventJson(out, event, &event.hash, canonical_details));
   return out;
+}
+
+}  // namespace
+
+StatusOr<std::string> ComputeEventHash(const AuditEvent& event) {
+  return HashEvent(event, nullptr);
+}
+
+StatusOr<std::string> ComputeEventHash(const AuditEvent& event,
+                                       std::string_view canonical_details) {
+  return HashEvent(event, &canonical_details);
+}
+
+StatusOr<std::string> EventToJsonLine(const AuditEvent& event) {
+  return JsonLine(event, nullptr);
+}
+
+StatusOr<std::string> EventToJsonLine(const AuditEvent& event, std::string_view canonical_details) {
+  return JsonLine(event, &canonical_details);
 }
 
 StatusOr<AuditEvent> ParseEventLine(std::string_view line) {

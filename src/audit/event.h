@@ -88,6 +88,12 @@ StatusOr<std::string> ComputeEventHash(const AuditEvent& event);
 // The event's JSONL record: its canonical JSON including "hash", without a line terminator.
 StatusOr<std::string> EventToJsonLine(const AuditEvent& event);
 
+// The same two for an event whose details come already encoded (`canonical_details`, exactly
+// what CanonicalJson makes of them; event.details is not read): what a writer sealing many
+// events uses, so that each event's details are encoded once.
+StatusOr<std::string> ComputeEventHash(const AuditEvent& event, std::string_view canonical_details);
+StatusOr<std::string> EventToJsonLine(const AuditEvent& event, std::string_view canonical_details);
+
 // Parses one JSONL record strictly: exactly the nine members with the right types, valid fields,
 // and byte-for-byte canonical form (one trailing "\n" or "\r\n" is allowed). Does not check the
 // hash; that is verification's job (audit/verify.h), which can say which seq is bad.

@@ -19,6 +19,17 @@ StatusOr<AuditRecord> ToRecord(const audit::AuditEvent& event);
 StatusOr<audit::AuditEvent> FromRecord(const AuditRecord& record);
 audit::AuditEventDraft ToAuditDraft(const workflow::EventDraft& draft, int64_t time_ms);
 
+// An event draft made ready to seal: its details encoded once as canonical JSON (exactly what
+// CanonicalJson makes of ToAuditDraft's details), straight from the draft's fields. Preparing
+// needs no chain, so it can happen on any thread before the writer seals.
+struct PreparedEvent {
+  std::string actor, type, subject;
+  std::string details;  // canonical JSON
+  bool notify = false;
+};
+// Fails when two detail keys read the same once ill-formed UTF-8 is replaced.
+StatusOr<PreparedEvent> PrepareEvent(const workflow::EventDraft& draft);
+
 // The rows that record some event drafts: one audit row each, and an outbox row for each draft
 // that notifies.
 struct SealedEvents {
@@ -34,6 +45,8 @@ StatusOr<audit::AuditChain> ResumeChain(StoreTransaction& tx, const std::string&
 // advanced past them, and the rows must be written before the next seal's are.
 StatusOr<SealedEvents> SealEvents(audit::AuditChain& chain,
                                   std::span<const workflow::EventDraft> drafts, int64_t time_ms);
+StatusOr<SealedEvents> SealEvents(audit::AuditChain& chain, std::span<const PreparedEvent> events,
+                                  int64_t time_ms);
 // Appends the rows to `tx`, in order.
 Status WriteEvents(StoreTransaction& tx, SealedEvents& sealed);
 

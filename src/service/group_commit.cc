@@ -30,7 +30,13 @@ void JitService::CheckAsync(const CheckRequest& request, std::function<void(Chec
     RecordCheck(out, std::move(*event));
     return done(std::move(out));
   }
-  Enqueue(PendingCheck{.event = std::move(*event),
+  // Encoded here, on the caller's thread, so that the writer only hashes and writes it.
+  StatusOr<PreparedEvent> prepared = PrepareEvent(*event);
+  if (!prepared.ok()) {
+    FailClosed(out, prepared.status());
+    return done(std::move(out));
+  }
+  Enqueue(PendingCheck{.event = std::move(prepared).value(),
                        .outcome = std::move(out),
                        .done = std::move(done),
                        .queued = std::chrono::steady_clock::now()});

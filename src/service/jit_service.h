@@ -196,7 +196,7 @@ class JitService {
   std::mutex write_mu_;
 
   struct PendingCheck {
-    workflow::EventDraft event;
+    PreparedEvent event;
     CheckOutcome outcome;
     std::function<void(CheckOutcome)> done;
     std::chrono::steady_clock::time_point queued;
