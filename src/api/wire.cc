@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/json_reader.h"
 #include "core/time_format.h"
 
 namespace drawbridge::api {
@@ -28,81 +29,6 @@ json::value Time(int64_t t) {
 json::value OptionalString(const std::string& s) {
   return s.empty() ? json::value(nullptr) : json::value(s);
 }
-
-// Reads fields of one JSON object, remembering the first error with the field's name.
-class Reader {
- public:
-  Reader(const json::value& v, std::string what) : what_(std::move(what)) {
-    if (!v.is_object()) {
-      Fail("is not a JSON object");
-    } else {
-      object_ = &v.as_object();
-    }
-  }
-
-  const json::value* Find(std::string_view key) const {
-    return object_ == nullptr ? nullptr : object_->if_contains(key);
-  }
-  void String(std::string_view key, std::string& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return;
-    if (!v->is_string()) return Fail(std::string(key) + " must be a string");
-    out = std::string(v->as_string());
-  }
-  void Strings(std::string_view key, std::vector<std::string>& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return;
-    if (!v->is_array()) return Fail(std::string(key) + " must be a list of strings");
-    for (const auto& item : v->as_array()) {
-      if (!item.is_string()) return Fail(std::string(key) + " must be a list of strings");
-      out.emplace_back(item.as_string());
-    }
-  }
-  template <typename Int>
-  void Integer(std::string_view key, Int& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return;
-    if (!v->is_int64()) return Fail(std::string(key) + " must be an integer");
-    out = static_cast<Int>(v->as_int64());
-  }
-  void Bool(std::string_view key, bool& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return;
-    if (!v->is_bool()) return Fail(std::string(key) + " must be true or false");
-    out = v->as_bool();
-  }
-  void TimeField(std::string_view key, int64_t& out) {
-    std::string text;
-    String(key, text);
-    if (text.empty()) return;
-    auto t = core::ParseRfc3339(text);
-    if (!t) return Fail(std::string(key) + " must be an RFC 3339 time");
-    out = *t;
-  }
-  void ScopeField(Scope& out) {
-    const json::value* v = Find("scope");
-    if (v == nullptr || v->is_null()) return;
-    Reader scope(*v, what_ + ".scope");
-    scope.String("resource", out.resource);
-    if (const json::value* sel = scope.Find("selector"); sel != nullptr) {
-      if (!sel->is_object()) return Fail("scope.selector must be an object of strings");
-      for (const auto& [k, value] : sel->as_object()) {
-        if (!value.is_string()) return Fail("scope.selector values must be strings");
-        out.selector.emplace_back(std::string(k), std::string(value.as_string()));
-      }
-    }
-    if (!scope.status().ok()) error_ = scope.status();
-  }
-  void Fail(const std::string& message) {
-    if (error_.ok()) error_ = InvalidArgument(what_ + ": " + message);
-  }
-  const Status& status() const { return error_; }
-
- private:
-  std::string what_;
-  const json::object* object_ = nullptr;
-  Status error_;
-};
 
 }  // namespace
 
@@ -151,7 +77,7 @@ json::object RequestToJson(const Request& r) {
 
 StatusOr<Request> RequestFromJson(const json::value& value) {
   Request r;
-  Reader in(value, "request");
+  JsonReader in(value, "request");
   in.String("id", r.id);
   std::string kind, state;
   in.String("kind", kind);
@@ -196,7 +122,7 @@ StatusOr<Request> RequestFromJson(const json::value& value) {
     } else {
       for (const auto& item : reviews->as_array()) {
         Review rv;
-        Reader review(item, "review");
+        JsonReader review(item, "review");
         review.String("reviewer", rv.reviewer);
         review.Bool("approve", rv.approve);
         review.String("comment", rv.comment);
@@ -235,7 +161,7 @@ json::object GrantToJson(const Grant& g) {
 
 StatusOr<Grant> GrantFromJson(const json::value& value) {
   Grant g;
-  Reader in(value, "grant");
+  JsonReader in(value, "grant");
   in.String("id", g.id);
   in.String("request", g.request_id);
   in.String("principal", g.principal);
@@ -343,7 +269,7 @@ json::object TokenToJson(const ApiToken& t) {
 
 StatusOr<ApiToken> TokenFromJson(const json::value& value) {
   ApiToken t;
-  Reader in(value, "token");
+  JsonReader in(value, "token");
   in.String("id", t.id);
   in.String("tenant", t.tenant);
   in.String("principal", t.principal);
@@ -367,7 +293,7 @@ StatusOr<ApiToken> TokenFromJson(const json::value& value) {
 
 StatusOr<core::Explanation> ExplanationFromJson(const json::value& value) {
   core::Explanation e;
-  Reader in(value, "decision");
+  JsonReader in(value, "decision");
   std::string decision;
   in.String("decision", decision);
   if (decision == "allow") {
@@ -386,7 +312,7 @@ StatusOr<core::Explanation> ExplanationFromJson(const json::value& value) {
   in.Strings("facts", e.facts);
   if (const json::value* req = in.Find("request"); req != nullptr && !req->is_null()) {
     core::RequestHint h;
-    Reader hint(*req, "decision.request");
+    JsonReader hint(*req, "decision.request");
     hint.String("kind", h.kind);
     hint.String("rule", h.rule);
     hint.String("fingerprint", h.fingerprint);

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 
+#include "api/json_reader.h"
 #include "api/wire.h"
 #include "client/http_errors.h"
 #include "core/time_format.h"
@@ -35,78 +36,10 @@ Status Malformed(const std::string& what, const Status& why) {
   return Internal("the server sent a malformed " + what + ": " + why.message());
 }
 
-// Reads named members of an answer object, remembering the first type error.
-class Fields {
- public:
-  Fields(const json::value& v, std::string what) : what_(std::move(what)) {
-    if (v.is_object()) {
-      object_ = &v.as_object();
-    } else {
-      error_ = Internal("the server sent a malformed " + what_ + ": not a JSON object");
-    }
-  }
-  void Str(std::string_view key, std::string& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return;
-    if (!v->is_string()) return Fail(key, "a string");
-    out = std::string(v->as_string());
-  }
-  void Strs(std::string_view key, std::vector<std::string>& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return;
-    if (!v->is_array()) return Fail(key, "a list of strings");
-    for (const json::value& s : v->as_array()) {
-      if (!s.is_string()) return Fail(key, "a list of strings");
-      out.emplace_back(s.as_string());
-    }
-  }
-  void Bool(std::string_view key, bool& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return;
-    if (!v->is_bool()) return Fail(key, "true or false");
-    out = v->as_bool();
-  }
-  void U64(std::string_view key, uint64_t& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return;
-    if (v->is_uint64()) {
-      out = v->as_uint64();
-    } else if (v->is_int64() && v->as_int64() >= 0) {
-      out = static_cast<uint64_t>(v->as_int64());
-    } else {
-      Fail(key, "a non-negative integer");
-    }
-  }
-  // RFC 3339 text or Unix seconds.
-  void Time(std::string_view key, int64_t& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return;
-    if (v->is_int64()) {
-      out = v->as_int64();
-    } else if (v->is_string()) {
-      auto t = core::ParseRfc3339(v->as_string());
-      if (!t) return Fail(key, "an RFC 3339 time");
-      out = *t;
-    } else {
-      Fail(key, "a time");
-    }
-  }
-  const json::value* Find(std::string_view key) const {
-    return object_ == nullptr ? nullptr : object_->if_contains(key);
-  }
-  const Status& status() const { return error_; }
-
- private:
-  void Fail(std::string_view key, std::string_view expected) {
-    if (error_.ok()) {
-      error_ = Internal("the server sent a malformed " + what_ + ": " + std::string(key) +
-                        " is not " + std::string(expected));
-    }
-  }
-  std::string what_;
-  const json::object* object_ = nullptr;
-  Status error_;
-};
+// For a JsonReader's error, which already names what it read ("identity: role must be a string").
+Status Malformed(const Status& why) {
+  return Internal("the server sent a malformed " + why.message());
+}
 
 StatusOr<TokenInfo> TokenFromJson(const json::value& v) {
   DB_ASSIGN_OR_RETURN(TokenInfo t, api::TokenFromJson(v));
@@ -324,20 +257,20 @@ StatusOr<AuditVerifyReport> ApiClient::VerifyAudit() {
   auto answer = CallJson("GET", "/v1/audit/verify", nullptr);
   if (!answer.ok()) return answer.status();
   AuditVerifyReport report;
-  Fields f(*answer, "verification report");
+  api::JsonReader f(*answer, "verification report");
   f.Bool("ok", report.ok);
-  f.U64("events", report.events);
-  f.U64("head_seq", report.head_seq);
-  f.Str("head_hash", report.head_hash);
+  f.Unsigned("events", report.events);
+  f.Unsigned("head_seq", report.head_seq);
+  f.String("head_hash", report.head_hash);
   if (const json::value* error = f.Find("error"); error != nullptr && !error->is_null()) {
-    Fields e(*error, "verification error");
+    api::JsonReader e(*error, "verification report.error");
     uint64_t seq = 0;
-    e.U64("seq", seq);
-    e.Str("message", report.error_message);
-    if (!e.status().ok()) return e.status();
+    e.Unsigned("seq", seq);
+    e.String("message", report.error_message);
+    if (!e.status().ok()) return Malformed(e.status());
     report.error_seq = seq;
   }
-  if (!f.status().ok()) return f.status();
+  if (!f.status().ok()) return Malformed(f.status());
   return report;
 }
 
@@ -346,11 +279,11 @@ namespace {
 // The policy description GET and PUT /v1/policy answer with.
 StatusOr<PolicyInfo> ReadPolicyInfo(const json::value& v) {
   PolicyInfo info;
-  Fields f(v, "policy description");
-  f.Str("version", info.version);
-  f.Str("source", info.source);
-  f.Str("loaded_at", info.loaded_at);
-  if (!f.status().ok()) return f.status();
+  api::JsonReader f(v, "policy description");
+  f.String("version", info.version);
+  f.String("source", info.source);
+  f.String("loaded_at", info.loaded_at);
+  if (!f.status().ok()) return Malformed(f.status());
   return info;
 }
 
@@ -378,13 +311,13 @@ StatusOr<Identity> ApiClient::WhoAmI() {
   auto answer = CallJson("GET", "/v1/whoami", nullptr);
   if (!answer.ok()) return answer.status();
   Identity me;
-  Fields f(*answer, "identity");
-  f.Str("principal", me.principal);
-  f.Str("tenant", me.tenant);
-  f.Str("role", me.role);
-  f.Str("token_id", me.token_id);
-  f.Strs("groups", me.groups);
-  if (!f.status().ok()) return f.status();
+  api::JsonReader f(*answer, "identity");
+  f.String("principal", me.principal);
+  f.String("tenant", me.tenant);
+  f.String("role", me.role);
+  f.String("token_id", me.token_id);
+  f.Strings("groups", me.groups);
+  if (!f.status().ok()) return Malformed(f.status());
   return me;
 }
 
@@ -401,9 +334,9 @@ StatusOr<CreatedToken> ApiClient::CreateToken(const TokenSpec& spec) {
   auto answer = CallJson("POST", "/v1/tokens", &v);
   if (!answer.ok()) return answer.status();
   CreatedToken out;
-  Fields f(*answer, "new token");
-  f.Str("token", out.secret);
-  if (!f.status().ok()) return f.status();
+  api::JsonReader f(*answer, "new token");
+  f.String("token", out.secret);
+  if (!f.status().ok()) return Malformed(f.status());
   if (out.secret.empty()) return Internal("the server created a token but did not send it");
   auto info = TokenFromJson(*answer);
   if (!info.ok()) return info.status();
