@@ -249,5 +249,26 @@ TEST_F(GroupCommitTest, AStoreFailureFailsTheWholeGroup) {
   EXPECT_EQ(EventsOfType("request.created"), 1u);
 }
 
+// Test that a sweep whose group cannot be committed reports the store's error and expires
+// nothing, and that the next sweep does the work.
+TEST_F(GroupCommitTest, ASweepThatCannotCommitFailsAndTheNextOneExpires) {
+  auto request = service_->RequestAccess(AliceWantsOrders());
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  auto approved = service_->Review(request->id, Approve("user:erin"));
+  ASSERT_TRUE(approved.ok()) << approved.status().ToString();
+  ASSERT_EQ(approved->state, RequestState::kActive);
+  clock_.AdvanceSeconds(3600);
+
+  store_.FailNthCommit(1, Unavailable("disk full"));
+  auto failed = service_->Sweep();
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(EventsOfType("grant.expired"), 0u);
+
+  auto swept = service_->Sweep();
+  ASSERT_TRUE(swept.ok()) << swept.status().ToString();
+  EXPECT_EQ(swept->expired_grants, 1);
+  EXPECT_EQ(EventsOfType("grant.expired"), 1u);
+}
+
 }  // namespace
 }  // namespace drawbridge::service
