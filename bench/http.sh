@@ -150,6 +150,18 @@ parse_wrk() {
     END { printf "%.0f %.3f %.3f %d %d %d\n", rps, p50, p99, non2xx, errs, total }' "$1"
 }
 
+# The server's group commits so far (drawbridge_audit_* metrics at URL): how many, what each
+# carried on average, and their mean wall time.
+group_commit_summary() {
+  curl -fsS "$1" | awk '
+    /^drawbridge_audit_commit_seconds_count / { n = $2 }
+    /^drawbridge_audit_commit_seconds_sum / { s = $2 }
+    /^drawbridge_audit_committed_checks_total / { c = $2 }
+    /^drawbridge_audit_committed_transitions_total / { t = $2 }
+    END { if (n > 0) printf "%d, %.1f checks and %.2f transitions each, %.3f ms each\n",
+                            n, c / n, t / n, s / n * 1000 }'
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # CPU time (user + system, clock ticks) used so far by the processes PIDS, all threads.
@@ -232,6 +244,7 @@ if [ "$mixed" -gt 0 ]; then
     wrk -t1 -c"$connections" -d"${mixed}s" --latency -s "$root/bench/http/wrk-mixed.lua" \
     "http://127.0.0.1:$port" > "$tmp/wrk.out" 2> "$tmp/wrk.err"
   final_rss=$(rss_parts "$server_pid")
+  group_commits=$(group_commit_summary "http://127.0.0.1:$port/metrics")
   stop "$server_pid"
   cat "$tmp/wrk.err"
   echo "$mixed+ $final_rss" >> "$tmp/rss.txt"
@@ -244,6 +257,7 @@ if [ "$mixed" -gt 0 ]; then
   awk 'NR == 2 { t = $2; a = $3 } { lt = $2; la = $3 }
        END { if (NR > 2) printf "-- from t=10s to the end: VmRSS %+.1f MiB, RssAnon %+.1f MiB\n",
                                 (lt - t) / 1024, (la - a) / 1024 }' "$tmp/rss.txt"
+  echo "-- group commits: $group_commits"
   echo "-- server error log lines: $(grep -c '"level":"error"' "$tmp/serve.log" || true)"
   [ "$non2xx" -eq 0 ] && [ "$errs" -eq 0 ] || { echo "http.sh: the mixed load had failures" >&2; exit 1; }
   exit 0

@@ -120,6 +120,13 @@ struct OutboxMessage {
   bool delivered = false;
 };
 
+// One delivery attempt of an outbox message, as the deliverer records it.
+struct OutboxMark {
+  int64_t id = 0;
+  bool delivered = false;
+  int64_t next_attempt_at = 0;  // when not delivered: when to try again
+};
+
 // What an API token lets its holder do (docs/TOKENS.md). A user token acts as its principal; a
 // checker token (an enforcement point) may ask for decisions on behalf of any principal of its
 // tenant but never review; an admin token also manages the policy and tokens.

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -162,7 +163,10 @@ class Store {
 
   // Outbox delivery: undelivered messages due at `now`, and marking attempts.
   virtual StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) = 0;
-  virtual Status MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) = 0;
+  // Records one attempt of each message, all in one write (a deliverer marks a whole round at
+  // once, not one durable write per message). A message that does not exist is skipped: the
+  // others are recorded, and the result is kNotFound naming it.
+  virtual Status MarkOutbox(std::span<const OutboxMark> marks) = 0;
 };
 
 }  // namespace drawbridge

@@ -169,11 +169,14 @@ StatusOr<DeliveryReport> OutboxDeliverer::RunOnce() {
   }
   report.requests = posts.size();
 
-  // Messages with nothing to send (unrouted, refused, bad payload) are finished now; the others
-  // as their last post comes back.
+  // Messages with nothing to send (unrouted, refused, bad payload) are finished now, and recorded
+  // before the posts start; the others as their last post comes back, recorded together when
+  // the batch ends. A round is one store write, not one durable write per message.
+  std::vector<OutboxMark> marks;
   for (Pending& p : pending) {
-    if (p.outstanding == 0) Finish(p, now, report);
+    if (p.outstanding == 0) Finish(p, now, report, marks);
   }
+  Record(marks, report);
   PostConcurrently(posts, options_.http, &stopping_, [&](size_t i, const HttpOutcome& outcome) {
     Target& target = targets[i];
     Pending& p = pending[target.message];
@@ -191,12 +194,24 @@ StatusOr<DeliveryReport> OutboxDeliverer::RunOnce() {
       Log(report, "outbox message " + std::to_string(p.message.id) + " to " + target.where + ": " +
                       why + " after " + std::to_string(outcome.elapsed_ms) + " ms");
     }
-    if (--p.outstanding == 0) Finish(p, clock_.NowSeconds(), report);
+    if (--p.outstanding == 0) Finish(p, clock_.NowSeconds(), report, marks);
   });
+  Record(marks, report);
   return report;
 }
 
-void OutboxDeliverer::Finish(Pending& p, int64_t now, DeliveryReport& report) {
+void OutboxDeliverer::Record(std::vector<OutboxMark>& marks, DeliveryReport& report) {
+  if (marks.empty()) return;
+  Status marked = store_.MarkOutbox(marks);
+  if (!marked.ok()) {
+    Log(report,
+        "recording " + std::to_string(marks.size()) + " outbox message(s): " + marked.ToString());
+  }
+  marks.clear();
+}
+
+void OutboxDeliverer::Finish(Pending& p, int64_t now, DeliveryReport& report,
+                             std::vector<OutboxMark>& marks) {
   const int64_t id = p.message.id;
   if (p.interrupted) {
     // Left due as it was, so the next run (maybe in the next process) sends it at once.
@@ -229,10 +244,7 @@ void OutboxDeliverer::Finish(Pending& p, int64_t now, DeliveryReport& report) {
   } else {
     RememberDelivered(p);
   }
-  Status marked = store_.MarkOutbox(id, delivered, next_attempt_at);
-  if (!marked.ok()) {
-    Log(report, "recording outbox message " + std::to_string(id) + ": " + marked.ToString());
-  }
+  marks.push_back({.id = id, .delivered = delivered, .next_attempt_at = next_attempt_at});
 }
 
 void OutboxDeliverer::RememberDelivered(const Pending& p) {

@@ -119,7 +119,11 @@ class OutboxDeliverer {
  private:
   struct Pending;
   void Log(DeliveryReport& report, std::string line);
-  void Finish(Pending& pending, int64_t now, DeliveryReport& report);
+  // Settles a message whose posts are all done; its attempt joins `marks`.
+  void Finish(Pending& pending, int64_t now, DeliveryReport& report,
+              std::vector<OutboxMark>& marks);
+  // Writes `marks` in one store write, then clears them.
+  void Record(std::vector<OutboxMark>& marks, DeliveryReport& report);
   void RememberDelivered(const Pending& pending);
   void Loop();
 

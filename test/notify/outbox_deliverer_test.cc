@@ -10,6 +10,7 @@
 #include "notify/delivery_metrics.h"
 #include "notify/signature.h"
 #include "notify/test_support.h"
+#include "store/faulty_store.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -322,6 +323,29 @@ TEST_F(OutboxDelivererTest, UnroutedMessageIsMarkedDelivered) {
   EXPECT_THAT(Due(kDeadLetterAt), IsEmpty());
   EXPECT_EQ(deliverer.Counters().unrouted, 1u);
   EXPECT_TRUE(receiver.Requests().empty());
+}
+
+// Test that a delivery round is recorded in two store writes whatever its size: the messages with
+// nothing to send before the posts start, the posted ones when the round ends.
+TEST_F(OutboxDelivererTest, ARoundIsRecordedInTwoWrites) {
+  HttpReceiver receiver;
+  auto opened = SqliteStore::Open({.path = dir_.File("rounds.db")});
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  drawbridge::testing::FaultyStore store(std::move(opened).value());
+  OutboxWriter writer(store);
+  for (int i = 0; i < 5; ++i) writer.Append("request.created", "user:alice", "req-1", {}, Now());
+  for (int i = 0; i < 3; ++i) writer.Append("grant.revoked", "user:erin", "grant-1", {}, Now());
+  OutboxDeliverer deliverer(store, clock_, Options());
+  deliverer.SetRoutes({Route({"grant.revoked"}, receiver.Url())});
+  auto report = deliverer.RunOnce();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->delivered, 8u);
+  EXPECT_EQ(report->unrouted, 5u);
+  EXPECT_EQ(receiver.Requests().size(), 3u);
+  EXPECT_EQ(store.mark_outbox_calls(), 2);
+  auto due = store.DueOutbox(kDeadLetterAt, 100);
+  ASSERT_TRUE(due.ok());
+  EXPECT_THAT(*due, IsEmpty());
 }
 
 // Test that a message is dead-lettered after max_attempts failures: undelivered, never due again,

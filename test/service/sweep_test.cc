@@ -98,8 +98,8 @@ class CountingStore final : public Store {
   StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) override {
     return inner_.DueOutbox(now, limit);
   }
-  Status MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) override {
-    return inner_.MarkOutbox(id, delivered, next_attempt_at);
+  Status MarkOutbox(std::span<const OutboxMark> marks) override {
+    return inner_.MarkOutbox(marks);
   }
 
  private:

@@ -48,6 +48,12 @@ class FaultyStore final : public Store {
 
   Store& inner() { return *inner_; }
 
+  // How many times MarkOutbox was called (each call is one write of a delivery round).
+  int mark_outbox_calls() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return mark_outbox_calls_;
+  }
+
   StatusOr<std::unique_ptr<StoreTransaction>> Begin() override {
     DB_ASSIGN_OR_RETURN(std::unique_ptr<StoreTransaction> inner, inner_->Begin());
     return std::unique_ptr<StoreTransaction>(
@@ -89,8 +95,12 @@ class FaultyStore final : public Store {
   StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) override {
     return inner_->DueOutbox(now, limit);
   }
-  Status MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) override {
-    return inner_->MarkOutbox(id, delivered, next_attempt_at);
+  Status MarkOutbox(std::span<const OutboxMark> marks) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++mark_outbox_calls_;
+    }
+    return inner_->MarkOutbox(marks);
   }
 
  private:
@@ -181,6 +191,7 @@ class FaultyStore final : public Store {
   mutable std::mutex mu_;
   std::optional<Fault> faults_[3];  // guarded by mu_; by Operation
   int fired_ = 0;                   // guarded by mu_
+  int mark_outbox_calls_ = 0;       // guarded by mu_
 };
 
 }  // namespace drawbridge::testing

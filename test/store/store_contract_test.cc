@@ -463,8 +463,9 @@ TEST_P(StoreContractTest, OutboxDeliveryCycle) {
   DB_ASSERT_OK(limited);
   ASSERT_EQ(limited->size(), 1u);
 
-  DB_ASSERT_OK(store_->MarkOutbox(messages[1].id, /*delivered=*/true, 0));
-  DB_ASSERT_OK(store_->MarkOutbox(messages[3].id, /*delivered=*/false, 200));
+  const OutboxMark round[] = {{.id = messages[1].id, .delivered = true},
+                              {.id = messages[3].id, .delivered = false, .next_attempt_at = 200}};
+  DB_ASSERT_OK(store_->MarkOutbox(round));
   due = store_->DueOutbox(100, 10);
   DB_ASSERT_OK(due);
   ASSERT_EQ(due->size(), 1u);
@@ -480,7 +481,14 @@ TEST_P(StoreContractTest, OutboxDeliveryCycle) {
   EXPECT_FALSE((*due)[1].delivered);
   EXPECT_EQ((*due)[2].id, messages[2].id);
 
-  EXPECT_EQ(store_->MarkOutbox(messages.back().id + 1000, true, 0).code(), StatusCode::kNotFound);
+  // An unknown message is reported; the others of the same round are still recorded.
+  const OutboxMark with_unknown[] = {{.id = messages.back().id + 1000, .delivered = true},
+                                     {.id = messages[0].id, .delivered = true}};
+  EXPECT_EQ(store_->MarkOutbox(with_unknown).code(), StatusCode::kNotFound);
+  due = store_->DueOutbox(1000, 10);
+  DB_ASSERT_OK(due);
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].id, messages[3].id);
 }
 
 // Test that writers on several threads, each committing read-modify-write transactions, are

@@ -368,17 +368,22 @@ StatusOr<std::vector<OutboxMessage>> MemoryStore::DueOutbox(int64_t now, size_t 
   return rows;
 }
 
-Status MemoryStore::MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) {
+Status MemoryStore::MarkOutbox(std::span<const OutboxMark> marks) {
   std::lock_guard<std::mutex> writer(writer_mu_);
   std::unique_lock<std::shared_mutex> exclusive(tables_mu_);
-  auto it = tables_->outbox.find(id);
-  if (it == tables_->outbox.end()) {
-    return NotFound("outbox message " + std::to_string(id) + " does not exist");
+  Status missing;
+  for (const OutboxMark& mark : marks) {
+    auto it = tables_->outbox.find(mark.id);
+    if (it == tables_->outbox.end()) {
+      if (missing.ok())
+        missing = NotFound("outbox message " + std::to_string(mark.id) + " does not exist");
+      continue;
+    }
+    it->second.attempts += 1;
+    it->second.delivered = mark.delivered;
+    it->second.next_attempt_at = mark.next_attempt_at;
   }
-  it->second.attempts += 1;
-  it->second.delivered = delivered;
-  it->second.next_attempt_at = next_attempt_at;
-  return Status::Ok();
+  return missing;
 }
 
 }  // namespace drawbridge

@@ -45,7 +45,7 @@ class MemoryStore final : public Store {
   StatusOr<std::vector<ApiToken>> ListTokens(const TokenFilter& filter) override;
   StatusOr<uint64_t> TokenChangeCount() override;
   StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) override;
-  Status MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) override;
+  Status MarkOutbox(std::span<const OutboxMark> marks) override;
 
   // The committed tables; defined in memory_store.cc.
   struct Tables;

@@ -589,17 +589,33 @@ StatusOr<std::vector<OutboxMessage>> SqliteStore::DueOutbox(int64_t now, size_t 
   return rows;
 }
 
-Status SqliteStore::MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) {
+Status SqliteStore::MarkOutbox(std::span<const OutboxMark> marks) {
+  if (marks.empty()) return Status::Ok();
   std::lock_guard<std::mutex> lock(writer_mu_);
-  DB_ASSIGN_OR_RETURN(Statement statement, writer_->Prepare(Sql().mark_outbox.c_str()));
-  statement.BindInt(1, id);
-  statement.BindInt(2, delivered ? 1 : 0);
-  statement.BindInt(3, next_attempt_at);
-  DB_RETURN_IF_ERROR(statement.Run().WithContext("marking outbox message"));
-  if (writer_->Changes() == 0) {
-    return NotFound("outbox message " + std::to_string(id) + " does not exist");
+  // One transaction, so one fsync, for the whole round.
+  DB_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE").WithContext("marking outbox messages"));
+  Status missing;
+  for (const OutboxMark& mark : marks) {
+    Status marked = [&]() -> Status {
+      DB_ASSIGN_OR_RETURN(Statement statement, writer_->Prepare(Sql().mark_outbox.c_str()));
+      statement.BindInt(1, mark.id);
+      statement.BindInt(2, mark.delivered ? 1 : 0);
+      statement.BindInt(3, mark.next_attempt_at);
+      return statement.Run().WithContext("marking outbox message " + std::to_string(mark.id));
+    }();
+    if (!marked.ok()) {
+      (void)writer_->Exec("ROLLBACK");
+      return marked;
+    }
+    if (writer_->Changes() == 0 && missing.ok()) {
+      missing = NotFound("outbox message " + std::to_string(mark.id) + " does not exist");
+    }
   }
-  return Status::Ok();
+  if (Status committed = writer_->Exec("COMMIT"); !committed.ok()) {
+    (void)writer_->Exec("ROLLBACK");
+    return committed.WithContext("marking outbox messages");
+  }
+  return missing;
 }
 
 StatusOr<int> SqliteStore::SchemaVersion() {

@@ -86,7 +86,7 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<ApiToken>> ListTokens(const TokenFilter& filter) override;
   StatusOr<uint64_t> TokenChangeCount() override;
   StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) override;
-  Status MarkOutbox(int64_t id, bool delivered, int64_t next_attempt_at) override;
+  Status MarkOutbox(std::span<const OutboxMark> marks) override;
 
   // The schema version the file is at (after Open: the newest this build knows).
   StatusOr<int> SchemaVersion();
