@@ -127,7 +127,7 @@ class ApiServer final : public HttpHandler {
   SystemWallClock clock_;
   service::RandomIdSource ids_;
   classify::ClassifierAnalyzer analyzer_;
-  // Before the tenants: their audit threads record into it until they stop.
+  // Before the tenants: their writer threads record into it until they stop.
   Metrics metrics_;
   std::unique_ptr<Store> store_;
   std::map<std::string, std::unique_ptr<Tenant>> tenants_;

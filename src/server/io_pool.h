@@ -1,7 +1,7 @@
 // The I/O threads: one io_context per thread. A connection is placed on one context when it is
 // accepted and stays there, so its handlers never need a strand or a lock, and the threads never
 // wake each other to run a connection's next step. Work from other threads (the blocking pool,
-// the audit thread) reaches a connection through its context's Mailbox.
+// the service's writer thread) reaches a connection through its context's Mailbox.
 #pragma once
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// Work handed to one I/O thread from other threads, in bursts. The audit thread finishes a whole
+// Work handed to one I/O thread from other threads, in bursts. The writer thread finishes a whole
 // group commit at once: posting each answer to its connection's io_context would wake that
 // thread (a syscall when it sleeps in epoll) once per answer. A mailbox collects what arrives
 // while a delivery is pending and runs it all in one handler, so a burst costs one wake-up per

@@ -322,8 +322,8 @@ void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
           result["principal"] = principal;
           Finish(call, JsonResponse(http::status::ok, result));
         };
-        // An audited decision arrives on the service's audit thread with the rest of its group
-        // commit: the answer is built on the connection's own thread (the audit thread only
+        // An audited decision arrives on the service's writer thread with the rest of its group
+        // commit: the answer is built on the connection's own thread (the writer thread only
         // writes and commits), and the whole group reaches each I/O thread in one wake-up.
         Mailbox& mailbox = *call->exchange->mailbox;
         if (mailbox.OnItsThread()) return answer();
