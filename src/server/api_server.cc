@@ -1,4 +1,5 @@
 #include "server/api_server.h"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>

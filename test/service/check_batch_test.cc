@@ -9,22 +9,18 @@
 #include <thread>
 
 #include "classify/payload_analyzer.h"
-#include "policy/compiler.h"
 #include "service/jit_service.h"
+#include "service/service_fixtures.h"
 #include "store/faulty_store.h"
 #include "store/memory/memory_store.h"
 
 namespace drawbridge::service {
 namespace {
 
-constexpr int64_t kStart = 1767607200000;  // 2026-01-05T10:00:00Z, a Monday
-
 class CheckBatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto policy = policy::LoadAndCompile(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/policy");
-    ASSERT_TRUE(policy.ok()) << policy.status().ToString();
-    auto s = JitService::Open(*policy, store_, clock_, ids_, analyzer_);
+    auto s = JitService::Open(fixtures::ExamplePolicy(), store_, clock_, ids_, analyzer_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     service_ = std::move(s).value();
   }
@@ -69,7 +65,7 @@ class CheckBatchTest : public ::testing::Test {
     return n;
   }
 
-  ManualClock clock_{kStart};
+  ManualClock clock_{fixtures::kStartMillis};
   workflow::SequentialIdSource ids_;
   classify::ClassifierAnalyzer analyzer_;
   testing::FaultyStore store_{MemoryStore::Create()};

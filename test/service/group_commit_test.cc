@@ -14,21 +14,21 @@
 #include <thread>
 
 #include "classify/payload_analyzer.h"
-#include "policy/compiler.h"
 #include "service/jit_service.h"
+#include "service/service_fixtures.h"
 #include "store/faulty_store.h"
 #include "store/memory/memory_store.h"
 
 namespace drawbridge::service {
 namespace {
 
-constexpr int64_t kStart = 1767607200000;  // 2026-01-05T10:00:00Z, a Monday
+using fixtures::AliceWantsOrders;
+using fixtures::Approve;
+using fixtures::kStartMillis;
 
 class GroupCommitTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto policy = policy::LoadAndCompile(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/policy");
-    ASSERT_TRUE(policy.ok()) << policy.status().ToString();
     ServiceOptions options;
     options.on_group_commit = [this](const GroupCommitReport& r) {
       std::unique_lock lock(mu_);
@@ -36,7 +36,7 @@ class GroupCommitTest : public ::testing::Test {
       cv_.notify_all();
       cv_.wait(lock, [&] { return !holding_; });
     };
-    auto s = JitService::Open(*policy, store_, clock_, ids_, analyzer_, options);
+    auto s = JitService::Open(fixtures::ExamplePolicy(), store_, clock_, ids_, analyzer_, options);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     service_ = std::move(s).value();
   }
@@ -111,25 +111,6 @@ class GroupCommitTest : public ::testing::Test {
     return r;
   }
 
-  static workflow::AccessRequestInput AliceWantsOrders() {
-    workflow::AccessRequestInput in;
-    in.requester = "user:alice";
-    in.rule = "dba-elevation";
-    in.scope.resource = "db/orders-prod";
-    in.duration_seconds = 3600;
-    in.reason = "fix a stuck order";
-    in.ticket = "INC-42";
-    return in;
-  }
-
-  static workflow::ReviewInput Approve(std::string who) {
-    workflow::ReviewInput r;
-    r.reviewer = std::move(who);
-    r.approve = true;
-    r.comment = "ok";
-    return r;
-  }
-
   size_t EventsOfType(std::string_view type) {
     auto records = store_.ReadAudit({.tenant = "default", .after_seq = 0, .limit = 1000000});
     EXPECT_TRUE(records.ok());
@@ -138,7 +119,7 @@ class GroupCommitTest : public ::testing::Test {
     return n;
   }
 
-  ManualClock clock_{kStart};
+  ManualClock clock_{kStartMillis};
   workflow::SequentialIdSource ids_;
   classify::ClassifierAnalyzer analyzer_;
   testing::FaultyStore store_{MemoryStore::Create()};

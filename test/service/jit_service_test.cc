@@ -9,8 +9,8 @@
 
 #include "audit/verify.h"
 #include "classify/payload_analyzer.h"
-#include "policy/compiler.h"
 #include "service/audit_records.h"
+#include "service/service_fixtures.h"
 #include "store/faulty_store.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -18,13 +18,10 @@
 namespace drawbridge::service {
 namespace {
 
-constexpr int64_t kStart = 1767607200000;  // 2026-01-05T10:00:00Z, a Monday
-
-std::shared_ptr<const core::CompiledPolicy> ExamplePolicy() {
-  static auto policy =
-      *policy::LoadAndCompile(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/policy");
-  return policy;
-}
+using fixtures::AliceWantsOrders;
+using fixtures::Approve;
+using fixtures::ExamplePolicy;
+using fixtures::kStartMillis;
 
 // Verifies the stored audit chain of the default tenant.
 void ExpectChainVerifies(Store& store) {
@@ -59,26 +56,7 @@ class JitServiceTest : public ::testing::Test {
     return service_->Check(r);
   }
 
-  workflow::AccessRequestInput AliceWantsOrders() {
-    workflow::AccessRequestInput in;
-    in.requester = "user:alice";
-    in.rule = "dba-elevation";
-    in.scope.resource = "db/orders-prod";
-    in.duration_seconds = 3600;
-    in.reason = "fix a stuck order";
-    in.ticket = "INC-42";
-    return in;
-  }
-
-  workflow::ReviewInput Approve(std::string who) {
-    workflow::ReviewInput r;
-    r.reviewer = std::move(who);
-    r.approve = true;
-    r.comment = "ok";
-    return r;
-  }
-
-  ManualClock clock_{kStart};
+  ManualClock clock_{kStartMillis};
   workflow::SequentialIdSource ids_;
   classify::ClassifierAnalyzer analyzer_;
   std::unique_ptr<JitService> service_;

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "classify/payload_analyzer.h"
-#include "policy/compiler.h"
 #include "service/jit_service.h"
+#include "service/service_fixtures.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_contract.h"
@@ -20,13 +20,9 @@ namespace {
 
 using drawbridge::testing::TempDir;
 
-constexpr int64_t kStartSeconds = 1767607200;  // 2026-01-05T10:00:00Z
+using fixtures::ExamplePolicy;
 
-std::shared_ptr<const core::CompiledPolicy> ExamplePolicy() {
-  static auto policy =
-      *policy::LoadAndCompile(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/policy");
-  return policy;
-}
+constexpr int64_t kStartSeconds = fixtures::kStartMillis / 1000;
 
 // A Store that counts every request and grant record its reads hand out, whatever the call, so a
 // test can tell how much of the store an operation looked at.
@@ -98,9 +94,7 @@ class CountingStore final : public Store {
   StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now, size_t limit) override {
     return inner_.DueOutbox(now, limit);
   }
-  Status MarkOutbox(std::span<const OutboxMark> marks) override {
-    return inner_.MarkOutbox(marks);
-  }
+  Status MarkOutbox(std::span<const OutboxMark> marks) override { return inner_.MarkOutbox(marks); }
 
  private:
   Store& inner_;
