@@ -196,29 +196,32 @@ StatusOr<Request> JitService::Cancel(const std::string& request_id, const std::s
   return t.request;
 }
 
-StatusOr<Grant> JitService::Revoke(const std::string& grant_id,
-                                   const workflow::RevokeInput& input) {
+StatusOr<Grant> JitService::EndGrant(const std::string& grant_id, std::string_view doing,
+                                     const GrantEnding& end) {
   DB_ASSIGN_OR_RETURN(
       workflow::Transition t,
       Apply([&](int64_t now, StoreTransaction& tx) -> StatusOr<workflow::Transition> {
         DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(tx, options_.tenant, grant_id));
         DB_ASSIGN_OR_RETURN(Request request, LoadRequest(tx, options_.tenant, grant.request_id));
-        return workflow::RevokeGrant(request, grant, input, now);
+        return end(request, grant, now);
       }));
-  if (!t.grant) return Internal("revoking grant " + grant_id + " produced no grant record");
+  if (!t.grant) {
+    return Internal(std::string(doing) + " grant " + grant_id + " produced no grant record");
+  }
   return *t.grant;
 }
 
+StatusOr<Grant> JitService::Revoke(const std::string& grant_id,
+                                   const workflow::RevokeInput& input) {
+  return EndGrant(grant_id, "revoking", [&](const Request& r, const Grant& g, int64_t now) {
+    return workflow::RevokeGrant(r, g, input, now);
+  });
+}
+
 StatusOr<Grant> JitService::Release(const std::string& grant_id, const std::string& actor) {
-  DB_ASSIGN_OR_RETURN(
-      workflow::Transition t,
-      Apply([&](int64_t now, StoreTransaction& tx) -> StatusOr<workflow::Transition> {
-        DB_ASSIGN_OR_RETURN(Grant grant, LoadGrant(tx, options_.tenant, grant_id));
-        DB_ASSIGN_OR_RETURN(Request request, LoadRequest(tx, options_.tenant, grant.request_id));
-        return workflow::ReleaseGrant(request, grant, actor, now);
-      }));
-  if (!t.grant) return Internal("releasing grant " + grant_id + " produced no grant record");
-  return *t.grant;
+  return EndGrant(grant_id, "releasing", [&](const Request& r, const Grant& g, int64_t now) {
+    return workflow::ReleaseGrant(r, g, actor, now);
+  });
 }
 
 StatusOr<Request> JitService::CloseBreakGlassReview(const std::string& request_id,

@@ -152,6 +152,12 @@ class JitService {
   // Writes a transition (records + audit + outbox) in its own transaction under this service's
   // tenant, then updates the index. The caller holds write_mu_.
   Status Commit(workflow::Transition& t, int64_t now_ms);
+  // Revoke and Release: the grant and its request as the group's transaction sees them, ended
+  // by `end`; `doing` names the step in errors ("revoking").
+  using GrantEnding =
+      std::function<StatusOr<workflow::Transition>(const Request&, const Grant&, int64_t now)>;
+  StatusOr<Grant> EndGrant(const std::string& grant_id, std::string_view doing,
+                           const GrantEnding& end);
   // Puts the transition's records, under this service's tenant, and its sealed events in `tx`.
   Status WriteTransition(StoreTransaction& tx, workflow::Transition& t, SealedEvents& sealed);
   // Appends audit events for `drafts` inside `tx`, continuing the chain from the stored head.
