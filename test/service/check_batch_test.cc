@@ -36,13 +36,7 @@ class CheckBatchTest : public ::testing::Test {
     for (int t = 0; t < threads; ++t) {
       pool.emplace_back([&, t] {
         for (int i = t; i < n; i += threads) {
-          CheckRequest r;
-          r.principal = "user:alice";
-          r.action = "db.query";
-          r.resource = "db/analytics-prod";
-          r.payload.kind = Payload::Kind::kSql;
-          r.payload.text = sql;
-          service_->CheckAsync(r, [&, i](CheckOutcome out) {
+          service_->CheckAsync(fixtures::AliceQueriesAnalytics(sql), [&, i](CheckOutcome out) {
             std::lock_guard lock(mu);
             answers[i] = std::move(out);
             ++answered;
@@ -83,14 +77,8 @@ TEST_F(CheckBatchTest, EveryAnsweredDecisionIsAudited) {
 
 // Test that a decision needing no audit is answered on the caller's thread at once.
 TEST_F(CheckBatchTest, UnauditedDecisionsAnswerInline) {
-  CheckRequest r;
-  r.principal = "user:alice";
-  r.action = "db.query";
-  r.resource = "db/analytics-prod";
-  r.payload.kind = Payload::Kind::kSql;
-  r.payload.text = "SELECT 1";
   bool answered = false;
-  service_->CheckAsync(r, [&](CheckOutcome out) {
+  service_->CheckAsync(fixtures::AliceQueriesAnalytics("SELECT 1"), [&](CheckOutcome out) {
     answered = true;
     EXPECT_EQ(out.verdict.decision, Decision::kAllow);
   });

@@ -101,15 +101,7 @@ class GroupCommitTest : public ::testing::Test {
     return reports_;
   }
 
-  static CheckRequest AuditedCheck() {
-    CheckRequest r;
-    r.principal = "user:alice";
-    r.action = "db.query";
-    r.resource = "db/analytics-prod";
-    r.payload.kind = Payload::Kind::kSql;
-    r.payload.text = "TRUNCATE events";
-    return r;
-  }
+  static CheckRequest AuditedCheck() { return fixtures::AliceQueriesAnalytics("TRUNCATE events"); }
 
   size_t EventsOfType(std::string_view type) {
     auto records = store_.ReadAudit({.tenant = "default", .after_seq = 0, .limit = 1000000});

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/workflow/workflow.h"
+#include "drawbridge/decision.h"
 #include "policy/compiler.h"
 
 namespace drawbridge::service::fixtures {
@@ -30,6 +32,18 @@ inline workflow::AccessRequestInput AliceWantsOrders() {
   in.reason = "fix a stuck order";
   in.ticket = "INC-42";
   return in;
+}
+
+// alice runs `sql` on analytics-prod (TRUNCATE there needs approval; SELECT does not). The
+// request views `sql`, which must outlive it.
+inline CheckRequest AliceQueriesAnalytics(std::string_view sql) {
+  CheckRequest r;
+  r.principal = "user:alice";
+  r.action = "db.query";
+  r.resource = "db/analytics-prod";
+  r.payload.kind = Payload::Kind::kSql;
+  r.payload.text = sql;
+  return r;
 }
 
 inline workflow::ReviewInput Approve(std::string who) {
