@@ -101,13 +101,7 @@ TEST_F(JitServiceTest, ActionRequestIsSingleUse) {
   CheckOutcome first = CheckSql("user:alice", "db/analytics-prod", sql);
   ASSERT_EQ(first.verdict.decision, Decision::kApprovalRequired);
   ActionRequest req;
-  CheckRequest check;
-  check.principal = "user:alice";
-  check.action = "db.query";
-  check.resource = "db/analytics-prod";
-  check.payload.kind = Payload::Kind::kSql;
-  check.payload.text = sql;
-  req.check = check;
+  req.check = fixtures::AliceQueriesAnalytics(sql);
   req.reason = "purge test events";
   auto request = service_->RequestAction(req);
   ASSERT_TRUE(request.ok()) << request.status().ToString();
@@ -135,11 +129,7 @@ TEST_F(JitServiceTest, ActionRequestForAnAllowedActionIsRefused) {
   auto store = MemoryStore::Create();
   Open(*store);
   ActionRequest req;
-  req.check.principal = "user:alice";
-  req.check.action = "db.query";
-  req.check.resource = "db/analytics-prod";
-  req.check.payload.kind = Payload::Kind::kSql;
-  req.check.payload.text = "SELECT 1";
+  req.check = fixtures::AliceQueriesAnalytics("SELECT 1");
   req.reason = "why not";
   auto r = service_->RequestAction(req);
   ASSERT_FALSE(r.ok());
