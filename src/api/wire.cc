@@ -192,32 +192,32 @@ StatusOr<Grant> GrantFromJson(const json::value& value) {
   return g;
 }
 
-json::object ExplanationToJson(const core::Explanation& e) {
-  json::object out;
+json::object ExplanationToJson(const core::Explanation& e, json::storage_ptr storage) {
+  json::object out(storage);
   out["decision"] = DecisionName(e.decision);
   out["reason"] = e.reason;
   out["reason_code"] = e.reason_code;
-  json::array rules;
+  json::array rules(storage);
   for (const auto& r : e.rules) rules.emplace_back(r);
   out["rules"] = std::move(rules);
-  out["grant"] = e.grant.empty() ? json::value(nullptr) : json::value(e.grant);
-  json::array facts;
+  out["grant"] = e.grant.empty() ? json::value(nullptr, storage) : json::value(e.grant, storage);
+  json::array facts(storage);
   for (const auto& f : e.facts) facts.emplace_back(f);
   out["facts"] = std::move(facts);
   if (e.request) {
     const core::RequestHint& h = *e.request;
-    json::object req;
+    json::object req(storage);
     req["kind"] = h.kind;
     req["rule"] = h.rule;
     if (!h.fingerprint.empty()) req["fingerprint"] = h.fingerprint;
     req["approval_mode"] = h.approval_mode;
-    json::array approvers;
+    json::array approvers(storage);
     for (const auto& a : h.approvers) approvers.emplace_back(a);
     req["approvers"] = std::move(approvers);
     req["min_approvals"] = h.min_approvals;
     req["max_duration_seconds"] = h.max_duration_seconds;
     if (!h.roles.empty()) {
-      json::array roles;
+      json::array roles(storage);
       for (const auto& r : h.roles) roles.emplace_back(r);
       req["roles"] = std::move(roles);
     }

@@ -24,7 +24,9 @@ boost::json::object TokenToJson(const ApiToken& t);
 StatusOr<ApiToken> TokenFromJson(const boost::json::value& json);
 
 // {"decision", "reason", "reason_code", "rules", "grant", "facts", "request": {...}}
-boost::json::object ExplanationToJson(const core::Explanation& e);
+// The tree lives in `storage` (an arena on the server's check path).
+boost::json::object ExplanationToJson(const core::Explanation& e,
+                                      boost::json::storage_ptr storage = {});
 StatusOr<core::Explanation> ExplanationFromJson(const boost::json::value& json);
 // Human-readable, several lines.
 std::string ExplanationToText(const core::Explanation& e);

@@ -287,7 +287,8 @@ void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
   // spares an allocation per JSON node.
   unsigned char arena[4096];
   json::monotonic_resource resource(arena, sizeof(arena));
-  json::value body;
+  // The value must share the arena: assigning a tree from other storage copies it node by node.
+  json::value body(&resource);
   if (auto bad = ParseBody(call->request(), body, false, &resource)) {
     return Finish(call, std::move(*bad));
   }
@@ -318,7 +319,9 @@ void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
                        out = std::move(out)] {
           const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
           metrics_.RecordDecision(out.verdict.decision, FirstRule(out.explanation), seconds);
-          json::object result = api::ExplanationToJson(out.explanation);
+          unsigned char answer_arena[4096];
+          json::monotonic_resource answer_resource(answer_arena, sizeof(answer_arena));
+          json::object result = api::ExplanationToJson(out.explanation, &answer_resource);
           result["principal"] = principal;
           Finish(call, JsonResponse(http::status::ok, result));
         };
@@ -547,6 +550,9 @@ HttpResponse ApiServer::ReviewRequest(Call& call) {
   in.reviewer = call.caller.principal;
   in.group_claims = call.caller.groups;
   bool has_decision = false;
+  // Set by a client that means to close a break-glass review: without it, a request that has no
+  // review open would take the answer as an ordinary approval.
+  bool post_review_only = false;
   for (const auto& [key, value] : body.as_object()) {
     if (key == "approve") {
       if (!value.is_bool()) return BadRequest("approve must be true or false");
@@ -555,8 +561,12 @@ HttpResponse ApiServer::ReviewRequest(Call& call) {
     } else if (key == "comment") {
       if (!value.is_string()) return BadRequest("comment must be a string");
       in.comment = std::string(value.as_string());
+    } else if (key == "post_review") {
+      if (!value.is_bool()) return BadRequest("post_review must be true or false");
+      post_review_only = value.as_bool();
     } else {
-      return BadRequest("unknown key '" + std::string(key) + "' (expected approve, comment)");
+      return BadRequest("unknown key '" + std::string(key) +
+                        "' (expected approve, comment, post_review)");
     }
   }
   if (!has_decision) return BadRequest("say \"approve\": true or false");
@@ -568,8 +578,12 @@ HttpResponse ApiServer::ReviewRequest(Call& call) {
     return ErrorResponse(http::status::not_found, "not_found", "no request '" + id + "'");
   }
   const Request& r = **existing;
-  auto reviewed = r.break_glass && r.post_review_open ? service.CloseBreakGlassReview(id, in)
-                                                      : service.Review(id, in);
+  const bool review_open = r.break_glass && r.post_review_open;
+  if (post_review_only && !review_open) {
+    return ErrorResponse(http::status::conflict, "failed_precondition",
+                         "request '" + id + "' has no open break-glass review");
+  }
+  auto reviewed = review_open ? service.CloseBreakGlassReview(id, in) : service.Review(id, in);
   if (!reviewed.ok()) return StatusResponse(reviewed.status());
   waiters_.Notify(call.tenant->name, id);
   deliverer_->Wake();

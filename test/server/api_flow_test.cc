@@ -134,6 +134,35 @@ TEST_F(ApiFlowTest, SelfReviewAndCheckerReviewAreRefused) {
   EXPECT_EQ(Get("/v1/requests/" + id, "ALICE").json().at("state"), "pending");
 }
 
+// Test that a review sent to close a break-glass review ("post_review": true) closes one that
+// is open, and on an ordinary pending request is refused instead of approving it.
+TEST_F(ApiFlowTest, PostReviewOnlyClosesABreakGlassReview) {
+  std::string ordinary = RequestDbAdmin();
+  HttpResult refused = Post("/v1/requests/" + ordinary + "/reviews", "ERIN",
+                            boost::json::object{{"approve", true}, {"post_review", true}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(Get("/v1/requests/" + ordinary, "ALICE").json().at("state"), "pending");
+
+  HttpResult used = Post("/v1/requests", "BOB",
+                         boost::json::object{{"kind", "access"},
+                                             {"rule", "oncall-breakglass"},
+                                             {"roles", boost::json::array{"prod-admin"}},
+                                             {"resource", "db/orders-prod"},
+                                             {"duration", "15m"},
+                                             {"reason", "orders are failing"},
+                                             {"break_glass", true}});
+  ASSERT_EQ(used.status, 201) << used.body;
+  ASSERT_EQ(used.json().at("post_review_open"), true) << used.body;
+  std::string id(used.json().at("id").as_string());
+  HttpResult closed = Post("/v1/requests/" + id + "/reviews", "ERIN",
+                           boost::json::object{{"approve", true}, {"post_review", true}});
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(closed.json().at("post_review_open"), false) << closed.body;
+  HttpResult again = Post("/v1/requests/" + id + "/reviews", "ERIN",
+                          boost::json::object{{"approve", true}, {"post_review", true}});
+  EXPECT_EQ(again.status, 409) << again.body;
+}
+
 // Test that a long poll returns as soon as the request is decided.
 TEST_F(ApiFlowTest, LongPollReturnsOnDecision) {
   std::string id = RequestDbAdmin();
