@@ -127,6 +127,11 @@ StatusOr<Statement> Connection::Prepare(const char* sql) {
   return Statement(db_, it->second);
 }
 
+Status Connection::RunPrepared(const char* sql) {
+  DB_ASSIGN_OR_RETURN(Statement statement, Prepare(sql));
+  return statement.Run();
+}
+
 StatusOr<std::string> Connection::Pragma(std::string_view name) {
   std::string sql = "PRAGMA " + std::string(name);
   sqlite3_stmt* stmt = nullptr;

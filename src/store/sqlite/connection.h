@@ -78,6 +78,10 @@ class Connection {
   // string that lives as long as the connection (a literal or a static).
   StatusOr<Statement> Prepare(const char* sql);
 
+  // Runs one statement kept prepared as Prepare does: for BEGIN and COMMIT, which every write
+  // runs, so they are not parsed again each time.
+  Status RunPrepared(const char* sql);
+
   // The value of a pragma that returns one row, as text ("wal", "2", ...).
   StatusOr<std::string> Pragma(std::string_view name);
 

@@ -330,7 +330,7 @@ class SqliteStore::Transaction final : public StoreTransaction {
   Status Commit() override {
     DB_RETURN_IF_ERROR(CheckOpen());
     finished_ = true;
-    Status status = connection_.Exec("COMMIT");
+    Status status = connection_.RunPrepared("COMMIT");
     // A failed COMMIT may leave the transaction open (e.g. SQLITE_BUSY); end it so the next
     // writer starts clean.
     if (!status.ok()) RollBack();
@@ -417,7 +417,7 @@ void SqliteStore::ReturnReader(std::unique_ptr<Connection> connection) {
 StatusOr<std::unique_ptr<StoreTransaction>> SqliteStore::Begin() {
   std::unique_lock<std::mutex> lock(writer_mu_);
   // IMMEDIATE takes the write lock now, so two writers never both read and then fail to upgrade.
-  DB_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE").WithContext("starting a transaction"));
+  DB_RETURN_IF_ERROR(writer_->RunPrepared("BEGIN IMMEDIATE").WithContext("starting a transaction"));
   return std::unique_ptr<StoreTransaction>(
       std::make_unique<Transaction>(std::move(lock), *writer_));
 }
@@ -593,7 +593,8 @@ Status SqliteStore::MarkOutbox(std::span<const OutboxMark> marks) {
   if (marks.empty()) return Status::Ok();
   std::lock_guard<std::mutex> lock(writer_mu_);
   // One transaction, so one fsync, for the whole round.
-  DB_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE").WithContext("marking outbox messages"));
+  DB_RETURN_IF_ERROR(
+      writer_->RunPrepared("BEGIN IMMEDIATE").WithContext("marking outbox messages"));
   Status missing;
   for (const OutboxMark& mark : marks) {
     Status marked = [&]() -> Status {
@@ -611,7 +612,7 @@ Status SqliteStore::MarkOutbox(std::span<const OutboxMark> marks) {
       missing = NotFound("outbox message " + std::to_string(mark.id) + " does not exist");
     }
   }
-  if (Status committed = writer_->Exec("COMMIT"); !committed.ok()) {
+  if (Status committed = writer_->RunPrepared("COMMIT"); !committed.ok()) {
     (void)writer_->Exec("ROLLBACK");
     return committed.WithContext("marking outbox messages");
   }
