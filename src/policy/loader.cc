@@ -109,7 +109,9 @@ LoadResult LoadPolicyTexts(const std::vector<std::pair<std::string, std::string>
   for (const auto& [name, text] : files) {
     parsed.push_back(ReadPolicyFile(text, name, &diagnostics));
   }
-  return MergeAndValidate(std::move(parsed), diagnostics);
+  LoadResult result = MergeAndValidate(std::move(parsed), diagnostics);
+  result.sources = files;
+  return result;
 }
 
 LoadResult LoadPolicyText(std::string_view yaml, std::string_view file_name) {

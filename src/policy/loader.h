@@ -20,6 +20,9 @@ namespace drawbridge::policy {
 struct LoadResult {
   PolicyDocument document;          // meaningful only when errors is empty
   std::vector<PolicyError> errors;  // every problem found, in file order
+  // Each file as it was read, (name, text) in load order: what the policy in force says, and
+  // what its version is a hash of, without reading the files a second time.
+  std::vector<std::pair<std::string, std::string>> sources;
   bool ok() const { return errors.empty(); }
   // All errors, one per line; or "" when ok.
   std::string ErrorText() const;

@@ -111,9 +111,9 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
     loaded = policy::LoadPolicy(tenant.policy_path);
   }
   if (!loaded.ok()) return InvalidArgument(loaded.ErrorText());
-  const std::string version = replacement_text != nullptr
-                                  ? policy::PolicyVersionOfTexts({*replacement_text})
-                                  : policy::PolicyVersionOfFiles(loaded.document.files);
+  std::vector<std::string> texts;
+  for (const auto& [file, text] : loaded.sources) texts.push_back(text);
+  const std::string version = policy::PolicyVersionOfTexts(texts);
   DB_ASSIGN_OR_RETURN(auto compiled, policy::Compile(loaded.document, version));
   // A replacement is written next to the old file first and renamed over it only once the change
   // is audited and in force: a crash or a failed audit leaves the old file whole.
@@ -157,6 +157,11 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
   }
   tenant.policy_version = version;
   tenant.policy_loaded_at = clock_.NowSeconds();
+  tenant.policy_files.clear();
+  for (auto& [file, text] : loaded.sources) {
+    tenant.policy_files.emplace_back(std::filesystem::path(file).filename().string(),
+                                     std::move(text));
+  }
   tenant.routes = loaded.document.notifications;
   Log(LogLevel::kInfo, initial ? "policy loaded" : "policy reloaded",
       {{"tenant", tenant.name},

@@ -50,6 +50,7 @@ struct Tenant {
   std::mutex reload_mu;  // one reload at a time; guards the fields below
   std::string policy_version;
   int64_t policy_loaded_at = 0;
+  std::vector<std::pair<std::string, std::string>> policy_files;  // (file name, YAML) in force
   std::vector<policy::NotificationRoute> routes;
 };
 

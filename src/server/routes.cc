@@ -744,10 +744,16 @@ HttpResponse ApiServer::VerifyAudit(Call& call) {
 HttpResponse ApiServer::GetPolicy(Call& call) {
   Tenant& t = *call.tenant;
   std::lock_guard lock(t.reload_mu);
-  return JsonResponse(http::status::ok,
-                      json::object{{"version", t.policy_version},
-                                   {"source", t.policy_path},
-                                   {"loaded_at", core::FormatRfc3339(t.policy_loaded_at)}});
+  json::array files;
+  for (const auto& [name, text] : t.policy_files) {
+    files.push_back(json::object{{"name", name}, {"text", text}});
+  }
+  json::object body{{"version", t.policy_version},
+                    {"loaded_at", core::FormatRfc3339(t.policy_loaded_at)},
+                    {"files", std::move(files)}};
+  // Where the server reads the policy from is for its operators, not for every token holder.
+  if (auth::MayAdminister(call.caller)) body["source"] = t.policy_path;
+  return JsonResponse(http::status::ok, body);
 }
 
 HttpResponse ApiServer::PutPolicy(Call& call) {

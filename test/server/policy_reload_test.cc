@@ -90,13 +90,35 @@ class PolicyReloadTest : public ::testing::Test {
   std::map<std::string, std::string> tokens_;
 };
 
-// Test that GET /v1/policy names a sha256 version and the file it came from.
-TEST_F(PolicyReloadTest, GetPolicyReportsVersionAndSource) {
+// Test that GET /v1/policy shows every token the policy in force (its files' text and sha256
+// version), and only an admin token where the server reads it from.
+TEST_F(PolicyReloadTest, GetPolicyShowsThePolicyInForce) {
   HttpResult r = Send(server_->port(), http::verb::get, "/v1/policy", Token("ALICE"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json().at("version").as_string().size(), 64u) << r.body;
-  EXPECT_EQ(r.json().at("source").as_string(), policy_path_);
   EXPECT_FALSE(r.json().at("loaded_at").as_string().empty());
+  EXPECT_FALSE(r.json().as_object().contains("source")) << r.body;
+  const boost::json::value body = r.json();
+  const auto& files = body.at("files").as_array();
+  ASSERT_EQ(files.size(), 1u) << r.body;
+  EXPECT_EQ(std::string(files[0].at("name").as_string()),
+            std::filesystem::path(policy_path_).filename().string());
+  EXPECT_EQ(std::string(files[0].at("text").as_string()), ReadFile(policy_path_));
+
+  HttpResult admin = Send(server_->port(), http::verb::get, "/v1/policy", Token("ADMIN"));
+  ASSERT_EQ(admin.status, 200) << admin.body;
+  EXPECT_EQ(admin.json().at("source").as_string(), policy_path_);
+}
+
+// Test that the text GET /v1/policy shows is the one PUT put in force.
+TEST_F(PolicyReloadTest, GetPolicyShowsWhatPutPutInForce) {
+  std::string text = ReadFile(policy_path_) + "# reviewed\n";
+  HttpResult put = Put("ADMIN", text);
+  ASSERT_EQ(put.status, 200) << put.body;
+  HttpResult r = Send(server_->port(), http::verb::get, "/v1/policy", Token("ALICE"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(std::string(r.json().at("files").at(0).at("text").as_string()), text);
+  EXPECT_EQ(r.json().at("version"), put.json().at("version"));
 }
 
 // Test that a broken policy is refused with FILE:LINE errors and changes nothing.
