@@ -1,5 +1,7 @@
 #include "notify/outbox_deliverer.h"
 
+#include <pthread.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -261,7 +263,10 @@ void OutboxDeliverer::Start() {
   std::lock_guard<std::mutex> lock(thread_mu_);
   if (thread_.joinable()) return;
   stopping_.store(false);
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "db-deliver");
+    Loop();
+  });
 }
 
 void OutboxDeliverer::Stop() {

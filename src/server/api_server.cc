@@ -1,5 +1,7 @@
 #include "server/api_server.h"
 
+#include <pthread.h>
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -219,7 +221,10 @@ std::string ApiServer::url() const {
 
 void ApiServer::StartBackground() {
   deliverer_->Start();
-  background_ = std::thread([this] { BackgroundLoop(); });
+  background_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "db-background");
+    BackgroundLoop();
+  });
 }
 
 void ApiServer::StopBackground() {
