@@ -25,6 +25,7 @@ struct AuditOptions {
   std::string since, until, principal, resource, type;
   std::string checkpoints, public_key, key, out;
   std::string tenant = "default";
+  int page_size = 1000;
 };
 
 int Tail(const GlobalOptions& g, const AuditOptions& o) {
@@ -118,7 +119,8 @@ int Export(const GlobalOptions& g, const AuditOptions& o) {
                                          .until = o.until,
                                          .principal = o.principal,
                                          .resource = o.resource,
-                                         .type = o.type});
+                                         .type = o.type,
+                                         .page_size = o.page_size});
     if (!text.ok()) return Fail(text.status());
     std::cout << *text;
     return kExitOk;
@@ -202,6 +204,11 @@ void RegisterAudit(CLI::App& app, GlobalOptions& g, int& exit_code) {
   exp->add_option("--principal", o->principal, "Only events by or about this principal");
   exp->add_option("--resource", o->resource, "Only events about this resource");
   exp->add_option("--type", o->type, "Event type, or a prefix like grant.");
+  exp->add_option("--page-size", o->page_size,
+                  "Remote mode: events per request to the server (the export pages through\n"
+                  "the whole log either way)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   exp->callback([&g, o, &exit_code] { exit_code = Export(g, *o); });
 
   CLI::App* cp = audit->add_subcommand(

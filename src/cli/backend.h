@@ -38,6 +38,7 @@ struct LocalClaims {
 struct AuditExportSpec {
   std::string format = "jsonl";
   std::string since, until, principal, resource, type;
+  int page_size = 0;  // remote: events per GET /v1/audit; 0: the default (1,000)
 };
 
 class WorkflowBackend {
@@ -78,7 +79,8 @@ class WorkflowBackend {
 
   // Every audit event of the tenant, oldest first (remote: the token's tenant).
   virtual StatusOr<std::vector<audit::AuditEvent>> ReadAudit(const std::string& tenant) = 0;
-  // The export text: a CSV header and rows, or JSON lines.
+  // The export text: a CSV header and rows, or JSON lines; every matching event (remote mode
+  // pages through the server's log).
   virtual StatusOr<std::string> ExportAudit(const std::string& tenant,
                                             const AuditExportSpec& spec) = 0;
 };

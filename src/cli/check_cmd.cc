@@ -24,7 +24,8 @@ using api::ParseContextJson;
 namespace {
 
 struct CheckOptions {
-  std::string policy, grants, context, at, output = "text";
+  std::string policy, grants, context, at;
+  std::string output;  // "": the global --output
   std::string sql, command, http_method, http_path;
   CheckInput input;
 };
@@ -42,10 +43,10 @@ int RunCheckWithDb(const GlobalOptions& g, CheckOptions& o, int64_t now_override
   if (!session.ok()) return Fail(session.status());
   CheckRequest request = o.input.View();
   service::CheckOutcome out = (*session)->service().Check(request);
-  if (o.output == "json" || g.json()) {
+  if (WantsJson(g, o.output)) {
     PrintJson(ExplanationToJson(out.explanation));
   } else {
-    std::cout << ExplanationToText(out.explanation);
+    std::cout << EscapeEachLine(ExplanationToText(out.explanation));
   }
   switch (out.verdict.decision) {
     case Decision::kAllow: return kExitOk;
@@ -67,10 +68,10 @@ int RunCheckRemote(const GlobalOptions& g, CheckOptions& o) {
   return RunWithBackend(g, false, [&](WorkflowBackend& b) {
     auto e = b.Check(o.input);
     if (!e.ok()) return Fail(e.status());
-    if (o.output == "json" || g.json()) {
+    if (WantsJson(g, o.output)) {
       PrintJson(ExplanationToJson(*e));
     } else {
-      std::cout << ExplanationToText(*e);
+      std::cout << EscapeEachLine(ExplanationToText(*e));
     }
     switch (e->decision) {
       case Decision::kAllow: return kExitOk;
@@ -181,10 +182,10 @@ int RunCheck(const GlobalOptions& g, CheckOptions& o) {
   CheckRequest request = o.input.View();
   core::Verdict verdict = engine.Check(request, TimePoint(std::chrono::seconds(now)));
   core::Explanation e = core::Explain(engine, request, verdict);
-  if (o.output == "json") {
+  if (WantsJson(g, o.output)) {
     PrintJson(ExplanationToJson(e));
   } else {
-    std::cout << ExplanationToText(e);
+    std::cout << EscapeEachLine(ExplanationToText(e));
   }
   switch (verdict.decision) {
     case Decision::kAllow: return kExitOk;
@@ -225,7 +226,8 @@ void RegisterCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
       "--context", o->context,
       "JSON: {\"labels\":{..},\"kind\":..,\"groups\":[..],\"mfa\":bool,\"source_ip\":..}");
   cmd->add_option("--at", o->at, "Decide as of this RFC 3339 time (default: now)");
-  cmd->add_option("--output,-o", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--output,-o", o->output, "text or json (default: the global --output)")
+      ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([o, &global, &exit_code] { exit_code = RunCheck(global, *o); });
 }
 

@@ -14,7 +14,7 @@ struct ClassifyOptions {
   std::string kind = "sql";
   bool jsonl = false;
   std::string text;
-  std::string output = "text";
+  std::string output;  // "": the global --output
 };
 
 classify::Classification Classify(const std::string& kind, std::string_view text) {
@@ -59,13 +59,13 @@ int RunJsonl(const ClassifyOptions& o) {
   return kExitOk;
 }
 
-int RunOne(const ClassifyOptions& o) {
+int RunOne(const GlobalOptions& g, const ClassifyOptions& o) {
   if (o.text.empty()) {
     PrintError("give the text to classify, or --jsonl to read JSON lines from stdin");
     return kExitUsage;
   }
   classify::Classification c = Classify(o.kind, o.text);
-  if (o.output == "json") {
+  if (WantsJson(g, o.output)) {
     PrintJson(ToJson(c));
   } else {
     std::cout << (c.dangerous() ? "dangerous" : "safe");
@@ -78,7 +78,7 @@ int RunOne(const ClassifyOptions& o) {
 
 }  // namespace
 
-void RegisterClassify(CLI::App& app, int& exit_code) {
+void RegisterClassify(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto o = std::make_shared<ClassifyOptions>();
   CLI::App* cmd = app.add_subcommand(
       "classify",
@@ -90,8 +90,10 @@ void RegisterClassify(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"sql", "shell", "http"}));
   cmd->add_flag("--jsonl", o->jsonl, "Read JSON lines from stdin, write JSON lines");
   cmd->add_option("text", o->text, "The text to classify (without --jsonl)");
-  cmd->add_option("--output,-o", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
-  cmd->callback([o, &exit_code] { exit_code = o->jsonl ? RunJsonl(*o) : RunOne(*o); });
+  cmd->add_option("--output,-o", o->output, "text or json (default: the global --output)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->callback(
+      [o, &global, &exit_code] { exit_code = o->jsonl ? RunJsonl(*o) : RunOne(global, *o); });
 }
 
 }  // namespace drawbridge::cli

@@ -12,6 +12,12 @@
 
 namespace drawbridge::cli {
 
+// The output format a command uses: its own --output when given, else the global --output /
+// DRAWBRIDGE_OUTPUT. True for JSON.
+inline bool WantsJson(const GlobalOptions& global, const std::string& own_output) {
+  return own_output.empty() ? global.json() : own_output == "json";
+}
+
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
@@ -22,8 +28,8 @@ void RegisterCheck(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterWorkflow(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterAudit(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterToken(CLI::App& app, GlobalOptions& global, int& exit_code);
-void RegisterClassify(CLI::App& app, int& exit_code);
-void RegisterPolicy(CLI::App& app, int& exit_code);
+void RegisterClassify(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterPolicy(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterDemo(CLI::App& app, int& exit_code);
 void RegisterServe(CLI::App& app, int& exit_code);
 

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "audit/escape.h"
+
 namespace drawbridge::cli {
 
 StatusOr<std::string> ReadFile(const std::string& path) {
@@ -21,8 +23,23 @@ void PrintJson(const boost::json::value& v) {
   std::cout << boost::json::serialize(v) << "\n";
 }
 
+std::string EscapeEachLine(std::string_view text) {
+  std::string shown;
+  size_t pos = 0;
+  while (true) {
+    size_t nl = text.find('\n', pos);
+    shown +=
+        audit::EscapeForTerminal(text.substr(pos, nl == std::string_view::npos ? nl : nl - pos));
+    if (nl == std::string_view::npos) break;
+    shown += '\n';
+    pos = nl + 1;
+  }
+  return shown;
+}
+
 void PrintError(const std::string& message) {
-  std::cerr << "drawbridge: " << message << "\n";
+  // Messages quote what users typed or stored (a ticket that failed a rule, a server's answer).
+  std::cerr << "drawbridge: " << EscapeEachLine(message) << "\n";
 }
 
 }  // namespace drawbridge::cli

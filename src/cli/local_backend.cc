@@ -95,6 +95,7 @@ class LocalBackend final : public WorkflowBackend {
       if (!f.state) return InvalidArgument("unknown state '" + query.state + "'");
     }
     if (query.mine) f.requester = g_.as;
+    if (query.limit > 0) f.limit = static_cast<size_t>(query.limit);
     return s->store().ListRequests(f);
   }
 
@@ -131,6 +132,7 @@ class LocalBackend final : public WorkflowBackend {
     }
     if (query.mine) f.principal = g_.as;
     if (!query.principal.empty()) f.principal = query.principal;
+    if (query.limit > 0) f.limit = static_cast<size_t>(query.limit);
     return s->store().ListGrants(f);
   }
 

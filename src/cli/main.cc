@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}));
   int exit_code = drawbridge::cli::kExitOk;
   drawbridge::cli::RegisterCheck(app, global, exit_code);
-  drawbridge::cli::RegisterClassify(app, exit_code);
-  drawbridge::cli::RegisterPolicy(app, exit_code);
+  drawbridge::cli::RegisterClassify(app, global, exit_code);
+  drawbridge::cli::RegisterPolicy(app, global, exit_code);
   drawbridge::cli::RegisterWorkflow(app, global, exit_code);
   drawbridge::cli::RegisterAudit(app, global, exit_code);
   drawbridge::cli::RegisterToken(app, global, exit_code);

@@ -16,11 +16,18 @@ using core::Id;
 using core::kNoId;
 
 struct PolicyOptions {
-  std::string path, tests, principal, output = "text";
+  std::string path, tests, principal;
+  std::string output;  // "": the global --output
 };
 
-int Validate(const PolicyOptions& o) {
+int Validate(const GlobalOptions& global, const PolicyOptions& o) {
   policy::LoadResult loaded = policy::LoadPolicy(o.path);
+  if (!loaded.ok() && WantsJson(global, o.output)) {
+    boost::json::array errors;
+    for (const policy::PolicyError& e : loaded.errors) errors.emplace_back(e.ToString());
+    PrintJson(boost::json::object{{"valid", false}, {"errors", std::move(errors)}});
+    return kExitFailure;
+  }
   if (!loaded.ok()) {
     std::cerr << loaded.ErrorText();
     if (!loaded.ErrorText().ends_with("\n")) std::cerr << "\n";
@@ -28,12 +35,17 @@ int Validate(const PolicyOptions& o) {
     return kExitFailure;
   }
   auto compiled = policy::Compile(loaded.document);
+  if (!compiled.ok() && WantsJson(global, o.output)) {
+    PrintJson(boost::json::object{{"valid", false},
+                                  {"errors", boost::json::array{compiled.status().message()}}});
+    return kExitFailure;
+  }
   if (!compiled.ok()) {
     std::cerr << compiled.status().message() << "\n";
     return kExitFailure;
   }
   const CompiledPolicy& p = **compiled;
-  if (o.output == "json") {
+  if (WantsJson(global, o.output)) {
     PrintJson(boost::json::object{{"valid", true},
                                   {"groups", p.groups.size()},
                                   {"resources", p.resources.size()},
@@ -50,7 +62,7 @@ int Validate(const PolicyOptions& o) {
   return kExitOk;
 }
 
-int Test(const PolicyOptions& o) {
+int Test(const GlobalOptions& global, const PolicyOptions& o) {
   auto policy = policy::LoadAndCompile(o.path);
   if (!policy.ok()) {
     std::cerr << policy.status().message() << "\n";
@@ -66,7 +78,7 @@ int Test(const PolicyOptions& o) {
     PrintError(report.status().message());
     return kExitFailure;
   }
-  if (o.output == "json") {
+  if (WantsJson(global, o.output)) {
     boost::json::array failures;
     for (const auto& f : report->failures) {
       failures.push_back(boost::json::object{{"name", f.name}, {"message", f.message}});
@@ -145,7 +157,7 @@ std::string DescribeFacts(const core::ConditionsC& c) {
   return Join(parts, " and ");
 }
 
-int Explain(const PolicyOptions& o) {
+int Explain(const GlobalOptions& global, const PolicyOptions& o) {
   auto compiled = policy::LoadAndCompile(o.path);
   if (!compiled.ok()) {
     std::cerr << compiled.status().message() << "\n";
@@ -232,7 +244,7 @@ int Explain(const PolicyOptions& o) {
   }
   out["guardrails"] = std::move(rails);
 
-  if (o.output == "json") {
+  if (WantsJson(global, o.output)) {
     PrintJson(out);
     return kExitOk;
   }
@@ -279,17 +291,19 @@ int Explain(const PolicyOptions& o) {
 
 }  // namespace
 
-void RegisterPolicy(CLI::App& app, int& exit_code) {
+void RegisterPolicy(CLI::App& app, GlobalOptions& global, int& exit_code) {
   CLI::App* policy = app.add_subcommand("policy", "Validate, test and explain a policy");
   policy->require_subcommand(1);
   auto o = std::make_shared<PolicyOptions>();
 
   CLI::App* validate = policy->add_subcommand(
-      "validate", "Check a policy file or directory. Exit 0 if valid, 1 with errors on stderr.");
+      "validate",
+      "Check a policy file or directory. Exit 0 if valid, 1 with errors on stderr\n"
+      "(with --output json: {\"valid\": false, \"errors\": [\"FILE:LINE:COL: ...\"]} on stdout).");
   validate->add_option("path", o->path, "Policy file or directory")->required();
-  validate->add_option("--output,-o", o->output, "text or json")
+  validate->add_option("--output,-o", o->output, "text or json (default: the global --output)")
       ->check(CLI::IsMember({"text", "json"}));
-  validate->callback([o, &exit_code] { exit_code = Validate(*o); });
+  validate->callback([o, &global, &exit_code] { exit_code = Validate(global, *o); });
 
   CLI::App* test = policy->add_subcommand(
       "test",
@@ -297,9 +311,9 @@ void RegisterPolicy(CLI::App& app, int& exit_code) {
       "Prints 'N passed, M failed'; exit 1 on any failure.");
   test->add_option("path", o->path, "Policy file or directory")->required();
   test->add_option("tests", o->tests, "Tests YAML file")->required();
-  test->add_option("--output,-o", o->output, "text or json")
+  test->add_option("--output,-o", o->output, "text or json (default: the global --output)")
       ->check(CLI::IsMember({"text", "json"}));
-  test->callback([o, &exit_code] { exit_code = Test(*o); });
+  test->callback([o, &global, &exit_code] { exit_code = Test(global, *o); });
 
   CLI::App* explain = policy->add_subcommand(
       "explain",
@@ -307,9 +321,9 @@ void RegisterPolicy(CLI::App& app, int& exit_code) {
       "with --principal, for that principal.");
   explain->add_option("path", o->path, "Policy file or directory")->required();
   explain->add_option("--principal", o->principal, "user:NAME, service:NAME or agent:NAME");
-  explain->add_option("--output,-o", o->output, "text or json")
+  explain->add_option("--output,-o", o->output, "text or json (default: the global --output)")
       ->check(CLI::IsMember({"text", "json"}));
-  explain->callback([o, &exit_code] { exit_code = Explain(*o); });
+  explain->callback([o, &global, &exit_code] { exit_code = Explain(global, *o); });
 }
 
 }  // namespace drawbridge::cli

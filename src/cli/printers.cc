@@ -4,27 +4,45 @@
 #include <iostream>
 
 #include "api/wire.h"
+#include "audit/escape.h"
 #include "cli/io.h"
 #include "core/time_format.h"
 #include "policy/durations.h"
 
 namespace drawbridge::cli {
+namespace {
+
+// Every string a request or grant carries may have come from a user (reasons, SQL, argv, but
+// also resource ids and principals a requester typed), so text output shows each one escaped:
+// an ESC sequence must not hide part of a statement from the approver who reads it.
+std::string Safe(std::string_view text) {
+  return audit::EscapeForTerminal(text);
+}
+
+std::string DescribeScope(const Scope& scope) {
+  if (!scope.resource.empty()) return Safe(scope.resource);
+  std::string out = "labels";
+  for (const auto& [key, value] : scope.selector) out += " " + Safe(key) + "=" + Safe(value);
+  return out;
+}
+
+}  // namespace
 
 void PrintRequest(const GlobalOptions& g, const Request& r) {
   if (g.json()) {
     PrintJson(api::RequestToJson(r));
     return;
   }
-  std::cout << r.id << "  " << RequestStateName(r.state) << "  " << RequestKindName(r.kind) << "  "
-            << r.requester << "  ";
+  std::cout << Safe(r.id) << "  " << RequestStateName(r.state) << "  " << RequestKindName(r.kind)
+            << "  " << Safe(r.requester) << "  ";
   if (r.kind == RequestKind::kAccess) {
-    for (const auto& role : r.roles) std::cout << role << " ";
-    std::cout << "on " << (r.scope.resource.empty() ? "labels" : r.scope.resource) << " for "
+    for (const auto& role : r.roles) std::cout << Safe(role) << " ";
+    std::cout << "on " << DescribeScope(r.scope) << " for "
               << policy::FormatDuration(std::chrono::seconds(r.duration_seconds));
   } else {
-    std::cout << r.action << " on " << r.resource;
+    std::cout << Safe(r.action) << " on " << Safe(r.resource);
   }
-  if (!r.grant_id.empty()) std::cout << "  grant " << r.grant_id;
+  if (!r.grant_id.empty()) std::cout << "  grant " << Safe(r.grant_id);
   if (r.break_glass) std::cout << "  BREAK-GLASS";
   std::cout << "\n";
 }
@@ -35,18 +53,19 @@ void PrintRequestDetail(const GlobalOptions& g, const Request& r) {
     return;
   }
   PrintRequest(g, r);
-  std::cout << "  reason:  " << r.reason << "\n";
-  if (!r.ticket.empty()) std::cout << "  ticket:  " << r.ticket << "\n";
-  std::cout << "  rule:    " << r.rule << "\n";
+  std::cout << "  reason:  " << Safe(r.reason) << "\n";
+  if (!r.ticket.empty()) std::cout << "  ticket:  " << Safe(r.ticket) << "\n";
+  std::cout << "  source:  " << (r.source_ip.empty() ? "-" : Safe(r.source_ip)) << "\n";
+  std::cout << "  rule:    " << Safe(r.rule) << "\n";
   if (r.kind == RequestKind::kAction) {
-    std::cout << "  " << r.payload_kind << ":     " << r.payload << "\n  facts:  ";
-    for (const auto& f : r.facts) std::cout << " " << f;
-    std::cout << "\n  fingerprint: " << r.fingerprint << "\n";
+    std::cout << "  " << Safe(r.payload_kind) << ":     " << Safe(r.payload) << "\n  facts:  ";
+    for (const auto& f : r.facts) std::cout << " " << Safe(f);
+    std::cout << "\n  fingerprint: " << Safe(r.fingerprint) << "\n";
   }
   for (const Review& rv : r.reviews) {
-    std::cout << "  review:  " << rv.reviewer << (rv.approve ? " approved" : " denied")
+    std::cout << "  review:  " << Safe(rv.reviewer) << (rv.approve ? " approved" : " denied")
               << (rv.self_review ? " (self-review)" : "") << " at " << core::FormatRfc3339(rv.at)
-              << (rv.comment.empty() ? "" : ": " + rv.comment) << "\n";
+              << (rv.comment.empty() ? "" : ": " + Safe(rv.comment)) << "\n";
   }
 }
 
@@ -55,12 +74,14 @@ void PrintGrant(const GlobalOptions& g, const Grant& grant) {
     PrintJson(api::GrantToJson(grant));
     return;
   }
-  std::cout << grant.id << "  " << GrantStateName(grant.state) << "  " << grant.principal << "  ";
+  std::cout << Safe(grant.id) << "  " << GrantStateName(grant.state) << "  "
+            << Safe(grant.principal) << "  ";
   if (grant.kind == RequestKind::kAccess) {
-    for (const auto& a : grant.actions) std::cout << a << " ";
-    std::cout << "on " << (grant.scope.resource.empty() ? "labels" : grant.scope.resource);
+    for (const auto& a : grant.actions) std::cout << Safe(a) << " ";
+    std::cout << "on " << DescribeScope(grant.scope);
   } else {
-    std::cout << "action " << grant.fingerprint.substr(0, 12) << " uses left " << grant.uses_left;
+    std::cout << "action " << Safe(grant.fingerprint.substr(0, 12)) << " uses left "
+              << grant.uses_left;
   }
   std::cout << "  " << core::FormatRfc3339(grant.not_before) << " .. "
             << core::FormatRfc3339(grant.expires_at) << "\n";

@@ -1,6 +1,7 @@
 // WorkflowBackend over the HTTP API: the server decides who the caller is from the token.
 #include <iostream>
 
+#include "audit/export.h"
 #include "cli/backend.h"
 #include "cli/io.h"
 #include "client/api_client.h"
@@ -8,8 +9,15 @@
 namespace drawbridge::cli {
 namespace {
 
-// Events per GET /v1/audit page.
+// Events per GET /v1/audit page unless `audit export --page-size` says otherwise.
 constexpr int kAuditPage = 1000;
+
+// A server whose X-Drawbridge-Last-Seq goes backwards would have us page forever.
+Status CheckProgress(uint64_t after, uint64_t last_seq) {
+  if (last_seq >= after) return Status::Ok();
+  return Internal("the server's audit paging went backwards (page after seq " +
+                  std::to_string(after) + " ended at seq " + std::to_string(last_seq) + ")");
+}
 
 class RemoteBackend final : public WorkflowBackend {
  public:
@@ -43,10 +51,11 @@ class RemoteBackend final : public WorkflowBackend {
                            const LocalClaims&) override {
     return api_->Review(id, approve, comment);
   }
-  // The server closes an open post-hoc review with the next review of the request.
+  // Marked as a post-review, so that a request without an open break-glass review is refused
+  // rather than decided.
   StatusOr<Request> CloseBreakGlassReview(const std::string& id, bool justified,
                                           const std::string& comment, const LocalClaims&) override {
-    return api_->Review(id, justified, comment);
+    return api_->CloseBreakGlassReview(id, justified, comment);
   }
   StatusOr<Request> Cancel(const std::string& id) override { return api_->Cancel(id); }
 
@@ -73,12 +82,12 @@ class RemoteBackend final : public WorkflowBackend {
     while (true) {
       auto page = api_->ExportAudit({.after = after, .limit = kAuditPage});
       if (!page.ok()) return page.status();
-      size_t before = events.size();
+      DB_RETURN_IF_ERROR(CheckProgress(after, page->last_seq));
       size_t pos = 0;
-      while (pos < page->size()) {
-        size_t nl = page->find('\n', pos);
-        if (nl == std::string::npos) nl = page->size();
-        std::string_view line(page->data() + pos, nl - pos);
+      while (pos < page->body.size()) {
+        size_t nl = page->body.find('\n', pos);
+        if (nl == std::string::npos) nl = page->body.size();
+        std::string_view line(page->body.data() + pos, nl - pos);
         pos = nl + 1;
         if (line.empty()) continue;
         auto event = audit::ParseEventLine(line);
@@ -86,26 +95,45 @@ class RemoteBackend final : public WorkflowBackend {
           return event.status().WithContext("audit event after seq " + std::to_string(after) +
                                             " from " + api_->base_url().ToString());
         }
+        if (event->seq <= (events.empty() ? after : events.back().seq)) {
+          return Internal("the server sent audit events out of order (seq " +
+                          std::to_string(event->seq) + " after " + std::to_string(after) + ")");
+        }
         events.push_back(std::move(event).value());
       }
-      if (events.size() == before) break;
-      if (events.back().seq <= after) {
-        return Internal("the server sent audit events out of order (seq " +
-                        std::to_string(events.back().seq) + " after " + std::to_string(after) +
-                        ")");
-      }
-      after = events.back().seq;
+      if (page->last_seq == after) break;
+      after = page->last_seq;
     }
     return events;
   }
 
+  // Page by page, as tail does: one GET /v1/audit answers at most a page (1,000 events by
+  // default), and the filters run on the server, so a page may be empty without being the end.
+  // The end is a page that read nothing (its last seq is where it started).
   StatusOr<std::string> ExportAudit(const std::string&, const AuditExportSpec& spec) override {
-    return api_->ExportAudit({.since = spec.since,
-                              .until = spec.until,
-                              .principal = spec.principal,
-                              .resource = spec.resource,
-                              .type = spec.type,
-                              .format = spec.format});
+    DB_ASSIGN_OR_RETURN(audit::ExportFormat format, audit::ParseExportFormat(spec.format));
+    const std::string header = audit::ExportHeader(format);
+    std::string out;
+    uint64_t after = 0;
+    for (bool first = true;; first = false) {
+      auto page = api_->ExportAudit({.after = after,
+                                     .limit = spec.page_size > 0 ? spec.page_size : kAuditPage,
+                                     .since = spec.since,
+                                     .until = spec.until,
+                                     .principal = spec.principal,
+                                     .resource = spec.resource,
+                                     .type = spec.type,
+                                     .format = spec.format});
+      if (!page.ok()) return page.status();
+      DB_RETURN_IF_ERROR(CheckProgress(after, page->last_seq));
+      std::string_view body = page->body;
+      // Every page repeats the CSV header; the export has it once.
+      if (!first && body.starts_with(header)) body.remove_prefix(header.size());
+      out += body;
+      if (page->last_seq == after) break;
+      after = page->last_seq;
+    }
+    return out;
   }
 
  private:

@@ -19,6 +19,11 @@ namespace drawbridge::cli {
 using api::CheckInput;
 namespace {
 
+// `requests ls` and `grants ls` show this many unless --limit says otherwise, locally and from a
+// server alike (the server's own default page is the same 100, and it sends at most 1,000).
+constexpr int kDefaultListLimit = 100;
+constexpr int kMaxListLimit = 1000;
+
 struct WorkflowOptions {
   // request access
   std::vector<std::string> roles;
@@ -38,6 +43,7 @@ struct WorkflowOptions {
   // requests / grants
   std::string id, comment, state;
   bool mine = false;
+  int limit = kDefaultListLimit;
   // request access|action --wait
   bool wait = false;
   std::string wait_timeout = "10m";
@@ -133,11 +139,19 @@ int RequestAction(const GlobalOptions& g, const WorkflowOptions& o) {
   });
 }
 
+// A full page may not be all there is: say so on stderr, where it does not disturb JSON output.
+void NoteIfCut(const GlobalOptions& g, size_t shown, int limit, const std::string& what) {
+  if (g.json() || shown < static_cast<size_t>(limit)) return;
+  PrintError("showing the first " + std::to_string(shown) + " " + what +
+             "; there may be more (--limit N, up to " + std::to_string(kMaxListLimit) + ")");
+}
+
 int ListRequests(const GlobalOptions& g, const WorkflowOptions& o) {
   return RunWithBackend(g, o.mine, [&](WorkflowBackend& b) {
-    auto list = b.ListRequests({.state = o.state, .mine = o.mine});
+    auto list = b.ListRequests({.state = o.state, .mine = o.mine, .limit = o.limit});
     if (!list.ok()) return Fail(list.status());
     PrintRequests(g, *list);
+    NoteIfCut(g, list->size(), o.limit, "requests");
     return kExitOk;
   });
 }
@@ -180,9 +194,10 @@ int CancelRequest(const GlobalOptions& g, const WorkflowOptions& o) {
 
 int ListGrants(const GlobalOptions& g, const WorkflowOptions& o) {
   return RunWithBackend(g, o.mine, [&](WorkflowBackend& b) {
-    auto list = b.ListGrants({.state = o.state, .mine = o.mine});
+    auto list = b.ListGrants({.state = o.state, .mine = o.mine, .limit = o.limit});
     if (!list.ok()) return Fail(list.status());
     PrintGrants(g, *list);
+    NoteIfCut(g, list->size(), o.limit, "grants");
     return kExitOk;
   });
 }
@@ -240,6 +255,14 @@ void AddWait(CLI::App* cmd, WorkflowOptions& o) {
       ->capture_default_str();
 }
 
+void AddLimit(CLI::App* cmd, WorkflowOptions& o, const std::string& what) {
+  cmd->add_option("--limit", o.limit,
+                  "Show at most this many " + what + " (1 to " + std::to_string(kMaxListLimit) +
+                      "; the same in local and remote mode)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, kMaxListLimit));
+}
+
 }  // namespace
 
 void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
@@ -294,6 +317,7 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   CLI::App* ls = requests->add_subcommand("ls", "List requests");
   ls->add_option("--state", o->state, "pending, approved, active, denied, cancelled, expired, ...");
   ls->add_flag("--mine", o->mine, "Only your requests (--as, or the token's principal)");
+  AddLimit(ls, *o, "requests");
   ls->callback([&g, o, &exit_code] { exit_code = ListRequests(g, *o); });
   CLI::App* show = requests->add_subcommand("show", "Show one request with its reviews");
   show->add_option("id", o->id, "Request id")->required();
@@ -325,6 +349,7 @@ void RegisterWorkflow(CLI::App& app, GlobalOptions& g, int& exit_code) {
   CLI::App* gls = grants->add_subcommand("ls", "List grants");
   gls->add_option("--state", o->state, "active, expired, revoked, released, consumed");
   gls->add_flag("--mine", o->mine, "Only your grants (--as, or the token's principal)");
+  AddLimit(gls, *o, "grants");
   gls->callback([&g, o, &exit_code] { exit_code = ListGrants(g, *o); });
   CLI::App* revoke = grants->add_subcommand("revoke", "End a grant now (administrators)");
   revoke->add_option("id", o->id, "Grant id")->required();

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
+#include <charconv>
+#include <optional>
+#include <thread>
 
 #include "api/json_reader.h"
 #include "api/wire.h"
@@ -31,6 +34,18 @@ class Query {
  private:
   std::string text_;
 };
+
+// A Retry-After in seconds that is worth waiting for here; nullopt for a date, junk or a wait
+// longer than kMaxRateLimitWait (then the caller gets the 429 and its message).
+std::optional<std::chrono::seconds> RetryAfter(std::string_view header) {
+  int64_t seconds = 0;
+  auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), seconds);
+  if (header.empty() || ec != std::errc() || end != header.data() + header.size()) {
+    return std::nullopt;
+  }
+  if (seconds < 0 || seconds > kMaxRateLimitWait.count()) return std::nullopt;
+  return std::chrono::seconds(seconds);
+}
 
 Status Malformed(const std::string& what, const Status& why) {
   return Internal("the server sent a malformed " + what + ": " + why.message());
@@ -110,17 +125,25 @@ StatusOr<std::unique_ptr<ApiClient>> ApiClient::Create(const ClientConfig& confi
   return std::unique_ptr<ApiClient>(new ApiClient(std::move(http).value(), config.token));
 }
 
-StatusOr<HttpResponse> ApiClient::Call(HttpRequest request) {
+StatusOr<HttpResponse> ApiClient::Call(HttpRequest request, int rate_limit_retries) {
   if (!token_.empty()) request.headers.emplace_back("Authorization", "Bearer " + token_);
-  auto response = http_->RoundTrip(request);
-  if (!response.ok()) return response.status();
-  Status s = StatusFromHttp({.status = response->status,
-                             .body = response->body,
-                             .retry_after = response->retry_after,
-                             .location = response->location},
-                            http_->url().ToString());
-  if (!s.ok()) return s;
-  return response;
+  for (int attempt = 0;; ++attempt) {
+    auto response = http_->RoundTrip(request);
+    if (!response.ok()) return response.status();
+    if (response->status == 429 && attempt < rate_limit_retries) {
+      if (auto wait = RetryAfter(response->retry_after)) {
+        std::this_thread::sleep_for(*wait);
+        continue;
+      }
+    }
+    Status s = StatusFromHttp({.status = response->status,
+                               .body = response->body,
+                               .retry_after = response->retry_after,
+                               .location = response->location},
+                              http_->url().ToString());
+    if (!s.ok()) return s;
+    return response;
+  }
 }
 
 StatusOr<json::value> ApiClient::CallJson(const std::string& method, const std::string& target,
@@ -211,6 +234,15 @@ StatusOr<Request> ApiClient::Review(const std::string& id, bool approve,
   return DecodeRequest(CallJson("POST", "/v1/requests/" + PercentEncode(id) + "/reviews", &body));
 }
 
+StatusOr<Request> ApiClient::CloseBreakGlassReview(const std::string& id, bool justified,
+                                                   const std::string& comment) {
+  // Without post_review the server would take the answer as an ordinary review, approving a
+  // request that has no break-glass review open.
+  json::value body =
+      json::object{{"approve", justified}, {"comment", comment}, {"post_review", true}};
+  return DecodeRequest(CallJson("POST", "/v1/requests/" + PercentEncode(id) + "/reviews", &body));
+}
+
 StatusOr<Request> ApiClient::Cancel(const std::string& id) {
   json::value body = json::object{};
   return DecodeRequest(CallJson("POST", "/v1/requests/" + PercentEncode(id) + "/cancel", &body));
@@ -237,7 +269,7 @@ StatusOr<Grant> ApiClient::Release(const std::string& id) {
   return DecodeGrant(CallJson("POST", "/v1/grants/" + PercentEncode(id) + "/release", &body));
 }
 
-StatusOr<std::string> ApiClient::ExportAudit(const AuditQuery& query) {
+StatusOr<AuditPage> ApiClient::ExportAudit(const AuditQuery& query) {
   Query q;
   q.Add("after", static_cast<int64_t>(query.after))
       .Add("limit", query.limit)
@@ -248,9 +280,18 @@ StatusOr<std::string> ApiClient::ExportAudit(const AuditQuery& query) {
       .Add("type", query.type)
       .Add("format", query.format == "jsonl" ? "" : query.format);
   HttpRequest request{.method = "GET", .target = "/v1/audit" + q.str()};
-  auto response = Call(std::move(request));
+  auto response = Call(std::move(request), kRateLimitRetries);
   if (!response.ok()) return response.status();
-  return std::move(response->body);
+  AuditPage page;
+  const std::string& last = response->last_seq;
+  auto [end, ec] = std::from_chars(last.data(), last.data() + last.size(), page.last_seq);
+  if (last.empty() || ec != std::errc() || end != last.data() + last.size()) {
+    return Internal("the server at " + http_->url().ToString() +
+                    " did not say where its audit page ends (X-Drawbridge-Last-Seq: \"" +
+                    PrintableExcerpt(last, 40) + "\")");
+  }
+  page.body = std::move(response->body);
+  return page;
 }
 
 StatusOr<AuditVerifyReport> ApiClient::VerifyAudit() {

@@ -26,6 +26,9 @@ namespace drawbridge::client {
 
 // The longest long-poll wait the server grants (GET /v1/requests/{id}?wait=).
 inline constexpr std::chrono::seconds kMaxServerWait{300};
+// How a paged read copes with the server's rate limit (see ExportAudit).
+inline constexpr int kRateLimitRetries = 10;
+inline constexpr std::chrono::seconds kMaxRateLimitWait{10};
 
 class ApiClient {
  public:
@@ -51,6 +54,11 @@ class ApiClient {
                                std::chrono::seconds wait = std::chrono::seconds(0));
   // POST /v1/requests/{id}/reviews (also closes an open break-glass post-review).
   StatusOr<Request> Review(const std::string& id, bool approve, const std::string& comment);
+  // POST /v1/requests/{id}/reviews with "post_review": true: closes the open after-the-fact
+  // review of a break-glass request, and never decides a pending one (kFailedPrecondition when
+  // no break-glass review is open).
+  StatusOr<Request> CloseBreakGlassReview(const std::string& id, bool justified,
+                                          const std::string& comment);
   // POST /v1/requests/{id}/cancel
   StatusOr<Request> Cancel(const std::string& id);
 
@@ -59,8 +67,11 @@ class ApiClient {
   StatusOr<Grant> Revoke(const std::string& id, const std::string& reason);
   StatusOr<Grant> Release(const std::string& id);
 
-  // GET /v1/audit: the body as sent (JSON lines, or CSV with a header row).
-  StatusOr<std::string> ExportAudit(const AuditQuery& query);
+  // GET /v1/audit: one page, the body as sent (JSON lines, or CSV with a header row), and where
+  // the next page starts. A caller paging through a long log soon meets the server's rate
+  // limit: a 429 with Retry-After (up to kMaxRateLimitWait) is waited out and asked again, up to
+  // kRateLimitRetries times.
+  StatusOr<AuditPage> ExportAudit(const AuditQuery& query);
   // GET /v1/audit/verify
   StatusOr<AuditVerifyReport> VerifyAudit();
 
@@ -80,8 +91,10 @@ class ApiClient {
  private:
   ApiClient(std::unique_ptr<HttpConnection> http, std::string token);
 
-  // Sends and maps a non-2xx answer to its Status.
-  StatusOr<HttpResponse> Call(HttpRequest request);
+  // Sends and maps a non-2xx answer to its Status. With `rate_limit_retries`, a 429 whose
+  // Retry-After is at most kMaxRateLimitWait is waited out and sent again that many times at most
+  // (only for requests that are safe to repeat).
+  StatusOr<HttpResponse> Call(HttpRequest request, int rate_limit_retries = 0);
   StatusOr<boost::json::value> CallJson(const std::string& method, const std::string& target,
                                         const boost::json::value* body,
                                         std::chrono::milliseconds server_wait = {});

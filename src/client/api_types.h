@@ -54,6 +54,14 @@ struct AuditQuery {
   std::string format = "jsonl";  // or "csv"
 };
 
+// One GET /v1/audit answer. `last_seq` is the seq of the last event the server read for this
+// page (X-Drawbridge-Last-Seq), whether or not the filters kept it: the next page's `after`.
+// It equals the query's `after` when there is nothing more.
+struct AuditPage {
+  std::string body;
+  uint64_t last_seq = 0;
+};
+
 // GET /v1/audit/verify
 struct AuditVerifyReport {
   bool ok = false;

@@ -278,6 +278,7 @@ StatusOr<HttpResponse> HttpConnection::Exchange(const HttpRequest& request, bool
   out.content_type = std::string(res[http::field::content_type]);
   out.retry_after = std::string(res[http::field::retry_after]);
   out.location = std::string(res[http::field::location]);
+  out.last_seq = std::string(res["X-Drawbridge-Last-Seq"]);
   out.body = std::move(res.body());
   if (!res.keep_alive()) Close();
   return out;

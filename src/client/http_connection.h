@@ -41,6 +41,7 @@ struct HttpResponse {
   std::string content_type;
   std::string retry_after;
   std::string location;
+  std::string last_seq;  // X-Drawbridge-Last-Seq (GET /v1/audit)
 };
 
 // Returns false to abandon the call in progress.

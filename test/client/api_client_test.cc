@@ -225,6 +225,13 @@ TEST_F(ApiClientTest, DecisionCallsUseTheirPaths) {
   json::object review = Parsed(server_.last().body);
   EXPECT_EQ(review.at("approve"), false);
   EXPECT_EQ(review.at("comment"), "not during the freeze");
+  EXPECT_FALSE(review.contains("post_review"));
+  ASSERT_TRUE(client->CloseBreakGlassReview("r-42", true, "outage was real").ok());
+  EXPECT_EQ(server_.last().target, "/v1/requests/r-42/reviews");
+  json::object post_review = Parsed(server_.last().body);
+  EXPECT_EQ(post_review.at("post_review"), true);
+  EXPECT_EQ(post_review.at("approve"), true);
+  EXPECT_EQ(post_review.at("comment"), "outage was real");
   ASSERT_TRUE(client->Cancel("r-42").ok());
   EXPECT_EQ(server_.last().target, "/v1/requests/r-42/cancel");
   auto revoked = client->Revoke("g-7", "left the team");
@@ -303,18 +310,52 @@ TEST_F(ApiClientTest, PutPolicySendsYaml) {
   EXPECT_EQ(ok->version, "def456");
 }
 
-// Test that audit export passes its filters and returns the body untouched.
+// Test that audit export passes its filters and returns the body untouched, with where the next
+// page starts.
 TEST_F(ApiClientTest, ExportsAuditWithFilters) {
-  std::string lines = "{\"seq\":1}\n{\"seq\":2}\n";
-  server_.Route("GET", "/v1/audit", {.body = lines, .content_type = "application/x-ndjson"});
-  auto text = Client()->ExportAudit(
+  std::string lines = "{\"seq\":11}\n{\"seq\":12}\n";
+  server_.Route("GET", "/v1/audit",
+                {.body = lines,
+                 .content_type = "application/x-ndjson",
+                 .headers = {{"X-Drawbridge-Last-Seq", "14"}}});
+  auto page = Client()->ExportAudit(
       {.after = 10, .limit = 500, .since = "2026-01-05T00:00:00Z", .type = "grant."});
-  ASSERT_TRUE(text.ok()) << text.status().message();
-  EXPECT_EQ(*text, lines);
+  ASSERT_TRUE(page.ok()) << page.status().message();
+  EXPECT_EQ(page->body, lines);
+  EXPECT_EQ(page->last_seq, 14u);
   EXPECT_EQ(server_.last().target,
             "/v1/audit?after=10&limit=500&since=2026-01-05T00%3A00%3A00Z&type=grant.");
   ASSERT_TRUE(Client()->ExportAudit({.format = "csv"}).ok());
   EXPECT_EQ(server_.last().target, "/v1/audit?format=csv");
+}
+
+// Test that a paged audit read waits out the server's rate limit (429 with Retry-After) and asks
+// again, a bounded number of times.
+TEST_F(ApiClientTest, AuditPageRetriesWhenRateLimited) {
+  server_.Route("GET", "/v1/audit",
+                {.status = 429,
+                 .body = R"({"error":{"code":"resource_exhausted","message":"too many requests"}})",
+                 .headers = {{"Retry-After", "0"}}});
+  auto page = Client()->ExportAudit({});
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(server_.received().size(), static_cast<size_t>(kRateLimitRetries + 1));
+  // Writes are not repeated.
+  server_.Route("POST", "/v1/requests/r-1/cancel",
+                {.status = 429, .body = "{}", .headers = {{"Retry-After", "0"}}});
+  EXPECT_FALSE(Client()->Cancel("r-1").ok());
+  EXPECT_EQ(server_.received().size(), static_cast<size_t>(kRateLimitRetries + 2));
+}
+
+// Test that an audit page without X-Drawbridge-Last-Seq is an error: without it the next page
+// cannot be asked for, and stopping there would cut the export short without a word.
+TEST_F(ApiClientTest, AuditPageWithoutItsEndIsAnError) {
+  server_.Route("GET", "/v1/audit", {.body = "", .content_type = "application/x-ndjson"});
+  auto page = Client()->ExportAudit({});
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.status().code(), StatusCode::kInternal);
+  EXPECT_NE(page.status().message().find("X-Drawbridge-Last-Seq"), std::string::npos)
+      << page.status().message();
 }
 
 // Test that a verification report, failed or not, is decoded.

@@ -128,7 +128,7 @@ TEST(CliRemote, JsonOutputIsTheWireEncoding) {
   RunResult run = RunCli(server, "-o json requests ls --state pending --mine");
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(json::parse(run.output), (json::array{api::RequestToJson(r)}));
-  EXPECT_EQ(server.last().target, "/v1/requests?state=pending&mine=true");
+  EXPECT_EQ(server.last().target, "/v1/requests?state=pending&mine=true&limit=100");
 }
 
 // Test that in remote mode --as is not sent: the token says who the caller is.
@@ -182,10 +182,136 @@ TEST(CliRemote, LocalOnlyCommandsExplainThemselves) {
 // Test that audit tail reads the chain page by page and prints it escaped.
 TEST(CliRemote, AuditTailPagesThroughTheLog) {
   TestHttpServer server;
-  server.Route("GET", "/v1/audit", {.body = "", .content_type = "application/x-ndjson"});
+  server.Route("GET", "/v1/audit",
+               {.body = "",
+                .content_type = "application/x-ndjson",
+                .headers = {{"X-Drawbridge-Last-Seq", "0"}}});
   RunResult run = RunCli(server, "audit tail");
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(server.last().target, "/v1/audit?limit=1000");
+}
+
+// An action request whose every user-supplied field tries to steer the terminal.
+Request HostileRequest() {
+  Request r = MakeRequest(RequestState::kPending);
+  r.kind = RequestKind::kAction;
+  r.action = "db.query";
+  r.resource = "db/orders-prod";
+  r.payload_kind = "sql";
+  // ESC[8m makes the rest of the line invisible: the approver would see only the SELECT.
+  r.payload = "SELECT 1;\x1b[8m DROP TABLE customers;\x1b[0m";
+  r.reason = "routine\x1b]0;innocent title\acheck";
+  r.ticket = "INC-1\rINC-2";
+  r.source_ip = "10.1.2.3\x1b[1A";
+  r.facts = {"read"};
+  r.fingerprint = "ab12";
+  r.reviews.push_back({.reviewer = "user:erin",
+                       .approve = true,
+                       .comment = "fine\x1b[2J\xc2\x9b"
+                                  "31m",
+                       .at = 1767607200});
+  return r;
+}
+
+// Test that `requests show` prints reason, ticket, source IP, the SQL and review comments with
+// every terminal control escaped, so nothing in them can hide or rewrite what the approver sees.
+TEST(CliRemote, ShowEscapesUserText) {
+  TestHttpServer server;
+  server.Route("GET", "/v1/requests/r-42",
+               {.body = json::serialize(api::RequestToJson(HostileRequest()))});
+  RunResult run = RunCli(server, "requests show r-42");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  for (char raw : {'\x1b', '\a', '\r'}) {
+    EXPECT_EQ(run.output.find(raw), std::string::npos)
+        << "raw control " << int(raw) << " in " << run.output;
+  }
+  EXPECT_EQ(run.output.find("\xc2\x9b"), std::string::npos) << run.output;  // C1 CSI
+  EXPECT_NE(run.output.find("SELECT 1;\\e[8m DROP TABLE customers;\\e[0m"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("reason:  routine\\e]0;innocent title\\acheck"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("ticket:  INC-1\\rINC-2"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find(": fine\\e[2J\\u{9b}31m"), std::string::npos) << run.output;
+}
+
+// Test that the approver sees where the request came from, escaped like the rest.
+TEST(CliRemote, ShowPrintsSourceIp) {
+  TestHttpServer server;
+  server.Route("GET", "/v1/requests/r-42",
+               {.body = json::serialize(api::RequestToJson(HostileRequest()))});
+  RunResult run = RunCli(server, "requests show r-42");
+  EXPECT_NE(run.output.find("source:  10.1.2.3\\e[1A\n"), std::string::npos) << run.output;
+}
+
+// Test that JSON output of a request is still the exact wire encoding, control characters and
+// all: JSON escaping already keeps them from the terminal.
+TEST(CliRemote, ShowJsonKeepsUserTextExact) {
+  TestHttpServer server;
+  const Request r = HostileRequest();
+  server.Route("GET", "/v1/requests/r-42", {.body = json::serialize(api::RequestToJson(r))});
+  RunResult run = RunCli(server, "-o json requests show r-42");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(json::parse(run.output), api::RequestToJson(r));
+}
+
+// Test that `requests ls` escapes what it shows of a request too.
+TEST(CliRemote, ListEscapesUserText) {
+  TestHttpServer server;
+  Request r = HostileRequest();
+  r.resource = "db/x\x1b[8m";
+  server.Route(
+      "GET", "/v1/requests",
+      {.body = json::serialize(json::object{{"requests", json::array{api::RequestToJson(r)}}})});
+  RunResult run = RunCli(server, "requests ls");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.output.find('\x1b'), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("db.query on db/x\\e[8m"), std::string::npos) << run.output;
+}
+
+// Test that review-breakglass asks the server for a post-review only, and that approve does not.
+TEST(CliRemote, ReviewBreakglassSendsPostReview) {
+  TestHttpServer server;
+  server.Route("POST", "/v1/requests/r-42/reviews", RequestAnswer(RequestState::kActive));
+  RunResult post = RunCli(server, "requests review-breakglass r-42 --unjustified --comment why");
+  EXPECT_EQ(post.exit_code, 0) << post.output;
+  json::object body = json::parse(server.last().body).as_object();
+  EXPECT_EQ(body.at("post_review"), true);
+  EXPECT_EQ(body.at("approve"), false);
+  EXPECT_EQ(body.at("comment"), "why");
+  RunResult approve = RunCli(server, "requests approve r-42");
+  EXPECT_EQ(approve.exit_code, 0) << approve.output;
+  EXPECT_FALSE(json::parse(server.last().body).as_object().contains("post_review"));
+}
+
+// Test that requests ls and grants ls ask for the default limit, or the one given.
+TEST(CliRemote, ListsSendTheirLimit) {
+  TestHttpServer server;
+  server.Route("GET", "/v1/requests", {.body = R"({"requests":[]})"});
+  server.Route("GET", "/v1/grants", {.body = R"({"grants":[]})"});
+  EXPECT_EQ(RunCli(server, "requests ls").exit_code, 0);
+  EXPECT_EQ(server.last().target, "/v1/requests?limit=100");
+  EXPECT_EQ(RunCli(server, "requests ls --limit 7").exit_code, 0);
+  EXPECT_EQ(server.last().target, "/v1/requests?limit=7");
+  EXPECT_EQ(RunCli(server, "grants ls --state active").exit_code, 0);
+  EXPECT_EQ(server.last().target, "/v1/grants?state=active&limit=100");
+  EXPECT_EQ(RunCli(server, "grants ls --limit 1000").exit_code, 0);
+  EXPECT_EQ(server.last().target, "/v1/grants?limit=1000");
+  EXPECT_EQ(RunCli(server, "grants ls --limit 0").exit_code, 2);
+  EXPECT_EQ(RunCli(server, "requests ls --limit 1001").exit_code, 2);
+}
+
+// Test that a full page says, on stderr and only in text mode, that there may be more.
+TEST(CliRemote, FullListSaysThereMayBeMore) {
+  TestHttpServer server;
+  json::array two{api::RequestToJson(MakeRequest(RequestState::kPending)),
+                  api::RequestToJson(MakeRequest(RequestState::kPending))};
+  server.Route("GET", "/v1/requests", {.body = json::serialize(json::object{{"requests", two}})});
+  RunResult full = RunCli(server, "requests ls --limit 2");
+  EXPECT_NE(full.output.find("there may be more"), std::string::npos) << full.output;
+  RunResult room = RunCli(server, "requests ls --limit 3");
+  EXPECT_EQ(room.output.find("there may be more"), std::string::npos) << room.output;
+  RunResult json_out = RunCli(server, "-o json requests ls --limit 2");
+  EXPECT_EQ(json::parse(json_out.output).as_array().size(), 2u) << json_out.output;
 }
 
 }  // namespace
