@@ -18,9 +18,9 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Until the server lands, `run` shows the decision engine on the example policy.
-# The server in dev mode: SQLite under var/, the example policy, tokens for the example users
-# printed at first start (and kept in var/dev-tokens.env). DRAWBRIDGE_LISTEN changes the address.
+# The server in dev mode: SQLite under var/, a copy of the example policy in var/policy, tokens
+# for the example users printed at first start (and kept in var/dev-tokens.env).
+# DRAWBRIDGE_LISTEN changes the address.
 run: build
 	@mkdir -p var
 	@$(BUILD)/src/cli/drawbridge policy validate examples/policy

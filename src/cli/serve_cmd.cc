@@ -83,6 +83,27 @@ Status MakeDevTokens(server::ApiServer& srv, const std::string& policy_path,
   return Status::Ok();
 }
 
+// Dev mode serves a copy of the example policy beside its tokens (var/policy), made at first
+// start: PUT /v1/policy and edits change the copy, never the example in the source tree.
+StatusOr<std::string> DevPolicy(const std::string& tokens_file) {
+  namespace fs = std::filesystem;
+  const fs::path copy = fs::path(tokens_file).parent_path() / "policy";
+  std::error_code ec;
+  if (fs::exists(copy, ec)) return copy.string();
+  const fs::path partial = copy.string() + ".copying";
+  fs::remove_all(partial, ec);
+  if (!copy.parent_path().empty()) fs::create_directories(copy.parent_path(), ec);
+  fs::copy("examples/policy", partial, fs::copy_options::recursive, ec);
+  if (!ec) fs::rename(partial, copy, ec);
+  if (ec) {
+    return Unavailable("cannot copy examples/policy to " + copy.string() + ": " + ec.message() +
+                       " (run from the repository root, or give --policy)");
+  }
+  std::cout << "Serving " << copy.string()
+            << ", a copy of examples/policy made at first start (delete it to start over).\n";
+  return copy.string();
+}
+
 int RunServe(const ServeOptions& o) {
   server::ServerConfig config;
   if (!o.config.empty()) {
@@ -93,7 +114,11 @@ int RunServe(const ServeOptions& o) {
     PrintError("give --config FILE, or --dev for the embedded default (see docs/SERVER.md)");
     return kExitUsage;
   }
-  if (o.dev && config.tenants.empty()) config.tenants.push_back({"default", "examples/policy"});
+  if (o.dev && config.tenants.empty() && o.policy.empty()) {
+    auto policy = DevPolicy(o.tokens_file);
+    if (!policy.ok()) return Fail(policy.status());
+    config.tenants.push_back({"default", *policy});
+  }
   if (Status s = server::ApplyEnvironment(config); !s.ok()) return Fail(s);
   if (!o.listen.empty()) config.listen = o.listen;
   if (!o.db.empty()) config.database = o.db;
@@ -131,8 +156,10 @@ void RegisterServe(CLI::App& app, int& exit_code) {
       "reloads policies.");
   cmd->add_option("--config,-c", o->config, "Server configuration file (YAML, docs/SERVER.md)")
       ->envname("DRAWBRIDGE_CONFIG_FILE");
-  cmd->add_flag("--dev", o->dev,
-                "Embedded default: SQLite under var/, examples/policy, dev tokens at first start");
+  cmd->add_flag(
+      "--dev", o->dev,
+      "Embedded default: SQLite under var/, a copy of examples/policy in var/policy, dev tokens "
+      "at first start");
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   cmd->add_option("--db", o->db, "SQLite database file");
   cmd->add_option("--policy", o->policy, "The default tenant's policy file or directory");

@@ -60,12 +60,6 @@ LoadResult SingleError(const std::string& file, std::string message) {
   return result;
 }
 
-// Policy test files (`drawbridge policy test`) may live beside the policy they test.
-bool IsPolicyTestFile(const fs::path& path) {
-  std::string stem = path.stem().string();
-  return stem == "tests" || stem == "test" || stem.ends_with("_test") || stem.ends_with("_tests");
-}
-
 // Reads a whole file, or says why it cannot.
 std::optional<std::string> ReadFile(const fs::path& path, std::string* error) {
   std::error_code ec;
@@ -92,6 +86,15 @@ std::optional<std::string> ReadFile(const fs::path& path, std::string* error) {
 }
 
 }  // namespace
+
+bool IsPolicyFile(const fs::path& path) {
+  const std::string extension = path.extension().string();
+  if (extension != ".yaml" && extension != ".yml") return false;
+  // Policy test files (`drawbridge policy test`) may live beside the policy they test.
+  const std::string stem = path.stem().string();
+  return !(stem == "tests" || stem == "test" || stem.ends_with("_test") ||
+           stem.ends_with("_tests"));
+}
 
 std::string LoadResult::ErrorText() const {
   std::string text;
@@ -123,9 +126,7 @@ LoadResult LoadPolicy(const fs::path& path) {
   std::vector<fs::path> paths;
   if (fs::is_directory(path, ec)) {
     for (const fs::directory_entry& entry : fs::directory_iterator(path, ec)) {
-      std::string extension = entry.path().extension().string();
-      if ((extension == ".yaml" || extension == ".yml") && !IsPolicyTestFile(entry.path()) &&
-          entry.is_regular_file(ec)) {
+      if (IsPolicyFile(entry.path()) && entry.is_regular_file(ec)) {
         paths.push_back(entry.path());
       }
     }

@@ -33,6 +33,9 @@ struct LoadResult {
 // in the directory (tests.yaml, test.yaml, *_test.yaml, *_tests.yaml; .yml alike) are skipped.
 LoadResult LoadPolicy(const std::filesystem::path& path);
 
+// Whether a directory policy's loader reads this file: *.yaml or *.yml, not a policy test file.
+bool IsPolicyFile(const std::filesystem::path& path);
+
 // One document given as text; `file_name` is what error positions name.
 LoadResult LoadPolicyText(std::string_view yaml, std::string_view file_name);
 

@@ -2,18 +2,21 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "policy/compiler.h"
 #include "policy/loader.h"
 #include "server/call.h"
 #include "server/log.h"
 #include "server/mailbox.h"
+#include "server/policy_files.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace drawbridge::server {
@@ -98,17 +101,24 @@ Status ApiServer::Open() {
 }
 
 Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool initial,
-                             const std::string* replacement_text) {
+                             const PolicyFiles* replacement) {
   std::lock_guard lock(tenant.reload_mu);
   policy::LoadResult loaded;
-  if (replacement_text != nullptr) {
+  // A replacement is staged beside the policy in force and takes its place only once the change
+  // is audited and in force: a crash, a refused policy or a failed audit leaves the old one whole.
+  std::optional<StagedPolicy> staged;
+  if (replacement != nullptr) {
+    auto stage = StagedPolicy::Stage(tenant.policy_path, *replacement);
+    if (!stage.ok()) return stage.status();
+    staged.emplace(std::move(stage).value());
+    PolicyFiles files = *replacement;
     if (std::filesystem::is_directory(tenant.policy_path)) {
-      return FailedPrecondition(
-          "this tenant's policy is the directory " + tenant.policy_path +
-          ": edit its files and reload (SIGHUP) instead of replacing it over the API");
+      // In the order a reload from the directory reads them, so the version is the same.
+      std::sort(files.begin(), files.end());
+    } else {
+      files.front().first = std::filesystem::path(tenant.policy_path).filename().string();
     }
-    loaded = policy::LoadPolicyText(*replacement_text,
-                                    std::filesystem::path(tenant.policy_path).filename().string());
+    loaded = policy::LoadPolicyTexts(files);
   } else {
     loaded = policy::LoadPolicy(tenant.policy_path);
   }
@@ -117,15 +127,6 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
   for (const auto& [file, text] : loaded.sources) texts.push_back(text);
   const std::string version = policy::PolicyVersionOfTexts(texts);
   DB_ASSIGN_OR_RETURN(auto compiled, policy::Compile(loaded.document, version));
-  // A replacement is written next to the old file first and renamed over it only once the change
-  // is audited and in force: a crash or a failed audit leaves the old file whole.
-  const std::string temp = tenant.policy_path + ".new";
-  if (replacement_text != nullptr) {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << *replacement_text;
-    out.flush();
-    if (!out) return Unavailable("cannot write " + temp);
-  }
   if (initial) {
     service::ServiceOptions options;
     options.tenant = tenant.name;
@@ -142,19 +143,13 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
     DB_ASSIGN_OR_RETURN(tenant.service, service::JitService::Open(compiled, *store_, clock_, ids_,
                                                                   analyzer_, options));
   }
-  if (Status s = tenant.service->ReplacePolicy(compiled, actor, tenant.policy_path); !s.ok()) {
-    if (replacement_text != nullptr) std::filesystem::remove(temp);
-    return s;
-  }
-  if (replacement_text != nullptr) {
-    std::error_code ec;
-    std::filesystem::rename(temp, tenant.policy_path, ec);
-    if (ec) {
-      // In force and audited, but a restart would load the old file: say so loudly.
+  DB_RETURN_IF_ERROR(tenant.service->ReplacePolicy(compiled, actor, tenant.policy_path));
+  if (staged) {
+    if (Status saved = staged->Commit(); !saved.ok()) {
+      // In force and audited, but a restart would load the old policy: say so loudly.
       Log(LogLevel::kError, "the new policy is in force but could not be saved",
-          {{"tenant", tenant.name}, {"path", tenant.policy_path}, {"error", ec.message()}});
-      return Unavailable("the policy is in force but could not be saved to " + tenant.policy_path +
-                         ": " + ec.message());
+          {{"tenant", tenant.name}, {"path", tenant.policy_path}, {"error", saved.message()}});
+      return Unavailable("the policy is in force but could not be saved: " + saved.message());
     }
   }
   tenant.policy_version = version;

@@ -35,6 +35,7 @@
 #include "server/io_pool.h"
 #include "server/listener.h"
 #include "server/metrics.h"
+#include "server/policy_files.h"
 #include "server/rate_limiter.h"
 #include "server/waiters.h"
 #include "service/jit_service.h"
@@ -50,7 +51,7 @@ struct Tenant {
   std::mutex reload_mu;  // one reload at a time; guards the fields below
   std::string policy_version;
   int64_t policy_loaded_at = 0;
-  std::vector<std::pair<std::string, std::string>> policy_files;  // (file name, YAML) in force
+  PolicyFiles policy_files;  // in force, as GET /v1/policy shows them
   std::vector<policy::NotificationRoute> routes;
 };
 
@@ -91,8 +92,10 @@ class ApiServer final : public HttpHandler {
   explicit ApiServer(ServerConfig config);
 
   Status Open();
+  // Loads the tenant's policy from its file or directory, or puts `replacement` in its place
+  // (PUT /v1/policy); audited unless `initial`. A policy that does not load changes nothing.
   Status LoadPolicy(Tenant& tenant, const std::string& actor, bool initial,
-                    const std::string* replacement_text);
+                    const PolicyFiles* replacement);
   void PushRoutes();
   void StartBackground();
   void StopBackground();

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <charconv>
+#include <filesystem>
 
 #include "api/check_input.h"
 #include "api/wire.h"
@@ -156,10 +157,11 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
                   ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
                                 "send the body as Content-Type: application/json"));
   }
-  if (yaml_route && !IsYaml(req)) {
+  if (yaml_route && !IsYaml(req) && !IsJson(req)) {
     return Finish(call,
                   ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
-                                "send the policy as Content-Type: application/yaml"));
+                                "send the policy as Content-Type: application/yaml, or its "
+                                "files ({\"files\": [...]}) as application/json"));
   }
   Route(call);
 }
@@ -771,11 +773,60 @@ HttpResponse ApiServer::GetPolicy(Call& call) {
   return JsonResponse(http::status::ok, body);
 }
 
+namespace {
+
+// {"files": [{"name": "...", "text": "..."}, ...]}, the shape GET /v1/policy answers with.
+std::optional<HttpResponse> ReadPolicyFiles(const HttpRequest& req, PolicyFiles& files) {
+  json::value body;
+  if (auto bad = ParseBody(req, body)) return bad;
+  for (const auto& [key, value] : body.as_object()) {
+    if (key != "files")
+      return BadRequest("unknown key '" + std::string(key) + "' (expected files)");
+    if (!value.is_array()) return BadRequest("files must be an array");
+    for (const json::value& file : value.as_array()) {
+      if (!file.is_object()) return BadRequest("each file must be {\"name\", \"text\"}");
+      std::pair<std::string, std::string> named;
+      bool has_name = false, has_text = false;
+      for (const auto& [field, v] : file.as_object()) {
+        if (!v.is_string())
+          return BadRequest("a file's " + std::string(field) + " must be a string");
+        if (field == "name") {
+          named.first = std::string(v.as_string());
+          has_name = true;
+        } else if (field == "text") {
+          named.second = std::string(v.as_string());
+          has_text = true;
+        } else {
+          return BadRequest("unknown key '" + std::string(field) +
+                            "' in a file (expected name, text)");
+        }
+      }
+      if (!has_name || !has_text) return BadRequest("each file needs a name and a text");
+      files.push_back(std::move(named));
+    }
+  }
+  if (files.empty())
+    return BadRequest("send the policy's files: {\"files\": [{\"name\", \"text\"}]}");
+  return std::nullopt;
+}
+
+}  // namespace
+
 HttpResponse ApiServer::PutPolicy(Call& call) {
   if (!auth::MayAdminister(call.caller))
     return Forbidden("changing the policy needs an admin token");
-  Status s =
-      LoadPolicy(*call.tenant, call.caller.principal, /*initial=*/false, &call.request().body());
+  PolicyFiles files;
+  if (IsJson(call.request())) {
+    if (auto bad = ReadPolicyFiles(call.request(), files)) return std::move(*bad);
+  } else if (std::filesystem::is_directory(call.tenant->policy_path)) {
+    return ErrorResponse(http::status::conflict, "failed_precondition",
+                         "this tenant's policy is a directory of files: send them as "
+                         "application/json {\"files\": [{\"name\", \"text\"}, ...]}, as GET "
+                         "/v1/policy shows them");
+  } else {
+    files.emplace_back(std::string(), call.request().body());
+  }
+  Status s = LoadPolicy(*call.tenant, call.caller.principal, /*initial=*/false, &files);
   if (!s.ok()) {
     if (s.code() == StatusCode::kInvalidArgument) {
       return ErrorResponse(http::status::unprocessable_entity, "invalid_policy", s.message());

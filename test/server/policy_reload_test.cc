@@ -167,19 +167,36 @@ TEST_F(PolicyReloadTest, ValidPutChangesDecisionsAndIsAudited) {
   EXPECT_TRUE(found) << log.body;
 }
 
-// Test that only admins may PUT a policy, and only as YAML.
-TEST_F(PolicyReloadTest, PutNeedsAnAdminAndYaml) {
+// Test that only admins may PUT a policy, and only as YAML or as JSON files.
+TEST_F(PolicyReloadTest, PutNeedsAnAdminAndYamlOrFiles) {
   const std::string before = Version();
   HttpResult user = Put("ALICE", Policy(true));
   EXPECT_EQ(user.status, 403) << user.body;
   HttpResult checker = Put("ENFORCER", Policy(true));
   EXPECT_EQ(checker.status, 403) << checker.body;
-  HttpResult as_json = Put("ADMIN", Policy(true), "application/json");
-  EXPECT_EQ(as_json.status, 415) << as_json.body;
+  HttpResult yaml_as_json = Put("ADMIN", Policy(true), "application/json");
+  EXPECT_EQ(yaml_as_json.status, 400) << yaml_as_json.body;
   HttpResult as_text = Put("ADMIN", Policy(true), "text/plain");
   EXPECT_EQ(as_text.status, 415) << as_text.body;
   EXPECT_EQ(Version(), before);
   EXPECT_EQ(AliceDecision(), "approval_required");
+}
+
+// Test that a one-file policy also takes the JSON shape GET shows, with exactly one file.
+TEST_F(PolicyReloadTest, OneFilePolicyTakesOneJsonFile) {
+  auto files = [](std::initializer_list<std::string> texts) {
+    boost::json::array list;
+    for (const std::string& t : texts) list.push_back({{"name", "any.yaml"}, {"text", t}});
+    return Json(boost::json::object{{"files", list}});
+  };
+  HttpResult two = Put("ADMIN", files({Policy(true), Policy(true)}), "application/json");
+  EXPECT_EQ(two.status, 422) << two.body;
+  EXPECT_EQ(AliceDecision(), "approval_required");
+  HttpResult one = Put("ADMIN", files({Policy(true)}), "application/json");
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(AliceDecision(), "allow");
+  EXPECT_EQ(ReadFile(policy_path_), Policy(true));
+  EXPECT_FALSE(std::filesystem::exists(policy_path_ + ".new"));
 }
 
 // Test that SIGHUP reloads the policy file after it was edited on disk.
@@ -202,6 +219,147 @@ TEST_F(PolicyReloadTest, SighupReloadsTheFileOnDisk) {
       << server_->Stderr();
   EXPECT_EQ(Version(), good);
   EXPECT_EQ(AliceDecision(), "allow");
+}
+
+// A policy kept as a directory: groups.yaml and main.yaml are read; tests.yaml (policy tests)
+// and notes/ are not, and must survive a replacement.
+class DirectoryPolicyTest : public PolicyReloadTest {
+ protected:
+  void SetUp() override {
+    policy_dir_ = dir_ / "policy";
+    std::filesystem::create_directories(policy_dir_ + "/notes");
+    WriteFile(policy_dir_ + "/groups.yaml", kGroups);
+    WriteFile(policy_dir_ + "/main.yaml", Main(/*standing=*/false));
+    WriteFile(policy_dir_ + "/tests.yaml", "not a policy: the server never reads this\n");
+    WriteFile(policy_dir_ + "/notes/readme.txt", "who owns what\n");
+    server_.emplace(dir_, std::vector<std::string>{"--dev", "--listen", "127.0.0.1:0", "--db",
+                                                   dir_ / "db.sqlite", "--policy", policy_dir_,
+                                                   "--tokens-file", dir_ / "tokens.env"});
+    tokens_ = ReadTokens(dir_ / "tokens.env");
+    ASSERT_TRUE(tokens_.count("DRAWBRIDGE_TOKEN_ALICE") && tokens_.count("DRAWBRIDGE_TOKEN_ADMIN"));
+  }
+
+  static constexpr char kGroups[] =
+      "version: 1\n"
+      "groups:\n"
+      "  dba: [user:alice]\n"
+      "  leads: [user:erin]\n";
+  static std::string Main(bool standing) {
+    std::string policy = Policy(standing);
+    return "version: 1\n" + policy.substr(policy.find("resources:"));
+  }
+
+  HttpResult PutFiles(const std::vector<std::pair<std::string, std::string>>& files) {
+    boost::json::array list;
+    for (const auto& [name, text] : files) list.push_back({{"name", name}, {"text", text}});
+    return Put("ADMIN", Json(boost::json::object{{"files", list}}), "application/json");
+  }
+
+  std::string policy_dir_;
+};
+
+// Test that GET shows a directory's files in load order and PUT of edited files swaps the
+// directory whole: the new files in force and on disk, the files the policy does not read kept.
+TEST_F(DirectoryPolicyTest, PutFilesReplacesTheDirectory) {
+  HttpResult got = Send(server_->port(), http::verb::get, "/v1/policy", Token("ALICE"));
+  ASSERT_EQ(got.status, 200) << got.body;
+  const boost::json::value body = got.json();
+  const auto& files = body.at("files").as_array();
+  ASSERT_EQ(files.size(), 2u) << got.body;
+  EXPECT_EQ(std::string(files[0].at("name").as_string()), "groups.yaml");
+  EXPECT_EQ(std::string(files[1].at("name").as_string()), "main.yaml");
+  ASSERT_EQ(AliceDecision(), "approval_required");
+
+  // Sent in another order: the version is that of the files in load order, as a reload reads.
+  HttpResult put = PutFiles({{"main.yaml", Main(true)}, {"groups.yaml", kGroups}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(AliceDecision(), "allow");
+  EXPECT_EQ(ReadFile(policy_dir_ + "/main.yaml"), Main(true));
+  EXPECT_EQ(ReadFile(policy_dir_ + "/groups.yaml"), kGroups);
+  EXPECT_EQ(ReadFile(policy_dir_ + "/tests.yaml"), "not a policy: the server never reads this\n");
+  EXPECT_EQ(ReadFile(policy_dir_ + "/notes/readme.txt"), "who owns what\n");
+  EXPECT_FALSE(std::filesystem::exists(policy_dir_ + ".new"));
+
+  const std::string version(put.json().at("version").as_string());
+  auto reloads = [&] {
+    const std::string log = server_->Stderr();
+    size_t n = 0;
+    for (size_t at = log.find("policy reloaded"); at != std::string::npos;
+         at = log.find("policy reloaded", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  const size_t reloads_before = reloads();
+  server_->Signal(SIGHUP);
+  ASSERT_TRUE(Eventually([&] { return reloads() > reloads_before; }, std::chrono::seconds(10)))
+      << server_->Stderr();
+  EXPECT_EQ(Version(), version);
+
+  // A file left out is no longer part of the policy.
+  HttpResult merged = PutFiles({{"all.yaml", std::string(kGroups) + Main(true).substr(11)}});
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_FALSE(std::filesystem::exists(policy_dir_ + "/main.yaml"));
+  EXPECT_TRUE(std::filesystem::exists(policy_dir_ + "/all.yaml"));
+  EXPECT_EQ(AliceDecision(), "allow");
+}
+
+// Test that a directory policy refuses YAML, bad file names and a broken policy, and that a
+// refusal leaves the directory and the policy in force as they were.
+TEST_F(DirectoryPolicyTest, RefusalsChangeNothing) {
+  const std::string before = Version();
+  HttpResult yaml = Put("ADMIN", Policy(true));
+  EXPECT_EQ(yaml.status, 409) << yaml.body;
+  for (const std::string& name : {"../escape.yaml", ".hidden.yaml", "notes.txt", "tests.yaml"}) {
+    HttpResult bad = PutFiles({{name, Policy(true)}});
+    EXPECT_EQ(bad.status, 422) << name << ": " << bad.body;
+  }
+  HttpResult twice = PutFiles({{"a.yaml", Policy(true)}, {"a.yaml", Policy(true)}});
+  EXPECT_EQ(twice.status, 422) << twice.body;
+  HttpResult broken = PutFiles({{"groups.yaml", kGroups}, {"main.yaml", kBrokenPolicy}});
+  ASSERT_EQ(broken.status, 422) << broken.body;
+  EXPECT_NE(broken.body.find("main.yaml:"), std::string::npos) << broken.body;
+  HttpResult empty = Put("ADMIN", R"({"files": []})", "application/json");
+  EXPECT_EQ(empty.status, 400) << empty.body;
+
+  EXPECT_EQ(Version(), before);
+  EXPECT_EQ(AliceDecision(), "approval_required");
+  EXPECT_EQ(ReadFile(policy_dir_ + "/main.yaml"), Main(false));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "escape.yaml"));
+  EXPECT_FALSE(std::filesystem::exists(policy_dir_ + ".new"));
+}
+
+// Test that dev mode serves a copy of the example policy made beside its tokens, so that a PUT
+// changes the copy and never the example in the source tree.
+TEST(DevModePolicyTest, PutChangesTheCopyNotTheExample) {
+  TempDir dir;
+  ServerProcess server(dir, {"--dev", "--listen", "127.0.0.1:0", "--db", dir / "db.sqlite",
+                             "--tokens-file", dir / "tokens.env"});
+  const auto tokens = ReadTokens(dir / "tokens.env");
+  const std::string example_groups =
+      ReadFile(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/policy/groups.yaml");
+  ASSERT_EQ(ReadFile(dir / "policy/groups.yaml"), example_groups);
+
+  HttpResult got =
+      Send(server.port(), http::verb::get, "/v1/policy", tokens.at("DRAWBRIDGE_TOKEN_ADMIN"));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(std::string(got.json().at("source").as_string()), dir / "policy");
+  boost::json::value files = got.json();
+  files.as_object().erase("version");
+  files.as_object().erase("loaded_at");
+  files.as_object().erase("source");
+  for (auto& file : files.at("files").as_array()) {
+    if (file.at("name") == "groups.yaml") {
+      file.as_object()["text"] = std::string(file.at("text").as_string()) + "# edited\n";
+    }
+  }
+  HttpResult put = Send(server.port(), http::verb::put, "/v1/policy",
+                        tokens.at("DRAWBRIDGE_TOKEN_ADMIN"), Json(files), "application/json");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(ReadFile(dir / "policy/groups.yaml"), example_groups + "# edited\n");
+  EXPECT_EQ(ReadFile(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/policy/groups.yaml"),
+            example_groups);
+  EXPECT_TRUE(std::filesystem::exists(dir / "policy/tests"));
 }
 
 }  // namespace
