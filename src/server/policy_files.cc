@@ -144,7 +144,25 @@ Status StagedPolicy::Commit() {
   // One atomic swap: a reader sees the old directory or the new one, never a mix. The old
   // policy ends up under the staged name and is removed with it.
   if (::renameat2(AT_FDCWD, staged_.c_str(), AT_FDCWD, path_.c_str(), RENAME_EXCHANGE) != 0) {
-    return Unavailable("cannot put " + staged_ + " in the place of " + path_ + ": " + ErrnoText());
+    if (errno != EINVAL && errno != ENOSYS) {
+      return Unavailable("cannot put " + staged_ + " in the place of " + path_ + ": " +
+                         ErrnoText());
+    }
+    // A file system without the exchange: two renames, with a moment in between when the
+    // policy directory is missing (a reload then fails and the policy in force keeps serving).
+    const std::string old = path_ + ".old";
+    std::error_code ec;
+    fs::remove_all(old, ec);
+    if (std::rename(path_.c_str(), old.c_str()) != 0) {
+      return Unavailable("cannot move " + path_ + " aside: " + ErrnoText());
+    }
+    if (std::rename(staged_.c_str(), path_.c_str()) != 0) {
+      Status failed =
+          Unavailable("cannot put " + staged_ + " in the place of " + path_ + ": " + ErrnoText());
+      (void)std::rename(old.c_str(), path_.c_str());
+      return failed;
+    }
+    fs::rename(old, staged_, ec);  // removed below with what was staged
   }
   SyncDirectory(fs::path(path_).parent_path());
   std::error_code ec;

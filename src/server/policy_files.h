@@ -4,8 +4,8 @@
 // The new files are staged beside the old policy first and take its place only once the change
 // is audited and in force (Commit): a crash, a refused policy or a failed audit leaves the old
 // policy whole on disk. A directory is swapped in one atomic rename (RENAME_EXCHANGE), so a
-// reload never reads half of each; the files the loader does not read (policy tests, notes) are
-// carried over into the new directory.
+// reload never reads half of each (on a file system without it, two renames); the files the
+// loader does not read (policy tests, notes) are carried over into the new directory.
 //
 // Not thread-safe: the server holds the tenant's reload lock around a replacement.
 #pragma once
