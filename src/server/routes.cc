@@ -152,6 +152,10 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
   }
   const bool has_body = req.method() == http::verb::post || req.method() == http::verb::put;
   const bool yaml_route = req.method() == http::verb::put && path == "/v1/policy";
+  // A caller who may not change the policy hears that first, whatever it sent.
+  if (yaml_route && !auth::MayAdminister(call->caller)) {
+    return Finish(call, Forbidden("changing the policy needs an admin token"));
+  }
   if (has_body && !req.body().empty() && !yaml_route && !IsJson(req)) {
     return Finish(call,
                   ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",

@@ -174,6 +174,8 @@ TEST_F(PolicyReloadTest, PutNeedsAnAdminAndYamlOrFiles) {
   EXPECT_EQ(user.status, 403) << user.body;
   HttpResult checker = Put("ENFORCER", Policy(true));
   EXPECT_EQ(checker.status, 403) << checker.body;
+  HttpResult user_as_text = Put("ALICE", Policy(true), "text/plain");
+  EXPECT_EQ(user_as_text.status, 403) << user_as_text.body;
   HttpResult yaml_as_json = Put("ADMIN", Policy(true), "application/json");
   EXPECT_EQ(yaml_as_json.status, 400) << yaml_as_json.body;
   HttpResult as_text = Put("ADMIN", Policy(true), "text/plain");
