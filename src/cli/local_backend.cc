@@ -1,11 +1,13 @@
 // WorkflowBackend in this process: the service on a SQLite file (cli/local.h). Whoever can write
 // the database file administers it, so --as is trusted here as an administrator.
+#include <optional>
 #include <thread>
 
 #include "audit/export.h"
 #include "audit/time_format.h"
 #include "cli/backend.h"
 #include "service/audit_records.h"
+#include "store/sqlite/serving_lock.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace drawbridge::cli {
@@ -20,7 +22,7 @@ class LocalBackend final : public WorkflowBackend {
 
   StatusOr<Request> RequestAccess(const client::AccessRequestSpec& spec,
                                   const LocalClaims& claims) override {
-    DB_ASSIGN_OR_RETURN(LocalSession * s, Session());
+    DB_ASSIGN_OR_RETURN(LocalSession * s, WritingSession());
     workflow::AccessRequestInput in;
     in.requester = g_.as;
     in.group_claims = claims.groups;
@@ -45,7 +47,7 @@ class LocalBackend final : public WorkflowBackend {
 
   StatusOr<Request> RequestAction(const client::ActionRequestSpec& spec,
                                   const LocalClaims& claims) override {
-    DB_ASSIGN_OR_RETURN(LocalSession * s, Session());
+    DB_ASSIGN_OR_RETURN(LocalSession * s, WritingSession());
     api::CheckInput input = spec.check;
     input.principal = g_.as;
     input.groups = claims.groups;
@@ -101,7 +103,7 @@ class LocalBackend final : public WorkflowBackend {
 
   StatusOr<Request> Review(const std::string& id, bool approve, const std::string& comment,
                            const LocalClaims& claims) override {
-    DB_ASSIGN_OR_RETURN(LocalSession * s, Session());
+    DB_ASSIGN_OR_RETURN(LocalSession * s, WritingSession());
     return s->service().Review(
         id,
         {.reviewer = g_.as, .group_claims = claims.groups, .approve = approve, .comment = comment});
@@ -110,7 +112,7 @@ class LocalBackend final : public WorkflowBackend {
   StatusOr<Request> CloseBreakGlassReview(const std::string& id, bool justified,
                                           const std::string& comment,
                                           const LocalClaims& claims) override {
-    DB_ASSIGN_OR_RETURN(LocalSession * s, Session());
+    DB_ASSIGN_OR_RETURN(LocalSession * s, WritingSession());
     return s->service().CloseBreakGlassReview(id, {.reviewer = g_.as,
                                                    .group_claims = claims.groups,
                                                    .approve = justified,
@@ -118,7 +120,7 @@ class LocalBackend final : public WorkflowBackend {
   }
 
   StatusOr<Request> Cancel(const std::string& id) override {
-    DB_ASSIGN_OR_RETURN(LocalSession * s, Session());
+    DB_ASSIGN_OR_RETURN(LocalSession * s, WritingSession());
     return s->service().Cancel(id, g_.as);
   }
 
@@ -137,22 +139,22 @@ class LocalBackend final : public WorkflowBackend {
   }
 
   StatusOr<Grant> Revoke(const std::string& id, const std::string& reason) override {
-    DB_ASSIGN_OR_RETURN(LocalSession * s, Session());
+    DB_ASSIGN_OR_RETURN(LocalSession * s, WritingSession());
     return s->service().Revoke(id, {.actor = g_.as, .actor_is_admin = true, .reason = reason});
   }
 
   StatusOr<Grant> Release(const std::string& id) override {
-    DB_ASSIGN_OR_RETURN(LocalSession * s, Session());
+    DB_ASSIGN_OR_RETURN(LocalSession * s, WritingSession());
     return s->service().Release(id, g_.as);
   }
 
   StatusOr<core::Explanation> Check(const api::CheckInput& input) override {
-    DB_ASSIGN_OR_RETURN(LocalSession * s, Session());
+    DB_ASSIGN_OR_RETURN(LocalSession * s, WritingSession());
     return s->service().Check(input.View()).explanation;
   }
 
   StatusOr<service::SweepReport> Sweep() override {
-    DB_ASSIGN_OR_RETURN(LocalSession * s, Session());
+    DB_ASSIGN_OR_RETURN(LocalSession * s, WritingSession());
     return s->service().Sweep();
   }
 
@@ -197,6 +199,17 @@ class LocalBackend final : public WorkflowBackend {
   }
 
  private:
+  // For the calls that change requests or grants (a check may consume one): refused while a
+  // server serves the database, whose in-memory grants would not see the change.
+  StatusOr<LocalSession*> WritingSession() {
+    if (!writing_lock_) {
+      auto lock = sqlite::ServingLock::Share(g_.db);
+      if (!lock.ok()) return lock.status();
+      writing_lock_.emplace(std::move(lock).value());
+    }
+    return Session();
+  }
+
   StatusOr<LocalSession*> Session() {
     if (!session_) {
       auto opened = LocalSession::Open(g_);
@@ -207,6 +220,7 @@ class LocalBackend final : public WorkflowBackend {
   }
 
   GlobalOptions g_;
+  std::optional<sqlite::ServingLock> writing_lock_;  // outlives the session
   std::unique_ptr<LocalSession> session_;
 };
 

@@ -17,6 +17,7 @@
 #include "server/log.h"
 #include "server/mailbox.h"
 #include "server/policy_files.h"
+#include "store/sqlite/serving_lock.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace drawbridge::server {
@@ -59,6 +60,11 @@ Status ApiServer::Open() {
     std::error_code ec;
     std::filesystem::create_directories(db.parent_path(), ec);
   }
+  // Held until the server ends: no local command changes grants behind the in-memory index,
+  // and no second server opens the file (store/sqlite/serving_lock.h).
+  auto serving = sqlite::ServingLock::Serve(config_.database, std::chrono::seconds(5));
+  if (!serving.ok()) return serving.status();
+  serving_lock_.emplace(std::move(serving).value());
   auto store = SqliteStore::Open({.path = config_.database});
   if (!store.ok()) return store.status().WithContext("opening the database " + config_.database);
   store_ = std::move(store).value();

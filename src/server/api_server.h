@@ -40,6 +40,7 @@
 #include "server/waiters.h"
 #include "service/jit_service.h"
 #include "service/random_ids.h"
+#include "store/sqlite/serving_lock.h"
 
 namespace drawbridge::server {
 
@@ -133,6 +134,7 @@ class ApiServer final : public HttpHandler {
   classify::ClassifierAnalyzer analyzer_;
   // Before the tenants: their writer threads record into it until they stop.
   Metrics metrics_;
+  std::optional<sqlite::ServingLock> serving_lock_;  // outlives the store
   std::unique_ptr<Store> store_;
   std::map<std::string, std::unique_ptr<Tenant>> tenants_;
   auth::TokenAuthenticator tokens_;
