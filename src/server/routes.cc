@@ -539,23 +539,26 @@ void ApiServer::WaitForRequest(const std::shared_ptr<Call>& call, Clock::time_po
       }
       return Finish(call, JsonResponse(http::status::ok, api::RequestToJson(**r)));
     }
-    timer->async_wait([this, call, timer, tenant, id, until](const boost::system::error_code&) {
-      waiters_.Remove(tenant, id, timer.get());
-      // Woken (a change, a sweep, shutdown) or timed out: answer with the state now, or go
-      // back to waiting if a wake-up changed nothing and time remains.
-      net::post(blocking_, [this, call, tenant, id, until] {
-        NameBlockingThread();
-        auto now = store_->GetRequest(tenant, id);
-        const bool settled = !now.ok() || !now->has_value() ||
-                             (*now)->state != RequestState::kPending || draining() ||
-                             Clock::now() >= until;
-        if (!settled) return WaitForRequest(call, until);
-        if (!now.ok()) return Finish(call, StatusResponse(now.status()));
-        if (!now->has_value()) {
-          return Finish(
-              call, ErrorResponse(http::status::not_found, "not_found", "no request '" + id + "'"));
-        }
-        Finish(call, JsonResponse(http::status::ok, api::RequestToJson(**now)));
+    // The wait starts on the timer's own thread, after any wake-up already posted there.
+    net::post(timer->get_executor(), [this, call, timer, tenant, id, until] {
+      timer->async_wait([this, call, timer, tenant, id, until](const boost::system::error_code&) {
+        waiters_.Remove(tenant, id, timer.get());
+        // Woken (a change, a sweep, shutdown) or timed out: answer with the state now, or go
+        // back to waiting if a wake-up changed nothing and time remains.
+        net::post(blocking_, [this, call, tenant, id, until] {
+          NameBlockingThread();
+          auto now = store_->GetRequest(tenant, id);
+          const bool settled = !now.ok() || !now->has_value() ||
+                               (*now)->state != RequestState::kPending || draining() ||
+                               Clock::now() >= until;
+          if (!settled) return WaitForRequest(call, until);
+          if (!now.ok()) return Finish(call, StatusResponse(now.status()));
+          if (!now->has_value()) {
+            return Finish(call, ErrorResponse(http::status::not_found, "not_found",
+                                              "no request '" + id + "'"));
+          }
+          Finish(call, JsonResponse(http::status::ok, api::RequestToJson(**now)));
+        });
       });
     });
   });

@@ -9,8 +9,11 @@ std::string RequestWaiters::Key(const std::string& tenant, const std::string& id
 }
 
 void RequestWaiters::Wake(const std::shared_ptr<Timer>& timer) {
-  // A timer is only touched on its own executor (the session's strand).
-  boost::asio::post(timer->get_executor(), [timer] { timer->cancel(); });
+  // A timer is only touched on its own executor (the session's thread). Moving its expiry into
+  // the past, rather than cancelling, makes the wake-up stick: it ends a wait in progress, and a
+  // wait that starts after it (the poll was still reading the request) completes at once.
+  boost::asio::post(timer->get_executor(),
+                    [timer] { timer->expires_at(Timer::time_point::min()); });
 }
 
 void RequestWaiters::Add(const std::string& tenant, const std::string& id,
