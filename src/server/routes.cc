@@ -939,17 +939,19 @@ HttpResponse ApiServer::RenderMetrics() {
     out += "drawbridge_writes_queued{tenant=\"" + LabelValue(name) + "\"} " +
            std::to_string(tenant->service->QueuedWrites()) + "\n";
   }
-  out += "# HELP drawbridge_requests Requests by tenant and state (counted up to 100000).\n";
+  out += "# HELP drawbridge_requests Requests by tenant and state.\n";
   out += "# TYPE drawbridge_requests gauge\n";
   for (auto& [name, tenant] : tenants_) {
+    auto counts = store_->CountRequestsByState(name);
+    if (!counts.ok()) continue;
     for (RequestState state :
          {RequestState::kPending, RequestState::kApproved, RequestState::kActive,
           RequestState::kDenied, RequestState::kCancelled, RequestState::kExpired,
           RequestState::kRevoked, RequestState::kConsumed, RequestState::kReleased}) {
-      auto list = store_->ListRequests({.tenant = name, .state = state, .limit = 100000});
-      if (!list.ok()) continue;
+      auto found = counts->find(state);
       out += "drawbridge_requests{tenant=\"" + LabelValue(name) + "\",state=\"" +
-             std::string(RequestStateName(state)) + "\"} " + std::to_string(list->size()) + "\n";
+             std::string(RequestStateName(state)) + "\"} " +
+             std::to_string(found == counts->end() ? 0 : found->second) + "\n";
     }
   }
   notify::AppendDeliveryMetrics(deliverer_->Counters(), out);

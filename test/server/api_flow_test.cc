@@ -64,6 +64,26 @@ TEST_F(ApiFlowTest, HealthReadinessAndMetricsNeedNoToken) {
   EXPECT_NE(m.body.find("drawbridge_grants_active"), std::string::npos);
 }
 
+// Test that the requests gauge counts requests by state, zeros included.
+TEST_F(ApiFlowTest, RequestsGaugeCountsByState) {
+  RequestDbAdmin();
+  const std::string approved = RequestDbAdmin();
+  ASSERT_EQ(
+      Post("/v1/requests/" + approved + "/reviews", "ERIN", boost::json::object{{"approve", true}})
+          .status,
+      200);
+  const std::string m = Get("/metrics", "").body;
+  EXPECT_NE(m.find("drawbridge_requests{tenant=\"default\",state=\"pending\"} 1\n"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("drawbridge_requests{tenant=\"default\",state=\"active\"} 1\n"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("drawbridge_requests{tenant=\"default\",state=\"denied\"} 0\n"),
+            std::string::npos)
+      << m;
+}
+
 // Test that an audited check (a guardrail took part) shows in the group-commit metrics.
 TEST_F(ApiFlowTest, AuditedChecksShowInTheGroupCommitMetrics) {
   json decision = CheckAlice("DROP TABLE orders");

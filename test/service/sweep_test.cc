@@ -49,6 +49,10 @@ class CountingStore final : public Store {
     if (requests.ok()) requests_read_ += static_cast<int64_t>(requests->size());
     return requests;
   }
+  StatusOr<std::map<RequestState, uint64_t>> CountRequestsByState(
+      const std::string& tenant) override {
+    return inner_.CountRequestsByState(tenant);
+  }
   StatusOr<std::optional<Grant>> GetGrant(const std::string& tenant,
                                           const std::string& id) override {
     auto grant = inner_.GetGrant(tenant, id);

@@ -66,6 +66,10 @@ class FaultyStore final : public Store {
   StatusOr<std::vector<Request>> ListRequests(const RequestFilter& filter) override {
     return inner_->ListRequests(filter);
   }
+  StatusOr<std::map<RequestState, uint64_t>> CountRequestsByState(
+      const std::string& tenant) override {
+    return inner_->CountRequestsByState(tenant);
+  }
   StatusOr<std::optional<Grant>> GetGrant(const std::string& tenant,
                                           const std::string& id) override {
     return inner_->GetGrant(tenant, id);

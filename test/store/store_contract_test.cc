@@ -38,6 +38,21 @@ std::vector<std::string> Ids(const std::vector<Row>& rows) {
   return ids;
 }
 
+// Test that requests are counted by state within their tenant, and states with none are absent.
+TEST_P(StoreContractTest, CountsRequestsByStateWithinTheTenant) {
+  PutAndCommit(*store_, MakeRequest("t1", "r-1", RequestState::kPending, "user:alice", 1));
+  PutAndCommit(*store_, MakeRequest("t1", "r-2", RequestState::kPending, "user:bob", 2));
+  PutAndCommit(*store_, MakeRequest("t1", "r-3", RequestState::kDenied, "user:alice", 3));
+  PutAndCommit(*store_, MakeRequest("t2", "r-4", RequestState::kActive, "user:alice", 4));
+  auto counts = store_->CountRequestsByState("t1");
+  DB_ASSERT_OK(counts);
+  EXPECT_EQ(*counts, (std::map<RequestState, uint64_t>{{RequestState::kPending, 2},
+                                                       {RequestState::kDenied, 1}}));
+  auto none = store_->CountRequestsByState("t3");
+  DB_ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 // Test that every field of a request, including reviews, selector and facts, survives a commit
 // and is read back the same by the store and by a later transaction.
 TEST_P(StoreContractTest, RequestRoundTripsEveryField) {

@@ -257,6 +257,14 @@ StatusOr<std::vector<Request>> MemoryStore::ListRequests(const RequestFilter& fi
   return rows;
 }
 
+StatusOr<std::map<RequestState, uint64_t>> MemoryStore::CountRequestsByState(
+    const std::string& tenant) {
+  std::map<RequestState, uint64_t> counts;
+  std::shared_lock<std::shared_mutex> shared(tables_mu_);
+  ForTenant(tables_->requests, tenant, [&](const Request& request) { ++counts[request.state]; });
+  return counts;
+}
+
 StatusOr<std::optional<Grant>> MemoryStore::GetGrant(const std::string& tenant,
                                                      const std::string& id) {
   std::shared_lock<std::shared_mutex> shared(tables_mu_);

@@ -32,6 +32,8 @@ class MemoryStore final : public Store {
   StatusOr<std::optional<Request>> GetRequest(const std::string& tenant,
                                               const std::string& id) override;
   StatusOr<std::vector<Request>> ListRequests(const RequestFilter& filter) override;
+  StatusOr<std::map<RequestState, uint64_t>> CountRequestsByState(
+      const std::string& tenant) override;
   StatusOr<std::optional<Grant>> GetGrant(const std::string& tenant,
                                           const std::string& id) override;
   StatusOr<std::vector<Grant>> ListGrants(const GrantFilter& filter) override;

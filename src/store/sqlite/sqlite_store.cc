@@ -428,6 +428,26 @@ StatusOr<std::optional<Request>> SqliteStore::GetRequest(const std::string& tena
   return SelectRequest(*reader, tenant, id);
 }
 
+StatusOr<std::map<RequestState, uint64_t>> SqliteStore::CountRequestsByState(
+    const std::string& tenant) {
+  // Counted in the (tenant, state, ...) index, without reading a row.
+  static constexpr char kCount[] =
+      "SELECT state, COUNT(*) FROM requests INDEXED BY requests_by_state WHERE tenant = ?1 "
+      "GROUP BY state";
+  DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
+  DB_ASSIGN_OR_RETURN(Statement statement, reader->Prepare(kCount));
+  statement.BindText(1, tenant);
+  std::map<RequestState, uint64_t> counts;
+  while (true) {
+    DB_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+    if (!has_row) break;
+    auto state = ParseRequestState(statement.Text(0));
+    if (!state) return DataLoss("a request of tenant " + tenant + " has an unknown state");
+    counts[*state] = static_cast<uint64_t>(statement.Int(1));
+  }
+  return counts;
+}
+
 StatusOr<std::vector<Request>> SqliteStore::ListRequests(const RequestFilter& filter) {
   DB_ASSIGN_OR_RETURN(ReadLease reader, LeaseReader());
   const int variant = (filter.state ? 1 : 0) + (filter.requester.empty() ? 0 : 2);
