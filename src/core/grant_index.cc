@@ -709,6 +709,14 @@ size_t GrantIndex::size() const {
   return impl_->live;
 }
 
+size_t GrantIndex::CountActive(int64_t now) const {
+  std::shared_lock lock(mu_);
+  const Impl& m = *impl_;
+  size_t active = 0;
+  for (const Impl::Slot& slot : m.slots) active += m.Active(slot, now) ? 1 : 0;
+  return active;
+}
+
 size_t GrantIndex::MemoryBytes() const {
   std::shared_lock lock(mu_);
   const Impl& m = *impl_;

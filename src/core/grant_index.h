@@ -114,7 +114,11 @@ class GrantIndex {
   int64_t ExpiresAt(GrantHit hit) const;
   int32_t UsesLeft(GrantHit hit) const;
 
+  // Grants held, scheduled and run-out ones included until they are removed.
   size_t size() const;
+  // Grants that would allow something at `now`: started, not expired, uses left. Walks every
+  // slot: for metrics, not for the decision path.
+  size_t CountActive(int64_t now) const;
   // Bytes held by the index (slots, tables, string arena), for capacity planning.
   size_t MemoryBytes() const;
 

@@ -925,10 +925,21 @@ HttpResponse ApiServer::Ready() {
 HttpResponse ApiServer::RenderMetrics() {
   std::string out;
   metrics_.Render(out);
-  out += "# HELP drawbridge_grants_active Grants in the in-memory index, by tenant.\n";
+  out +=
+      "# HELP drawbridge_grants_active Grants in force now (started, not expired, uses left), by "
+      "tenant.\n";
   out += "# TYPE drawbridge_grants_active gauge\n";
+  const int64_t now = clock_.NowSeconds();
   for (auto& [name, tenant] : tenants_) {
     out += "drawbridge_grants_active{tenant=\"" + LabelValue(name) + "\"} " +
+           std::to_string(tenant->service->grants().CountActive(now)) + "\n";
+  }
+  out +=
+      "# HELP drawbridge_grants_indexed Grants held in the in-memory index, scheduled ones and "
+      "those the sweep has yet to end included, by tenant.\n";
+  out += "# TYPE drawbridge_grants_indexed gauge\n";
+  for (auto& [name, tenant] : tenants_) {
+    out += "drawbridge_grants_indexed{tenant=\"" + LabelValue(name) + "\"} " +
            std::to_string(tenant->service->grants().size()) + "\n";
   }
   out +=

@@ -52,6 +52,23 @@ class GrantIndexTest : public ::testing::Test {
   GrantIndex index_;
 };
 
+// Test that CountActive counts only the grants in force at `now`: not a scheduled one, not an
+// expired one still held, not a single-use one whose use is spent.
+TEST_F(GrantIndexTest, CountActiveCountsOnlyGrantsInForce) {
+  ASSERT_TRUE(index_.Add(Access("g1", "user:a", {"db.query"}, "db/a", 100, 200)).ok());
+  ASSERT_TRUE(index_.Add(Access("g2", "user:b", {"db.query"}, "db/a", 300, 400)).ok());
+  ASSERT_TRUE(index_.Add(Action("g3", 7, /*uses=*/1, 0, 1000)).ok());
+  EXPECT_EQ(index_.size(), 3u);
+  EXPECT_EQ(index_.CountActive(150), 2u);  // g1 and g3
+  Digest fingerprint;
+  fingerprint.fill(7);
+  ASSERT_TRUE(index_.Consume(index_.FindAction(fingerprint, 150)));
+  EXPECT_EQ(index_.CountActive(150), 1u);  // g3's only use is spent
+  EXPECT_EQ(index_.CountActive(250), 0u);  // g1 expired, g2 not started
+  EXPECT_EQ(index_.CountActive(350), 1u);
+  EXPECT_EQ(index_.size(), 3u);
+}
+
 // Test that a grant covers its principal, actions, scope and window, and nothing else.
 TEST_F(GrantIndexTest, AccessGrantCoversExactlyItsScope) {
   ASSERT_TRUE(index_.Add(Access("g1", "user:a", {"db.query"}, "db/a")).ok());
