@@ -292,6 +292,7 @@ Status ApiServer::Run(bool handle_signals) {
         }
         Log(LogLevel::kInfo, "shutting down", {{"signal", signal}});
         Shutdown();
+        signals->async_wait(on_signal);  // a second one skips the rest of shutdown_delay
       };
   if (handle_signals) {
     signals.emplace(io_.main(), SIGTERM, SIGINT, SIGHUP);
@@ -303,7 +304,15 @@ Status ApiServer::Run(bool handle_signals) {
   {
     std::unique_lock lock(state_mu_);
     state_cv_.wait(lock, [this] { return stop_requested_; });
+    if (config_.shutdown_delay.count() > 0) {
+      // Not ready, still serving: load balancers that poll /readyz take the instance out before
+      // its listener closes. A second signal ends the wait.
+      Log(LogLevel::kInfo, "not ready; draining after shutdown_delay",
+          {{"seconds", config_.shutdown_delay.count()}});
+      state_cv_.wait_for(lock, config_.shutdown_delay, [this] { return stop_now_; });
+    }
   }
+  draining_ = true;
   // Draining: no new connections; idle keep-alive connections close; long polls answer now;
   // requests in flight finish and are answered.
   listener_->Stop();
@@ -325,9 +334,10 @@ Status ApiServer::Run(bool handle_signals) {
 }
 
 void ApiServer::Shutdown() {
-  draining_ = true;
+  unready_ = true;
   {
     std::lock_guard lock(state_mu_);
+    stop_now_ = stop_requested_;  // a second request skips what is left of shutdown_delay
     stop_requested_ = true;
   }
   state_cv_.notify_all();

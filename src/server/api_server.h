@@ -149,11 +149,13 @@ class ApiServer final : public HttpHandler {
   static constexpr int kBlockingThreads = 16;
   boost::asio::thread_pool blocking_{kBlockingThreads};
 
+  std::atomic<bool> unready_{false};  // SIGTERM seen: /readyz 503 (shutdown_delay, then drain)
   std::atomic<bool> draining_{false};
   std::atomic<int64_t> in_flight_{0};
   std::mutex state_mu_;
   std::condition_variable state_cv_;
   bool stop_requested_ = false;
+  bool stop_now_ = false;  // asked twice: no shutdown_delay
   bool background_stop_ = false;
   std::thread background_;
 };

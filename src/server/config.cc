@@ -92,6 +92,8 @@ Status ReadRoot(const std::string& path, const YAML::Node& root, ServerConfig& c
       DB_RETURN_IF_ERROR(ReadLimits(path, v, c.limits));
     } else if (key == "sweep_interval") {
       DB_RETURN_IF_ERROR(ReadDuration(path, v, c.sweep_interval));
+    } else if (key == "shutdown_delay") {
+      DB_RETURN_IF_ERROR(ReadDuration(path, v, c.shutdown_delay));
     } else if (key == "shutdown_grace") {
       DB_RETURN_IF_ERROR(ReadDuration(path, v, c.shutdown_grace));
     } else if (key == "webhooks") {
@@ -102,7 +104,7 @@ Status ReadRoot(const std::string& path, const YAML::Node& root, ServerConfig& c
     } else {
       return InvalidArgument(Where(path, kv.first) + "unknown setting '" + key +
                              "' (expected listen, threads, database, tls, tenants, limits, "
-                             "sweep_interval, shutdown_grace, webhooks)");
+                             "sweep_interval, shutdown_delay, shutdown_grace, webhooks)");
     }
   }
   return Status::Ok();

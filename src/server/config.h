@@ -10,6 +10,7 @@
 //            write_timeout: 30s, idle_timeout: 75s, requests_per_second: 20, burst: 40,
 //            max_open_requests: 20, max_wait: 300s}
 //   sweep_interval: 5s
+//   shutdown_delay: 0s           # /readyz 503 while still serving, before draining
 //   shutdown_grace: 25s
 //   webhooks: {connect_timeout: 2s, timeout: 5s}
 //
@@ -54,6 +55,9 @@ struct ServerConfig {
   std::vector<TenantConfig> tenants;
   Limits limits;
   std::chrono::seconds sweep_interval{5};
+  // After SIGTERM: how long /readyz answers 503 while everything else is still served, so that
+  // load balancers stop sending work before the listener closes; then the drain.
+  std::chrono::seconds shutdown_delay{0};
   std::chrono::seconds shutdown_grace{25};
   std::chrono::seconds webhook_connect_timeout{2};
   std::chrono::seconds webhook_timeout{5};

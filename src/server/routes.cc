@@ -916,7 +916,7 @@ HttpResponse ApiServer::RevokeToken(Call& call) {
 // --- health and metrics ---------------------------------------------------------------------
 
 HttpResponse ApiServer::Ready() {
-  if (draining()) {
+  if (unready_.load() || draining()) {
     return ErrorResponse(http::status::service_unavailable, "unavailable", "shutting down");
   }
   return JsonResponse(http::status::ok, json::object{{"status", "ready"}});
