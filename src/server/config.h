@@ -10,7 +10,7 @@
 //            write_timeout: 30s, idle_timeout: 75s, requests_per_second: 20, burst: 40,
 //            max_open_requests: 20, max_wait: 300s}
 //   sweep_interval: 5s
-//   shutdown_delay: 0s           # /readyz 503 while still serving, before draining
+//   shutdown_delay: 15s          # /readyz 503 while still serving, before draining (default none)
 //   shutdown_grace: 25s
 //   webhooks: {connect_timeout: 2s, timeout: 5s}
 //
