@@ -21,9 +21,7 @@ class RemoteServerCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string policy = CopyExamplePolicy(dir_);
-    server_.emplace(dir_, std::vector<std::string>{"--dev", "--listen", "127.0.0.1:0", "--db",
-                                                   dir_ / "db.sqlite", "--policy", policy,
-                                                   "--tokens-file", dir_ / "tokens.env"});
+    server_.emplace(dir_, DevServerArgs(dir_, policy));
     tokens_ = ReadTokens(dir_ / "tokens.env");
     ASSERT_FALSE(tokens_.empty());
   }

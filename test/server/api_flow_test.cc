@@ -2,7 +2,7 @@
 // driven over HTTP. Each test gets its own database and tokens.
 #include <gtest/gtest.h>
 
-#include "server/server_process.h"
+#include "server/server_e2e_support.h"
 
 namespace drawbridge::testing {
 namespace {
@@ -12,9 +12,7 @@ using json = boost::json::value;
 class ApiFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.emplace(
-        dir_, std::vector<std::string>{"--dev", "--listen", "127.0.0.1:0", "--db",
-                                       dir_ / "db.sqlite", "--tokens-file", dir_ / "tokens.env"});
+    server_.emplace(dir_, DevServerArgs(dir_));
     tokens_ = ReadTokens(dir_ / "tokens.env");
     ASSERT_FALSE(tokens_.empty());
   }
@@ -29,14 +27,7 @@ class ApiFlowTest : public ::testing::Test {
 
   // alice asks for db-admin on orders-prod under dba-elevation (one lead approves).
   std::string RequestDbAdmin() {
-    HttpResult r = Post("/v1/requests", "ALICE",
-                        boost::json::object{{"kind", "access"},
-                                            {"rule", "dba-elevation"},
-                                            {"roles", boost::json::array{"db-admin"}},
-                                            {"resource", "db/orders-prod"},
-                                            {"duration", "30m"},
-                                            {"reason", "fix the stuck migration"},
-                                            {"ticket", "INC-42"}});
+    HttpResult r = Post("/v1/requests", "ALICE", AliceDbAdminRequest());
     EXPECT_EQ(r.status, 201) << r.body;
     return std::string(r.json().at("id").as_string());
   }

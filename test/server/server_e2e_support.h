@@ -111,4 +111,25 @@ inline bool Eventually(const std::function<bool()>& probe,
   }
 }
 
+// The arguments of `drawbridge serve --dev` on a free loopback port, with its database and its
+// tokens file in `dir`; `policy` when given (else dev mode's copy of the example policy).
+inline std::vector<std::string> DevServerArgs(const TempDir& dir, const std::string& policy = "") {
+  std::vector<std::string> args = {"--dev",           "--listen",      "127.0.0.1:0",     "--db",
+                                   dir / "db.sqlite", "--tokens-file", dir / "tokens.env"};
+  if (!policy.empty()) args.insert(args.end(), {"--policy", policy});
+  return args;
+}
+
+// The body with which alice asks for db-admin on orders-prod under the example policy's
+// dba-elevation rule (one lead, such as erin, approves).
+inline boost::json::object AliceDbAdminRequest() {
+  return {{"kind", "access"},
+          {"rule", "dba-elevation"},
+          {"roles", boost::json::array{"db-admin"}},
+          {"resource", "db/orders-prod"},
+          {"duration", "30m"},
+          {"reason", "fix the stuck migration"},
+          {"ticket", "INC-42"}};
+}
+
 }  // namespace drawbridge::testing

@@ -11,8 +11,7 @@ namespace {
 class ServingLockTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.emplace(dir_, std::vector<std::string>{"--dev", "--listen", "127.0.0.1:0", "--db", db_,
-                                                   "--tokens-file", dir_ / "tokens.env"});
+    server_.emplace(dir_, DevServerArgs(dir_));
     tokens_ = ReadTokens(dir_ / "tokens.env");
   }
 
@@ -24,14 +23,7 @@ class ServingLockTest : public ::testing::Test {
 
   std::string RequestOverTheApi() {
     HttpResult r = Send(server_->port(), http::verb::post, "/v1/requests",
-                        tokens_.at("DRAWBRIDGE_TOKEN_ALICE"),
-                        Json(boost::json::object{{"kind", "access"},
-                                                 {"rule", "dba-elevation"},
-                                                 {"roles", boost::json::array{"db-admin"}},
-                                                 {"resource", "db/orders-prod"},
-                                                 {"duration", "30m"},
-                                                 {"reason", "fix the stuck migration"},
-                                                 {"ticket", "INC-42"}}));
+                        tokens_.at("DRAWBRIDGE_TOKEN_ALICE"), Json(AliceDbAdminRequest()));
     EXPECT_EQ(r.status, 201) << r.body;
     return std::string(r.json().at("id").as_string());
   }

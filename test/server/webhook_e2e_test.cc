@@ -45,11 +45,8 @@ class WebhookE2eTest : public ::testing::Test {
                   "    webhook: {url: \"http://127.0.0.1:" +
                   std::to_string(dead_port_) + "/dead\", format: json, secret_env: " + kSecretEnv +
                   "}\n");
-    server_.emplace(
-        dir_,
-        std::vector<std::string>{"--dev", "--listen", "127.0.0.1:0", "--db", dir_ / "db.sqlite",
-                                 "--policy", policy, "--tokens-file", dir_ / "tokens.env"},
-        std::vector<std::pair<std::string, std::string>>{{kSecretEnv, kSecret}});
+    server_.emplace(dir_, DevServerArgs(dir_, policy),
+                    std::vector<std::pair<std::string, std::string>>{{kSecretEnv, kSecret}});
     tokens_ = ReadTokens(dir_ / "tokens.env");
     ASSERT_FALSE(tokens_.empty());
   }
@@ -77,13 +74,7 @@ class WebhookE2eTest : public ::testing::Test {
 TEST_F(WebhookE2eTest, RequestAndApprovalAreDeliveredSigned) {
   const auto started = std::chrono::steady_clock::now();
   HttpResult created = Send(server_->port(), http::verb::post, "/v1/requests", Token("ALICE"),
-                            Json(boost::json::object{{"kind", "access"},
-                                                     {"rule", "dba-elevation"},
-                                                     {"roles", boost::json::array{"db-admin"}},
-                                                     {"resource", "db/orders-prod"},
-                                                     {"duration", "30m"},
-                                                     {"reason", "fix the stuck migration"},
-                                                     {"ticket", "INC-42"}}));
+                            Json(AliceDbAdminRequest()));
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id(created.json().at("id").as_string());
   HttpResult approved =
