@@ -17,21 +17,8 @@ size_t CountLines(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-class RemoteServerCliTest : public ::testing::Test {
+class RemoteServerCliTest : public RemoteCliTest {
  protected:
-  void SetUp() override {
-    const std::string policy = CopyExamplePolicy(dir_);
-    server_.emplace(dir_, DevServerArgs(dir_, policy));
-    tokens_ = ReadTokens(dir_ / "tokens.env");
-    ASSERT_FALSE(tokens_.empty());
-  }
-
-  CliResult As(const std::string& who, const std::vector<std::string>& args) {
-    return RunDrawbridge(dir_, args,
-                         {{"DRAWBRIDGE_ADDR", server_->url()},
-                          {"DRAWBRIDGE_TOKEN", tokens_.at("DRAWBRIDGE_TOKEN_" + who)}});
-  }
-
   // alice asks for db-admin on orders (pending until a DBA or lead approves); returns its id.
   std::string RequestDbAdmin(const std::string& ticket = "INC-1") {
     CliResult r = As("ALICE", {"request", "access", "--rule", "dba-elevation", "--resource",
@@ -48,8 +35,6 @@ class RemoteServerCliTest : public ::testing::Test {
     return std::string(boost::json::parse(r.out).at("state").as_string());
   }
 
-  TempDir dir_;
-  std::optional<ServerProcess> server_;
   std::map<std::string, std::string> tokens_;
 };
 

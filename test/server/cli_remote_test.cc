@@ -9,22 +9,8 @@ namespace {
 
 using json = boost::json::value;
 
-class CliRemoteTest : public ::testing::Test {
+class CliRemoteTest : public RemoteCliTest {
  protected:
-  void SetUp() override {
-    const std::string policy = CopyExamplePolicy(dir_);
-    server_.emplace(dir_, DevServerArgs(dir_, policy));
-    tokens_ = ReadTokens(dir_ / "tokens.env");
-    ASSERT_FALSE(tokens_.empty());
-  }
-
-  std::string Token(const std::string& name) { return tokens_.at("DRAWBRIDGE_TOKEN_" + name); }
-
-  CliResult As(const std::string& who, const std::vector<std::string>& args) {
-    return RunDrawbridge(dir_, args,
-                         {{"DRAWBRIDGE_ADDR", server_->url()}, {"DRAWBRIDGE_TOKEN", Token(who)}});
-  }
-
   static std::vector<std::string> RequestDbAdmin(std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {
         "request",        "access",     "--rule",   "dba-elevation", "--resource",
@@ -38,8 +24,6 @@ class CliRemoteTest : public ::testing::Test {
     return {"check", "--action", "db.query", "--resource", "db/orders-prod", "--sql", "SELECT 1"};
   }
 
-  TempDir dir_;
-  std::optional<ServerProcess> server_;
   std::map<std::string, std::string> tokens_;
 };
 

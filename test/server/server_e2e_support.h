@@ -4,6 +4,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,5 +132,27 @@ inline boost::json::object AliceDbAdminRequest() {
           {"reason", "fix the stuck migration"},
           {"ticket", "INC-42"}};
 }
+
+// A dev server on a copy of the example policy (webhook routes left out), and the CLI run
+// against it in remote mode as one of its users.
+class RemoteCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.emplace(dir_, DevServerArgs(dir_, CopyExamplePolicy(dir_)));
+    tokens_ = ReadTokens(dir_ / "tokens.env");
+    ASSERT_FALSE(tokens_.empty());
+  }
+
+  std::string Token(const std::string& name) { return tokens_.at("DRAWBRIDGE_TOKEN_" + name); }
+
+  CliResult As(const std::string& who, const std::vector<std::string>& args) {
+    return RunDrawbridge(dir_, args,
+                         {{"DRAWBRIDGE_ADDR", server_->url()}, {"DRAWBRIDGE_TOKEN", Token(who)}});
+  }
+
+  TempDir dir_;
+  std::optional<ServerProcess> server_;
+  std::map<std::string, std::string> tokens_;
+};
 
 }  // namespace drawbridge::testing
