@@ -151,21 +151,12 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
     return Finish(call, std::move(r));
   }
   const bool has_body = req.method() == http::verb::post || req.method() == http::verb::put;
-  const bool yaml_route = req.method() == http::verb::put && path == "/v1/policy";
-  // A caller who may not change the policy hears that first, whatever it sent.
-  if (yaml_route && !auth::MayAdminister(call->caller)) {
-    return Finish(call, Forbidden("changing the policy needs an admin token"));
-  }
-  if (has_body && !req.body().empty() && !yaml_route && !IsJson(req)) {
+  // PUT /v1/policy also takes YAML: it checks its media type itself, after its caller's role.
+  const bool policy_put = req.method() == http::verb::put && path == "/v1/policy";
+  if (has_body && !req.body().empty() && !policy_put && !IsJson(req)) {
     return Finish(call,
                   ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
                                 "send the body as Content-Type: application/json"));
-  }
-  if (yaml_route && !IsYaml(req) && !IsJson(req)) {
-    return Finish(call,
-                  ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
-                                "send the policy as Content-Type: application/yaml, or its "
-                                "files ({\"files\": [...]}) as application/json"));
   }
   Route(call);
 }
@@ -822,6 +813,11 @@ std::optional<HttpResponse> ReadPolicyFiles(const HttpRequest& req, PolicyFiles&
 HttpResponse ApiServer::PutPolicy(Call& call) {
   if (!auth::MayAdminister(call.caller))
     return Forbidden("changing the policy needs an admin token");
+  if (!IsYaml(call.request()) && !IsJson(call.request())) {
+    return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
+                         "send the policy as Content-Type: application/yaml, or its files "
+                         "({\"files\": [...]}) as application/json");
+  }
   PolicyFiles files;
   if (IsJson(call.request())) {
     if (auto bad = ReadPolicyFiles(call.request(), files)) return std::move(*bad);
@@ -916,7 +912,7 @@ HttpResponse ApiServer::RevokeToken(Call& call) {
 // --- health and metrics ---------------------------------------------------------------------
 
 HttpResponse ApiServer::Ready() {
-  if (unready_.load() || draining()) {
+  if (unready_.load()) {  // set by Shutdown, before the drain begins
     return ErrorResponse(http::status::service_unavailable, "unavailable", "shutting down");
   }
   return JsonResponse(http::status::ok, json::object{{"status", "ready"}});
@@ -925,31 +921,27 @@ HttpResponse ApiServer::Ready() {
 HttpResponse ApiServer::RenderMetrics() {
   std::string out;
   metrics_.Render(out);
-  out +=
-      "# HELP drawbridge_grants_active Grants in force now (started, not expired, uses left), by "
-      "tenant.\n";
-  out += "# TYPE drawbridge_grants_active gauge\n";
+  // One gauge per tenant: its HELP and TYPE lines, then a series per tenant.
+  auto per_tenant = [&](std::string_view name, std::string_view help, auto value_of) {
+    out += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
+    out += "# TYPE " + std::string(name) + " gauge\n";
+    for (auto& [tenant_name, tenant] : tenants_) {
+      out += std::string(name) + "{tenant=\"" + LabelValue(tenant_name) + "\"} " +
+             std::to_string(value_of(*tenant->service)) + "\n";
+    }
+  };
   const int64_t now = clock_.NowSeconds();
-  for (auto& [name, tenant] : tenants_) {
-    out += "drawbridge_grants_active{tenant=\"" + LabelValue(name) + "\"} " +
-           std::to_string(tenant->service->grants().CountActive(now)) + "\n";
-  }
-  out +=
-      "# HELP drawbridge_grants_indexed Grants held in the in-memory index, scheduled ones and "
-      "those the sweep has yet to end included, by tenant.\n";
-  out += "# TYPE drawbridge_grants_indexed gauge\n";
-  for (auto& [name, tenant] : tenants_) {
-    out += "drawbridge_grants_indexed{tenant=\"" + LabelValue(name) + "\"} " +
-           std::to_string(tenant->service->grants().size()) + "\n";
-  }
-  out +=
-      "# HELP drawbridge_writes_queued Audited checks and workflow transitions waiting for "
-      "the next group commit, by tenant.\n";
-  out += "# TYPE drawbridge_writes_queued gauge\n";
-  for (auto& [name, tenant] : tenants_) {
-    out += "drawbridge_writes_queued{tenant=\"" + LabelValue(name) + "\"} " +
-           std::to_string(tenant->service->QueuedWrites()) + "\n";
-  }
+  per_tenant("drawbridge_grants_active",
+             "Grants in force now (started, not expired, uses left), by tenant.",
+             [now](service::JitService& s) { return s.grants().CountActive(now); });
+  per_tenant("drawbridge_grants_indexed",
+             "Grants held in the in-memory index, scheduled ones and those the sweep has yet to "
+             "end included, by tenant.",
+             [](service::JitService& s) { return s.grants().size(); });
+  per_tenant("drawbridge_writes_queued",
+             "Audited checks and workflow transitions waiting for the next group commit, by "
+             "tenant.",
+             [](service::JitService& s) { return s.QueuedWrites(); });
   out += "# HELP drawbridge_requests Requests by tenant and state.\n";
   out += "# TYPE drawbridge_requests gauge\n";
   for (auto& [name, tenant] : tenants_) {
