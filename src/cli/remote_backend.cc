@@ -1,4 +1,5 @@
 // WorkflowBackend over the HTTP API: the server decides who the caller is from the token.
+#include <functional>
 #include <iostream>
 
 #include "audit/export.h"
@@ -78,65 +79,73 @@ class RemoteBackend final : public WorkflowBackend {
 
   StatusOr<std::vector<audit::AuditEvent>> ReadAudit(const std::string&) override {
     std::vector<audit::AuditEvent> events;
-    uint64_t after = 0;
-    while (true) {
-      auto page = api_->ExportAudit({.after = after, .limit = kAuditPage});
-      if (!page.ok()) return page.status();
-      DB_RETURN_IF_ERROR(CheckProgress(after, page->last_seq));
-      size_t pos = 0;
-      while (pos < page->body.size()) {
-        size_t nl = page->body.find('\n', pos);
-        if (nl == std::string::npos) nl = page->body.size();
-        std::string_view line(page->body.data() + pos, nl - pos);
-        pos = nl + 1;
-        if (line.empty()) continue;
-        auto event = audit::ParseEventLine(line);
-        if (!event.ok()) {
-          return event.status().WithContext("audit event after seq " + std::to_string(after) +
-                                            " from " + api_->base_url().ToString());
-        }
-        if (event->seq <= (events.empty() ? after : events.back().seq)) {
-          return Internal("the server sent audit events out of order (seq " +
-                          std::to_string(event->seq) + " after " + std::to_string(after) + ")");
-        }
-        events.push_back(std::move(event).value());
-      }
-      if (page->last_seq == after) break;
-      after = page->last_seq;
-    }
+    Status read = ForEachAuditPage(
+        {.limit = kAuditPage}, [&](std::string_view body, uint64_t after) -> Status {
+          size_t pos = 0;
+          while (pos < body.size()) {
+            size_t nl = body.find('\n', pos);
+            if (nl == std::string_view::npos) nl = body.size();
+            std::string_view line = body.substr(pos, nl - pos);
+            pos = nl + 1;
+            if (line.empty()) continue;
+            auto event = audit::ParseEventLine(line);
+            if (!event.ok()) {
+              return event.status().WithContext("audit event after seq " + std::to_string(after) +
+                                                " from " + api_->base_url().ToString());
+            }
+            if (event->seq <= (events.empty() ? after : events.back().seq)) {
+              return Internal("the server sent audit events out of order (seq " +
+                              std::to_string(event->seq) + " after " + std::to_string(after) + ")");
+            }
+            events.push_back(std::move(event).value());
+          }
+          return Status::Ok();
+        });
+    if (!read.ok()) return read;
     return events;
   }
 
-  // Page by page, as tail does: one GET /v1/audit answers at most a page (1,000 events by
-  // default), and the filters run on the server, so a page may be empty without being the end.
-  // The end is a page that read nothing (its last seq is where it started).
   StatusOr<std::string> ExportAudit(const std::string&, const AuditExportSpec& spec) override {
     DB_ASSIGN_OR_RETURN(audit::ExportFormat format, audit::ParseExportFormat(spec.format));
     const std::string header = audit::ExportHeader(format);
     std::string out;
-    uint64_t after = 0;
-    for (bool first = true;; first = false) {
-      auto page = api_->ExportAudit({.after = after,
-                                     .limit = spec.page_size > 0 ? spec.page_size : kAuditPage,
-                                     .since = spec.since,
-                                     .until = spec.until,
-                                     .principal = spec.principal,
-                                     .resource = spec.resource,
-                                     .type = spec.type,
-                                     .format = spec.format});
-      if (!page.ok()) return page.status();
-      DB_RETURN_IF_ERROR(CheckProgress(after, page->last_seq));
-      std::string_view body = page->body;
-      // Every page repeats the CSV header; the export has it once.
-      if (!first && body.starts_with(header)) body.remove_prefix(header.size());
-      out += body;
-      if (page->last_seq == after) break;
-      after = page->last_seq;
-    }
+    Status read = ForEachAuditPage({.limit = spec.page_size > 0 ? spec.page_size : kAuditPage,
+                                    .since = spec.since,
+                                    .until = spec.until,
+                                    .principal = spec.principal,
+                                    .resource = spec.resource,
+                                    .type = spec.type,
+                                    .format = spec.format},
+                                   [&](std::string_view body, uint64_t after) {
+                                     // Every page repeats the CSV header; the export has it once.
+                                     if (after > 0 && body.starts_with(header)) {
+                                       body.remove_prefix(header.size());
+                                     }
+                                     out += body;
+                                     return Status::Ok();
+                                   });
+    if (!read.ok()) return read;
     return out;
   }
 
  private:
+  // Every page of GET /v1/audit for `query`, from the start: one answer holds at most a page
+  // (1,000 events by default) and the filters run on the server, so a page may be empty without
+  // being the end. The end is a page that read nothing (its last seq is where it started).
+  // `visit` gets each page's body and the seq it started after (0 for the first page).
+  Status ForEachAuditPage(client::AuditQuery query,
+                          const std::function<Status(std::string_view, uint64_t)>& visit) {
+    query.after = 0;
+    while (true) {
+      auto page = api_->ExportAudit(query);
+      if (!page.ok()) return page.status();
+      DB_RETURN_IF_ERROR(CheckProgress(query.after, page->last_seq));
+      DB_RETURN_IF_ERROR(visit(page->body, query.after));
+      if (page->last_seq == query.after) return Status::Ok();
+      query.after = page->last_seq;
+    }
+  }
+
   std::unique_ptr<client::ApiClient> api_;
 };
 
