@@ -6,12 +6,32 @@
 #include <cctype>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace drawbridge::notify {
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+// One post and everything libcurl points into while it runs (the body is sent from `post`).
+struct internal::PostTransfer {
+  HttpPost post;
+  HttpPoster::OnDone on_done;
+  std::unique_ptr<CURL, EasyDeleter> easy;
+  std::unique_ptr<curl_slist, ListDeleter> headers;
+  char error[CURL_ERROR_SIZE] = {};
+  std::string refused;  // why it never started; reported by the next Drive
+  bool in_multi = false;
+  std::list<std::unique_ptr<PostTransfer>>::iterator self;  // its place in the poster's list
+};
+
 namespace {
 
-// How often the transfer loop looks at the cancel flag while waiting for sockets.
-constexpr int kPollMillis = 100;
+using Transfer = internal::PostTransfer;
 
 bool CurlReady() {
   static std::once_flag once;
@@ -28,27 +48,9 @@ bool HasLineBreak(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
 }
 
-struct EasyDeleter {
-  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-struct MultiDeleter {
-  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
-};
-
-// One post in flight and everything libcurl points into while it runs.
-struct Transfer {
-  size_t index = 0;
-  std::unique_ptr<CURL, EasyDeleter> easy;
-  std::unique_ptr<curl_slist, ListDeleter> headers;
-  char error[CURL_ERROR_SIZE] = {};
-  bool added = false;
-};
-
 // Prepares `transfer`; an empty result means it is ready to add to the multi handle.
-std::string Configure(Transfer& transfer, const HttpPost& post, const HttpPostOptions& options) {
+std::string Configure(Transfer& transfer, const HttpPostOptions& options) {
+  const HttpPost& post = transfer.post;
   if (!IsHttpUrl(post.url)) return "only http:// and https:// webhook URLs are allowed";
   transfer.easy.reset(curl_easy_init());
   CURL* easy = transfer.easy.get();
@@ -110,64 +112,84 @@ HttpOutcome Finish(Transfer& transfer, CURLcode result) {
 
 }  // namespace
 
-void PostConcurrently(std::span<const HttpPost> posts, const HttpPostOptions& options,
-                      const std::atomic<bool>* cancel,
-                      const std::function<void(size_t, const HttpOutcome&)>& on_done) {
-  if (posts.empty()) return;
-  auto fail_all = [&](const std::string& why) {
-    for (size_t i = 0; i < posts.size(); ++i) on_done(i, HttpOutcome{.error = why});
-  };
-  if (!CurlReady()) return fail_all("libcurl failed to initialise");
-  std::unique_ptr<CURLM, MultiDeleter> multi(curl_multi_init());
-  if (multi == nullptr) return fail_all("could not create an HTTP multi handle");
+HttpPoster::HttpPoster(HttpPostOptions options) : options_(std::move(options)) {
+  if (CurlReady()) multi_.reset(curl_multi_init());
+}
 
-  std::vector<std::unique_ptr<Transfer>> transfers;
-  transfers.reserve(posts.size());
-  size_t in_flight = 0;
-  for (size_t i = 0; i < posts.size(); ++i) {
-    auto& transfer = transfers.emplace_back(std::make_unique<Transfer>());
-    transfer->index = i;
-    std::string problem = Configure(*transfer, posts[i], options);
-    if (problem.empty() && curl_multi_add_handle(multi.get(), transfer->easy.get()) != CURLM_OK) {
-      problem = "could not start the HTTP transfer";
-    }
-    if (!problem.empty()) {
-      on_done(i, HttpOutcome{.error = problem});
-      continue;
-    }
-    transfer->added = true;
-    ++in_flight;
+HttpPoster::~HttpPoster() {
+  for (auto& transfer : transfers_) {
+    if (transfer->in_multi) curl_multi_remove_handle(multi_.get(), transfer->easy.get());
   }
+}
 
-  while (in_flight > 0) {
-    int running = 0;
-    CURLMcode code = curl_multi_perform(multi.get(), &running);
-    int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
-      if (message->msg != CURLMSG_DONE) continue;
-      Transfer* transfer = nullptr;
-      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
-      HttpOutcome outcome = Finish(*transfer, message->data.result);
-      curl_multi_remove_handle(multi.get(), transfer->easy.get());
-      transfer->added = false;
-      --in_flight;
-      on_done(transfer->index, outcome);
-    }
-    if (in_flight == 0) break;
-    const bool stopping = cancel != nullptr && cancel->load();
-    if (code != CURLM_OK || stopping) {
-      for (auto& transfer : transfers) {
-        if (!transfer->added) continue;
-        curl_multi_remove_handle(multi.get(), transfer->easy.get());
-        transfer->added = false;
-        HttpOutcome outcome{.cancelled = stopping};
-        if (!stopping) outcome.error = curl_multi_strerror(code);
-        on_done(transfer->index, outcome);
-      }
-      break;
-    }
-    curl_multi_poll(multi.get(), nullptr, 0, kPollMillis, nullptr);
+void HttpPoster::MultiDeleter::operator()(void* multi) const {
+  curl_multi_cleanup(static_cast<CURLM*>(multi));
+}
+
+void HttpPoster::Add(HttpPost post, OnDone on_done) {
+  auto& transfer = transfers_.emplace_back(std::make_unique<Transfer>());
+  transfer->self = std::prev(transfers_.end());
+  transfer->post = std::move(post);
+  transfer->on_done = std::move(on_done);
+  if (multi_ == nullptr) {
+    transfer->refused = "libcurl failed to initialise";
+    return;
   }
+  transfer->refused = Configure(*transfer, options_);
+  if (!transfer->refused.empty()) return;
+  if (curl_multi_add_handle(multi_.get(), transfer->easy.get()) != CURLM_OK) {
+    transfer->refused = "could not start the HTTP transfer";
+    return;
+  }
+  transfer->in_multi = true;
+}
+
+void HttpPoster::Drive(std::chrono::milliseconds wait) {
+  for (auto it = transfers_.begin(); it != transfers_.end();) {
+    auto next = std::next(it);
+    if (!(*it)->refused.empty()) Report(it, HttpOutcome{.error = (*it)->refused});
+    it = next;
+  }
+  if (multi_ == nullptr) {
+    std::this_thread::sleep_for(wait);
+    return;
+  }
+  // Start what was just added, and report what is already done, before waiting.
+  int running = 0;
+  curl_multi_perform(multi_.get(), &running);
+  ReportFinished();
+  curl_multi_poll(multi_.get(), nullptr, 0, static_cast<int>(wait.count()), nullptr);
+  const CURLMcode code = curl_multi_perform(multi_.get(), &running);
+  ReportFinished();
+  if (code != CURLM_OK) {
+    const std::string why = curl_multi_strerror(code);
+    while (!transfers_.empty()) Report(transfers_.begin(), HttpOutcome{.error = why});
+  }
+}
+
+void HttpPoster::ReportFinished() {
+  int queued = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi_.get(), &queued)) {
+    if (message->msg != CURLMSG_DONE) continue;
+    Transfer* done = nullptr;
+    curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &done);
+    if (done != nullptr) Report(done->self, Finish(*done, message->data.result));
+  }
+}
+
+void HttpPoster::CancelAll() {
+  while (!transfers_.empty()) Report(transfers_.begin(), HttpOutcome{.cancelled = true});
+}
+
+void HttpPoster::Wakeup() {
+  if (multi_ != nullptr) curl_multi_wakeup(multi_.get());
+}
+
+void HttpPoster::Report(Transfers::iterator it, const HttpOutcome& outcome) {
+  std::unique_ptr<Transfer> transfer = std::move(*it);
+  transfers_.erase(it);
+  if (transfer->in_multi) curl_multi_remove_handle(multi_.get(), transfer->easy.get());
+  transfer->on_done(outcome);
 }
 
 std::string RedactUrl(std::string_view url) {

@@ -18,6 +18,11 @@ namespace {
 // routes may then be sent the message again, which at-least-once allows).
 constexpr size_t kMaxPartialMessages = 10000;
 
+// How often RunOnce looks at the stop flag while its posts are in flight (Stop also wakes it).
+constexpr std::chrono::milliseconds kStopCheckInterval{100};
+// How long the background thread lets settled messages wait before recording them together.
+constexpr std::chrono::milliseconds kRecordInterval{100};
+
 uint64_t SeedFrom(uint64_t seed) {
   if (seed != 0) return seed;
   std::random_device device;
@@ -33,22 +38,13 @@ std::optional<std::string> SecretFromEnv(const std::string& env) {
 
 }  // namespace
 
-// One due message on its way through a batch.
-struct OutboxDeliverer::Pending {
-  OutboxMessage message;
-  size_t outstanding = 0;                   // posts not yet finished
-  bool failed = false;                      // some route failed this time
-  bool permanent = false;                   // cannot ever succeed (bad payload)
-  bool interrupted = false;                 // Stop() cut a post short
-  std::vector<std::string> delivered_keys;  // routes that answered 2xx this time
-};
-
 OutboxDeliverer::OutboxDeliverer(Store& store, const WallClock& clock, DelivererOptions options)
     : store_(store),
       clock_(clock),
       options_(std::move(options)),
       routes_(std::make_shared<const RouteMap>()),
-      jitter_(SeedFrom(options_.jitter_seed)) {}
+      jitter_(SeedFrom(options_.jitter_seed)),
+      poster_(options_.http) {}
 
 OutboxDeliverer::~OutboxDeliverer() {
   Stop();
@@ -87,6 +83,22 @@ void OutboxDeliverer::Log(DeliveryReport& report, std::string line) {
 
 StatusOr<DeliveryReport> OutboxDeliverer::RunOnce() {
   std::lock_guard<std::mutex> run_lock(run_mu_);
+  StatusOr<size_t> taken = TakeDue();
+  if (!taken.ok()) return taken.status();
+  // Messages with nothing to send are recorded before the posts start; the posted ones together
+  // when the batch is settled. A batch is two store writes, not one durable write per message.
+  Record();
+  while (!in_flight_.empty()) {
+    if (stopping_.load()) poster_.CancelAll();
+    poster_.Drive(kStopCheckInterval);
+  }
+  Record();
+  return std::exchange(report_, DeliveryReport{});
+}
+
+StatusOr<size_t> OutboxDeliverer::TakeDue() {
+  Record();
+  if (poster_.InFlight() >= options_.max_in_flight) return 0;
   std::shared_ptr<const RouteMap> routes_by_tenant;
   {
     std::lock_guard<std::mutex> lock(routes_mu_);
@@ -94,30 +106,27 @@ StatusOr<DeliveryReport> OutboxDeliverer::RunOnce() {
   }
   static const std::vector<policy::NotificationRoute> kNoRoutes;
   const int64_t now = clock_.NowSeconds();
-  StatusOr<std::vector<OutboxMessage>> due = store_.DueOutbox(now, options_.batch_size);
+  // Messages in flight are still due, so read past them.
+  StatusOr<std::vector<OutboxMessage>> due =
+      store_.DueOutbox(now, options_.batch_size + in_flight_.size());
   if (!due.ok()) return due.status().WithContext("reading the notification outbox");
 
-  DeliveryReport report;
-  report.messages = due->size();
-  std::vector<Pending> pending(due->size());
-  std::vector<HttpPost> posts;
-  struct Target {
-    size_t message;
-    std::string key;
-    std::string where;  // redacted URL, for messages
-  };
-  std::vector<Target> targets;
-
-  for (size_t m = 0; m < due->size(); ++m) {
-    Pending& p = pending[m];
-    p.message = std::move((*due)[m]);
-    const std::string label = "outbox message " + std::to_string(p.message.id);
+  size_t taken = 0;
+  for (OutboxMessage& message : *due) {
+    if (taken == options_.batch_size) break;
+    if (in_flight_.contains(message.id)) continue;
+    ++taken;
+    ++report_.messages;
+    const int64_t id = message.id;
+    Pending& p = in_flight_[id];
+    p.message = std::move(message);
     StatusOr<WebhookEvent> event = ParseOutboxMessage(p.message);
     if (!event.ok()) {
       p.failed = p.permanent = true;
       failures_.fetch_add(1);
-      ++report.failures;
-      Log(report, event.status().message());
+      ++report_.failures;
+      Log(report_, event.status().message());
+      Finish(p, now);
       continue;
     }
     auto tenant_routes = routes_by_tenant->find(p.message.tenant);
@@ -125,12 +134,14 @@ StatusOr<DeliveryReport> OutboxDeliverer::RunOnce() {
         tenant_routes == routes_by_tenant->end() ? kNoRoutes : tenant_routes->second;
     const std::vector<size_t> matches = MatchingRoutes(routes, p.message.event_type);
     if (matches.empty()) {
-      ++report.unrouted;
+      ++report_.unrouted;
       unrouted_.fetch_add(1);
+      Finish(p, now);
       continue;
     }
     const std::set<std::string>* already = nullptr;
-    if (auto it = partial_.find(p.message.id); it != partial_.end()) already = &it->second;
+    if (auto it = partial_.find(id); it != partial_.end()) already = &it->second;
+    const std::string label = "outbox message " + std::to_string(id);
     for (size_t r : matches) {
       const policy::Webhook& hook = routes[r].webhook;
       std::string key = WebhookKey(hook);
@@ -149,8 +160,8 @@ StatusOr<DeliveryReport> OutboxDeliverer::RunOnce() {
       if (!refusal.empty()) {
         p.failed = true;
         failures_.fetch_add(1);
-        ++report.failures;
-        Log(report, label + " to " + where + ": " + refusal);
+        ++report_.failures;
+        Log(report_, label + " to " + where + ": " + refusal);
         continue;
       }
       HttpPost post;
@@ -164,89 +175,86 @@ StatusOr<DeliveryReport> OutboxDeliverer::RunOnce() {
         post.headers.emplace_back(std::string(kSignatureHeader),
                                   SignWebhook(*secret, timestamp, post.body));
       }
-      posts.push_back(std::move(post));
-      targets.push_back({m, std::move(key), std::move(where)});
+      ++report_.requests;
       ++p.outstanding;
+      poster_.Add(std::move(post), [this, id, key = std::move(key),
+                                    where = std::move(where)](const HttpOutcome& outcome) mutable {
+        OnPostDone(id, std::move(key), where, outcome);
+      });
     }
+    if (p.outstanding == 0) Finish(p, now);
   }
-  report.requests = posts.size();
-
-  // Messages with nothing to send (unrouted, refused, bad payload) are finished now, and recorded
-  // before the posts start; the others as their last post comes back, recorded together when
-  // the batch ends. A round is one store write, not one durable write per message.
-  std::vector<OutboxMark> marks;
-  for (Pending& p : pending) {
-    if (p.outstanding == 0) Finish(p, now, report, marks);
-  }
-  Record(marks, report);
-  PostConcurrently(posts, options_.http, &stopping_, [&](size_t i, const HttpOutcome& outcome) {
-    Target& target = targets[i];
-    Pending& p = pending[target.message];
-    if (outcome.cancelled) {
-      p.interrupted = true;
-    } else if (outcome.Succeeded()) {
-      deliveries_.fetch_add(1);
-      p.delivered_keys.push_back(std::move(target.key));
-    } else {
-      p.failed = true;
-      failures_.fetch_add(1);
-      ++report.failures;
-      std::string why =
-          outcome.error.empty() ? "answered HTTP " + std::to_string(outcome.status) : outcome.error;
-      Log(report, "outbox message " + std::to_string(p.message.id) + " to " + target.where + ": " +
-                      why + " after " + std::to_string(outcome.elapsed_ms) + " ms");
-    }
-    if (--p.outstanding == 0) Finish(p, clock_.NowSeconds(), report, marks);
-  });
-  Record(marks, report);
-  return report;
+  return taken;
 }
 
-void OutboxDeliverer::Record(std::vector<OutboxMark>& marks, DeliveryReport& report) {
-  if (marks.empty()) return;
-  Status marked = store_.MarkOutbox(marks);
+void OutboxDeliverer::OnPostDone(int64_t message_id, std::string key, const std::string& where,
+                                 const HttpOutcome& outcome) {
+  auto it = in_flight_.find(message_id);
+  if (it == in_flight_.end()) return;
+  Pending& p = it->second;
+  if (outcome.cancelled) {
+    p.interrupted = true;
+  } else if (outcome.Succeeded()) {
+    deliveries_.fetch_add(1);
+    p.delivered_keys.push_back(std::move(key));
+  } else {
+    p.failed = true;
+    failures_.fetch_add(1);
+    ++report_.failures;
+    std::string why =
+        outcome.error.empty() ? "answered HTTP " + std::to_string(outcome.status) : outcome.error;
+    Log(report_, "outbox message " + std::to_string(message_id) + " to " + where + ": " + why +
+                     " after " + std::to_string(outcome.elapsed_ms) + " ms");
+  }
+  if (--p.outstanding == 0) Finish(p, clock_.NowSeconds());
+}
+
+void OutboxDeliverer::Record() {
+  if (marks_.empty()) return;
+  Status marked = store_.MarkOutbox(marks_);
   if (!marked.ok()) {
-    Log(report,
-        "recording " + std::to_string(marks.size()) + " outbox message(s): " + marked.ToString());
+    Log(report_,
+        "recording " + std::to_string(marks_.size()) + " outbox message(s): " + marked.ToString());
   }
-  marks.clear();
+  marks_.clear();
 }
 
-void OutboxDeliverer::Finish(Pending& p, int64_t now, DeliveryReport& report,
-                             std::vector<OutboxMark>& marks) {
+void OutboxDeliverer::Finish(Pending& p, int64_t now) {
   const int64_t id = p.message.id;
   if (p.interrupted) {
     // Left due as it was, so the next run (maybe in the next process) sends it at once.
-    ++report.interrupted;
+    ++report_.interrupted;
     RememberDelivered(p);
+    in_flight_.erase(id);
     return;
   }
   int64_t next_attempt_at = now;
-  bool delivered = !p.failed;
+  const bool delivered = !p.failed;
   if (p.failed) {
     const int failed_attempts = p.message.attempts + 1;
     const bool too_old = now - p.message.created_at >= options_.max_age_seconds;
     if (p.permanent || failed_attempts >= options_.max_attempts || too_old) {
       next_attempt_at = kDeadLetterAt;
-      ++report.dead_lettered;
+      ++report_.dead_lettered;
       dead_letters_.fetch_add(1);
-      Log(report, "outbox message " + std::to_string(id) + " (" + p.message.event_type +
-                      ") dead-lettered after " + std::to_string(failed_attempts) +
-                      " failed attempt(s)");
+      Log(report_, "outbox message " + std::to_string(id) + " (" + p.message.event_type +
+                       ") dead-lettered after " + std::to_string(failed_attempts) +
+                       " failed attempt(s)");
     } else {
       std::uniform_real_distribution<double> unit(0.0, 1.0);
       next_attempt_at = now + BackoffDelaySeconds(failed_attempts, options_.backoff, unit(jitter_));
-      ++report.retrying;
+      ++report_.retrying;
     }
   } else {
-    ++report.delivered;
+    ++report_.delivered;
   }
   if (delivered || next_attempt_at == kDeadLetterAt) {
     partial_.erase(id);
   } else {
     RememberDelivered(p);
   }
-  marks.push_back({.id = id, .delivered = delivered, .next_attempt_at = next_attempt_at});
+  marks_.push_back({.id = id, .delivered = delivered, .next_attempt_at = next_attempt_at});
+  in_flight_.erase(id);
 }
 
 void OutboxDeliverer::RememberDelivered(const Pending& p) {
@@ -272,42 +280,50 @@ void OutboxDeliverer::Start() {
 void OutboxDeliverer::Stop() {
   std::lock_guard<std::mutex> lock(thread_mu_);
   if (!thread_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> wake_lock(wake_mu_);
-    stopping_.store(true);
-  }
-  wake_cv_.notify_all();
+  stopping_.store(true);
+  poster_.Wakeup();
   thread_.join();
   stopping_.store(false);
 }
 
 void OutboxDeliverer::Wake() {
-  {
-    std::lock_guard<std::mutex> lock(wake_mu_);
-    wake_requested_ = true;
-  }
-  wake_cv_.notify_all();
+  wake_requested_.store(true);
+  poster_.Wakeup();
 }
 
 void OutboxDeliverer::Loop() {
+  using Clock = std::chrono::steady_clock;
+  using std::chrono::milliseconds;
+  Clock::time_point next_take = Clock::now();
+  Clock::time_point last_record = Clock::now();
+  // Due messages may be waiting: after a Wake or a full batch, until a take comes back short.
+  bool more_due = true;
   while (!stopping_.load()) {
-    bool full_batch = false;
-    StatusOr<DeliveryReport> report = RunOnce();
-    if (!report.ok()) {
-      DeliveryReport unused;
-      Log(unused, report.status().ToString());
-    } else {
-      // A full, trouble-free batch suggests a backlog: take the next one without waiting.
-      full_batch = report->messages > 0 && report->messages >= options_.batch_size &&
-                   report->problems.empty() && report->interrupted == 0;
+    std::lock_guard<std::mutex> run_lock(run_mu_);
+    if (wake_requested_.exchange(false)) more_due = true;
+    const bool room = poster_.InFlight() < options_.max_in_flight;
+    Clock::time_point now = Clock::now();
+    if (room && (more_due || now >= next_take)) {
+      StatusOr<size_t> taken = TakeDue();  // records settled messages first
+      if (!taken.ok()) Log(report_, taken.status().ToString());
+      more_due = taken.ok() && *taken == options_.batch_size;
+      next_take = now + options_.poll_interval;
+      last_record = now;
+    } else if (!marks_.empty() && (in_flight_.empty() || now - last_record >= kRecordInterval)) {
+      Record();
+      last_record = now;
     }
-    std::unique_lock<std::mutex> lock(wake_mu_);
-    if (!full_batch) {
-      wake_cv_.wait_for(lock, options_.poll_interval,
-                        [this] { return wake_requested_ || stopping_.load(); });
-    }
-    wake_requested_ = false;
+    report_ = {};  // every problem was logged as it happened
+    // Without room, a finishing post wakes the wait and makes room.
+    milliseconds wait = std::chrono::duration_cast<milliseconds>(next_take - Clock::now());
+    if (more_due && poster_.InFlight() < options_.max_in_flight) wait = milliseconds(0);
+    if (!marks_.empty()) wait = std::min(wait, kRecordInterval);
+    poster_.Drive(std::max(wait, milliseconds(0)));
   }
+  std::lock_guard<std::mutex> run_lock(run_mu_);
+  poster_.CancelAll();
+  Record();
+  report_ = {};
 }
 
 }  // namespace drawbridge::notify

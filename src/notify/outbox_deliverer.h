@@ -12,10 +12,11 @@
 // unset variable: Drawbridge never sends unsigned what was meant to be signed) are retried with
 // capped exponential backoff and jitter (notify/backoff.h). After max_attempts failed attempts or
 // max_age_seconds, a message is dead-lettered: left undelivered with next_attempt_at =
-// kDeadLetterAt, logged and counted. All posts of a batch run concurrently (notify/http_post.h),
-// so a dead or slow endpoint delays nothing beyond its own timeout. A message that matches no
-// route is marked delivered. Formats and headers: notify/webhook_payload.h, notify/signature.h,
-// docs/WEBHOOKS.md.
+// kDeadLetterAt, logged and counted. Posts run concurrently on one long-lived poster
+// (notify/http_post.h), and the background thread takes newly due messages while others are
+// still in flight, so a receiver that never answers holds only its own messages, for its own
+// timeout. A message that matches no route is marked delivered. Formats and headers:
+// notify/webhook_payload.h, notify/signature.h, docs/WEBHOOKS.md.
 //
 // Thread-safety: every method may be called from any thread. RunOnce calls are serialised; the
 // background thread (Start) calls RunOnce too.
@@ -23,7 +24,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -51,8 +51,9 @@ namespace drawbridge::notify {
 inline constexpr int64_t kDeadLetterAt = std::numeric_limits<int64_t>::max();
 
 struct DelivererOptions {
-  size_t batch_size = 100;  // messages taken from the outbox per RunOnce
-  HttpPostOptions http;     // connect/total timeouts, User-Agent
+  size_t batch_size = 100;     // messages taken from the outbox at a time
+  size_t max_in_flight = 256;  // posts running at once; no more messages are taken beyond it
+  HttpPostOptions http;        // connect/total timeouts, User-Agent
   BackoffOptions backoff;
   int max_attempts = 30;                // failed attempts before a message is dead-lettered
   int64_t max_age_seconds = 24 * 3600;  // age (from created_at) after which a failure is final
@@ -101,15 +102,18 @@ class OutboxDeliverer {
   void SetRoutes(std::vector<policy::NotificationRoute> routes,
                  const std::string& tenant = "default");
 
-  // Delivers what is due now: one batch of at most batch_size messages. Fails only when the
-  // outbox cannot be read; per-message problems are in the report.
+  // Delivers what is due now, one batch of at most batch_size messages, and returns when all of
+  // them are settled. Fails only when the outbox cannot be read; per-message problems are in the
+  // report. Not for use while the background thread runs.
   StatusOr<DeliveryReport> RunOnce();
 
-  // Runs RunOnce on a background thread every poll_interval, at once after Wake(), and again
-  // without waiting while batches come back full. Start on a started deliverer does nothing.
+  // Delivers on a background thread: takes due messages every poll_interval, at once after
+  // Wake(), and again without waiting while batches come back full, while earlier posts are
+  // still in flight. Finished messages are recorded at most every 100 ms, and always before the
+  // outbox is read again. Start on a started deliverer does nothing.
   void Start();
-  // Interrupts a batch in flight (its unfinished messages stay due) and joins the thread; returns
-  // within about 100 ms plus the time to record finished messages.
+  // Interrupts the posts in flight (their messages stay due), records what finished and joins the
+  // thread; returns within about 100 ms plus the time to record.
   void Stop();
   // Asks the background thread for a batch now (call after committing outbox rows).
   void Wake();
@@ -117,13 +121,27 @@ class OutboxDeliverer {
   DeliveryCounters Counters() const;
 
  private:
-  struct Pending;
+  // One due message on its way through delivery.
+  struct Pending {
+    OutboxMessage message;
+    size_t outstanding = 0;                   // posts not yet finished
+    bool failed = false;                      // some route failed this time
+    bool permanent = false;                   // cannot ever succeed (bad payload)
+    bool interrupted = false;                 // Stop() cut a post short
+    std::vector<std::string> delivered_keys;  // routes that answered 2xx this time
+  };
+
   void Log(DeliveryReport& report, std::string line);
-  // Settles a message whose posts are all done; its attempt joins `marks`.
-  void Finish(Pending& pending, int64_t now, DeliveryReport& report,
-              std::vector<OutboxMark>& marks);
-  // Writes `marks` in one store write, then clears them.
-  void Record(std::vector<OutboxMark>& marks, DeliveryReport& report);
+  // Takes up to batch_size due messages that are not in flight and starts their posts; settles
+  // the ones with nothing to send. Records finished messages first, so none is read back as due.
+  // Returns how many messages it took.
+  StatusOr<size_t> TakeDue();
+  void OnPostDone(int64_t message_id, std::string key, const std::string& where,
+                  const HttpOutcome& outcome);
+  // Settles a message whose posts are all done; its attempt joins marks_.
+  void Finish(Pending& pending, int64_t now);
+  // Writes marks_ in one store write, then clears them.
+  void Record();
   void RememberDelivered(const Pending& pending);
   void Loop();
 
@@ -135,10 +153,14 @@ class OutboxDeliverer {
   mutable std::mutex routes_mu_;
   std::shared_ptr<const RouteMap> routes_;  // replaced whole, so a batch keeps a consistent view
 
-  std::mutex run_mu_;  // serialises RunOnce; guards the members below it
+  std::mutex run_mu_;  // serialises RunOnce and the background thread; guards the members below
   std::mt19937_64 jitter_;
   // Routes that took a message that is still undelivered (message id -> webhook keys).
   std::map<int64_t, std::set<std::string>> partial_;
+  std::map<int64_t, Pending> in_flight_;  // messages with posts running, by id
+  std::vector<OutboxMark> marks_;         // settled, not yet recorded
+  DeliveryReport report_;                 // what happened since it was last taken
+  HttpPoster poster_;
 
   std::atomic<uint64_t> deliveries_{0};
   std::atomic<uint64_t> failures_{0};
@@ -148,9 +170,7 @@ class OutboxDeliverer {
   std::mutex thread_mu_;  // guards thread_ (Start/Stop)
   std::thread thread_;
   std::atomic<bool> stopping_{false};
-  std::mutex wake_mu_;
-  std::condition_variable wake_cv_;
-  bool wake_requested_ = false;  // guarded by wake_mu_
+  std::atomic<bool> wake_requested_{false};
 };
 
 }  // namespace drawbridge::notify

@@ -547,6 +547,42 @@ TEST_F(OutboxDelivererTest, StopInterruptsAHungDelivery) {
   EXPECT_EQ(deliverer.Counters().failures, 0u);
 }
 
+// Test that the background thread keeps delivering to a live receiver while a post to a receiver
+// that never answers is still in flight, and records those deliveries without waiting for it.
+TEST_F(OutboxDelivererTest, AHungReceiverDoesNotHoldLaterEvents) {
+  HttpReceiver hung(HttpReceiver::Mode::kSilent);
+  HttpReceiver live;
+  DelivererOptions options = Options();
+  options.http.total_timeout = 60s;
+  options.poll_interval = 60s;
+  OutboxDeliverer deliverer(*store_, clock_, options);
+  deliverer.SetRoutes(
+      {Route({"request.created"}, hung.Url()), Route({"grant.revoked"}, live.Url())});
+  AppendEvent("request.created");
+  deliverer.Start();
+  ASSERT_TRUE(hung.WaitForRequests(1, 10s));
+
+  AppendEvent("grant.revoked");
+  deliverer.Wake();
+  ASSERT_TRUE(live.WaitForRequests(1, 10s)) << "the live receiver waited for the hung one";
+  AppendEvent("grant.revoked");
+  deliverer.Wake();
+  ASSERT_TRUE(live.WaitForRequests(2, 10s));
+  // Both are recorded as delivered while the first post still hangs: only it is left due.
+  std::vector<OutboxMessage> due;
+  for (int i = 0; i < 100; ++i) {
+    due = Due(kDeadLetterAt);
+    if (due.size() == 1) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].event_type, "request.created");
+  EXPECT_EQ(hung.Requests().size(), 1u) << "a message in flight was sent again";
+  deliverer.Stop();
+  EXPECT_EQ(Due(Now()).size(), 1u);
+  EXPECT_EQ(deliverer.Counters().deliveries, 2u);
+}
+
 // Test that the deliverer works on the in-memory store as well.
 TEST(OutboxDelivererMemoryStoreTest, DeliversFromMemoryStore) {
   setenv(kSecretEnv, kSecret, 1);
