@@ -287,8 +287,8 @@ void OutboxDeliverer::Stop() {
 }
 
 void OutboxDeliverer::Wake() {
-  wake_requested_.store(true);
-  poster_.Wakeup();
+  // A wake-up already asked for and not yet taken will see this commit too.
+  if (!wake_requested_.exchange(true)) poster_.Wakeup();
 }
 
 void OutboxDeliverer::Loop() {
