@@ -2,6 +2,7 @@
 // the route it matched. Also the JSON response helpers every endpoint shares.
 #pragma once
 
+#include <atomic>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <map>
@@ -28,6 +29,7 @@ struct Call {
   auth::Caller caller;
   Tenant* tenant = nullptr;
   bool responded = false;
+  std::atomic<bool> client_gone{false};  // the client closed the connection during a long poll
 
   HttpRequest& request() { return exchange->request; }
   const std::string* Query(std::string_view key) const {

@@ -5,6 +5,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,6 +26,21 @@ struct Exchange {
   boost::asio::any_io_executor executor;  // the connection's thread: timers live here
   Mailbox* mailbox = nullptr;             // the same thread, for answers made in bursts elsewhere
   std::function<void(HttpResponse)> respond;
+  // The connection it came on and its number there, so a long poll can stop waiting for a client
+  // that has gone. Null when there is no connection to watch. The connection lives at least as
+  // long as `respond` is unanswered.
+  class HangupWatch* connection = nullptr;
+  uint64_t number = 0;
+};
+
+class HangupWatch {
+ public:
+  // Calls `on_hangup` once, on the connection's thread, if the client closes the connection
+  // before exchange `number` is answered. Thread-safe.
+  virtual void WatchHangup(uint64_t number, std::function<void()> on_hangup) = 0;
+
+ protected:
+  ~HangupWatch() = default;
 };
 
 class HttpHandler {

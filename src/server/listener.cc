@@ -1,5 +1,7 @@
 #include "server/listener.h"
 
+#include <poll.h>
+
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -56,7 +58,7 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 };
 
 template <typename Stream>
-class Session final : public SessionBase {
+class Session final : public SessionBase, public HangupWatch {
  public:
   Session(Stream stream, std::shared_ptr<Listener> listener, Mailbox& mailbox, const Limits& limits,
           HttpHandler& handler)
@@ -149,12 +151,35 @@ class Session final : public SessionBase {
     Lowest().expires_never();  // a long poll may outlast the read timeout; the write sets its own
     // dispatch: an answer made on this connection's thread (an inline check) is written at once;
     // one made elsewhere (the blocking pool) is handed over to that thread.
+    exchange->connection = this;
+    exchange->number = ++exchanges_;
     exchange->respond = [self = Self()](HttpResponse response) {
       net::dispatch(self->Lowest().get_executor(), [self, r = std::move(response)]() mutable {
+        self->answered_ = self->exchanges_;  // one exchange at a time: this one
         self->Send(std::move(r), self->keep_alive_);
       });
     };
     handler_.Handle(std::move(exchange));
+  }
+
+  // Readable data that is not a hang-up (a pipelined request) ends the watch: the socket would
+  // stay readable, and the next read takes that data anyway.
+  void WatchHangup(uint64_t number, std::function<void()> on_hangup) override {
+    net::dispatch(Lowest().get_executor(),
+                  [self = Self(), number, on_hangup = std::move(on_hangup)]() mutable {
+                    if (self->answered_ >= number) return;
+                    self->Lowest().socket().async_wait(
+                        tcp::socket::wait_read,
+                        [self, number, on_hangup = std::move(on_hangup)](beast::error_code ec) {
+                          if (ec || self->answered_ >= number) return;
+                          if (PeerHungUp(self->Lowest().socket().native_handle())) on_hangup();
+                        });
+                  });
+  }
+
+  static bool PeerHungUp(int fd) {
+    pollfd probe{.fd = fd, .events = POLLRDHUP, .revents = 0};
+    return ::poll(&probe, 1, 0) == 1 && (probe.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
   }
 
   // Answers a request that could not be read whole, then closes: what follows it on the
@@ -228,6 +253,8 @@ class Session final : public SessionBase {
   unsigned version_ = 11;
   bool busy_ = false;
   bool first_request_ = true;
+  uint64_t exchanges_ = 0;  // requests handed to the handler so far
+  uint64_t answered_ = 0;   // the last of them whose answer is being or was written
 };
 
 Listener::Listener(IoPool& pool, net::ssl::context* ssl, const Limits& limits, HttpHandler& handler)

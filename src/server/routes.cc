@@ -508,6 +508,16 @@ void ApiServer::GetRequest(const std::shared_ptr<Call>& call) {
       return JsonResponse(http::status::ok, api::RequestToJson(**r));
     });
   }
+  if (call->exchange->connection != nullptr) {
+    // A client that gives up closes its connection: answer at once instead of holding the
+    // waiter (and the connection) to the end of the wait.
+    call->exchange->connection->WatchHangup(call->exchange->number,
+                                            [this, weak = std::weak_ptr<Call>(call),
+                                             tenant = call->tenant->name, id = call->params[0]] {
+                                              if (auto gone = weak.lock()) gone->client_gone = true;
+                                              waiters_.Notify(tenant, id);
+                                            });
+  }
   WaitForRequest(call, *until);
 }
 
@@ -521,7 +531,7 @@ void ApiServer::WaitForRequest(const std::shared_ptr<Call>& call, Clock::time_po
     NameBlockingThread();
     auto r = store_->GetRequest(tenant, id);
     if (!r.ok() || !r->has_value() || (*r)->state != RequestState::kPending || draining() ||
-        Clock::now() >= until) {
+        call->client_gone || Clock::now() >= until) {
       waiters_.Remove(tenant, id, timer.get());
       if (!r.ok()) return Finish(call, StatusResponse(r.status()));
       if (!r->has_value()) {
@@ -541,7 +551,7 @@ void ApiServer::WaitForRequest(const std::shared_ptr<Call>& call, Clock::time_po
           auto now = store_->GetRequest(tenant, id);
           const bool settled = !now.ok() || !now->has_value() ||
                                (*now)->state != RequestState::kPending || draining() ||
-                               Clock::now() >= until;
+                               call->client_gone || Clock::now() >= until;
           if (!settled) return WaitForRequest(call, until);
           if (!now.ok()) return Finish(call, StatusResponse(now.status()));
           if (!now->has_value()) {

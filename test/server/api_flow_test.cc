@@ -195,6 +195,33 @@ TEST_F(ApiFlowTest, LongPollTimesOutPending) {
   EXPECT_EQ(r.json().at("state"), "pending");
 }
 
+// Test that a long poll whose client hangs up stops waiting at once instead of holding its waiter
+// until the wait ends.
+TEST_F(ApiFlowTest, LongPollEndsWhenTheClientHangsUp) {
+  std::string id = RequestDbAdmin();
+  auto long_polls = [&] {
+    const std::string m = Get("/metrics", "").body;
+    const std::string name = "\ndrawbridge_long_polls ";
+    const size_t at = m.find(name);
+    return at == std::string::npos ? -1 : std::stoi(m.substr(at + name.size()));
+  };
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), server_->port()});
+  const std::string head = "GET /v1/requests/" + id +
+                           "?wait=300s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                           Token("ALICE") + "\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(head));
+  ASSERT_TRUE(Eventually([&] { return long_polls() == 1; }, std::chrono::seconds(10)));
+  socket.close();
+  EXPECT_TRUE(Eventually([&] { return long_polls() == 0; }, std::chrono::seconds(20)))
+      << "the long poll kept waiting for a client that had gone";
+  // The server is unharmed: another long poll still waits and answers.
+  HttpResult r = Get("/v1/requests/" + id + "?wait=1s", "ALICE");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("state"), "pending");
+}
+
 // Test that cancel, release and revoke move requests and grants as SPEC §4 says.
 TEST_F(ApiFlowTest, CancelReleaseRevoke) {
   std::string cancelled = RequestDbAdmin();
