@@ -1,6 +1,7 @@
 #include "server/api_server.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
@@ -24,6 +25,36 @@ namespace drawbridge::server {
 
 namespace net = boost::asio;
 namespace json = boost::json;
+
+namespace {
+
+// Descriptors kept for everything but client connections: database readers, webhook posts (up
+// to 256 at once), the listener, log and lock files.
+constexpr rlim_t kReservedDescriptors = 512;
+
+// Raises the soft limit on open files to the hard one (the default soft limit, 1024, is far
+// below what a server needs), then keeps max_connections within what is left once the reserve
+// is set aside, so that running out of descriptors stops accepting instead of failing requests.
+void FitConnectionsToDescriptors(Limits& limits) {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0) return;
+  if (files.rlim_cur < files.rlim_max) {
+    rlimit raised = files;
+    raised.rlim_cur = files.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) files = raised;
+  }
+  if (files.rlim_cur == RLIM_INFINITY) return;
+  const rlim_t room = files.rlim_cur > 2 * kReservedDescriptors
+                          ? files.rlim_cur - kReservedDescriptors
+                          : files.rlim_cur / 2;
+  if (limits.max_connections > room) {
+    Log(LogLevel::kWarn, "limits.max_connections lowered to fit the open-file limit",
+        {{"max_connections", room}, {"open_files", files.rlim_cur}});
+    limits.max_connections = room;
+  }
+}
+
+}  // namespace
 
 ApiServer::ApiServer(ServerConfig config)
     : config_(std::move(config)),
@@ -98,6 +129,7 @@ Status ApiServer::Open() {
     ssl_->use_private_key_file(config_.tls_key, net::ssl::context::pem, ec);
     if (ec) return InvalidArgument("TLS key " + config_.tls_key + ": " + ec.message());
   }
+  FitConnectionsToDescriptors(config_.limits);
   boost::system::error_code ec;
   auto address = net::ip::make_address(config_.host(), ec);
   if (ec) return InvalidArgument("listen: '" + config_.host() + "' is not an IP address");

@@ -46,6 +46,8 @@ Status ReadLimits(const std::string& path, const YAML::Node& node, Limits& l) {
       DB_RETURN_IF_ERROR(ReadDuration(path, v, l.write_timeout));
     } else if (key == "idle_timeout") {
       DB_RETURN_IF_ERROR(ReadDuration(path, v, l.idle_timeout));
+    } else if (key == "max_connections") {
+      DB_RETURN_IF_ERROR(ReadNumber(path, v, l.max_connections));
     } else if (key == "requests_per_second") {
       DB_RETURN_IF_ERROR(ReadNumber(path, v, l.requests_per_second));
     } else if (key == "burst") {
@@ -192,6 +194,7 @@ Status ValidateConfig(const ServerConfig& c) {
   const Limits& l = c.limits;
   if (l.max_body_bytes < 1024) return InvalidArgument("limits.max_body_bytes must be >= 1024");
   if (l.max_header_bytes < 1024) return InvalidArgument("limits.max_header_bytes must be >= 1024");
+  if (l.max_connections < 1) return InvalidArgument("limits.max_connections must be >= 1");
   if (l.requests_per_second <= 0 || l.burst < 1) {
     return InvalidArgument("limits.requests_per_second must be > 0 and burst >= 1");
   }

@@ -38,6 +38,10 @@ struct Limits {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds idle_timeout{75};
+  // Open client connections at most; beyond it the server stops accepting until one closes
+  // (waiting clients queue in the kernel's backlog). Also bounded by the file descriptors the
+  // process may open (serve raises its soft limit to the hard one at start).
+  size_t max_connections = 10000;
   // Per principal, for everything except checks (which enforcement points send at line rate).
   double requests_per_second = 20;
   double burst = 40;

@@ -26,6 +26,12 @@ using TlsStream = beast::ssl_stream<TcpStream>;
 
 namespace {
 
+// Room in a connection's read buffer beyond the header cap: one read's worth. A chunk header or
+// the trailer fields must fit in it whole (Beast's caps cover neither).
+constexpr size_t kReadSlack = 64 << 10;
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
 // Request ids: a per-process random prefix and a counter, unique and cheap.
 std::string NewRequestId() {
   static const std::string prefix = [] {
@@ -66,7 +72,8 @@ class Session final : public SessionBase, public HangupWatch {
         listener_(std::move(listener)),
         mailbox_(mailbox),
         limits_(limits),
-        handler_(handler) {}
+        handler_(handler),
+        buffer_(limits.max_header_bytes + kReadSlack) {}
 
   ~Session() override { listener_->Untrack(this); }
 
@@ -112,12 +119,44 @@ class Session final : public SessionBase, public HangupWatch {
     // The idle timeout covers the wait for the first byte; the read timeout the rest is folded
     // in: one deadline for the whole request keeps slow-loris clients bounded.
     Lowest().expires_after(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
+    // The head first, to answer "Expect: 100-continue" and refuse framing that cannot be trusted
+    // before any body is read.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnRead(ec);
+    const auto& head = parser_->get();
+    if (auto coding = head[http::field::transfer_encoding];
+        !coding.empty() && !beast::iequals(coding, "chunked")) {
+      // Anything but plain chunked would leave the body's end to guesswork (RFC 9112 §6.3).
+      first_request_ = false;
+      busy_ = true;
+      return Reject(http::status::bad_request, "bad_request",
+                    "unsupported Transfer-Encoding '" + std::string(coding) +
+                        "': send Content-Length or chunked");
+    }
+    if (parser_->is_done()) return OnRead(ec);
+    if (beast::iequals(head[http::field::expect], "100-continue")) {
+      net::async_write(stream_, net::buffer(kContinue),
+                       [self = Self()](beast::error_code e, size_t) {
+                         if (e) return self->Close();
+                         self->ReadBody();
+                       });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = Self()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     first_request_ = false;
+    head_ = parser_->is_header_done() && parser_->get().method() == http::verb::head;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted || ec == net::error::eof) {
       return Close();
@@ -132,6 +171,12 @@ class Session final : public SessionBase, public HangupWatch {
       return Reject(http::status::request_header_fields_too_large, "headers_too_large",
                     "the request headers are larger than " +
                         std::to_string(limits_.max_header_bytes) + " bytes");
+    }
+    if (ec == http::error::buffer_overflow) {
+      // Chunk extensions and trailer fields are not covered by either cap above.
+      return Reject(http::status::request_header_fields_too_large, "headers_too_large",
+                    "a chunk header or the trailer fields are larger than " +
+                        std::to_string(limits_.max_header_bytes + kReadSlack) + " bytes");
     }
     if (ec) {
       if (buffer_.size() == 0 && !parser_->got_some()) return Close();
@@ -199,7 +244,7 @@ class Session final : public SessionBase, public HangupWatch {
     response.keep_alive(keep_alive && !handler_.draining());
     response.prepare_payload();
     keep_open_ = response.keep_alive();
-    Serialize(response, wire_);
+    Serialize(response, head_, wire_);
     Lowest().expires_after(limits_.write_timeout);
     net::async_write(stream_, net::buffer(wire_), [self = Self()](beast::error_code ec, size_t) {
       if (ec || !self->keep_open_) return self->Close();
@@ -209,7 +254,8 @@ class Session final : public SessionBase, public HangupWatch {
 
   // The whole response in one buffer, written with one send: Beast's serializer walks a view
   // over many small buffers, which costs more than copying a short answer once.
-  static void Serialize(const HttpResponse& response, std::string& out) {
+  // An answer to HEAD keeps its Content-Length but leaves out the body (RFC 9110 §9.3.2).
+  static void Serialize(const HttpResponse& response, bool head, std::string& out) {
     out.clear();
     out += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     char status[4];
@@ -225,7 +271,7 @@ class Session final : public SessionBase, public HangupWatch {
       out += "\r\n";
     }
     out += "\r\n";
-    out += response.body();
+    if (!head) out += response.body();
   }
 
   void Close() {
@@ -253,12 +299,18 @@ class Session final : public SessionBase, public HangupWatch {
   unsigned version_ = 11;
   bool busy_ = false;
   bool first_request_ = true;
+  bool head_ = false;       // the request being answered is a HEAD
   uint64_t exchanges_ = 0;  // requests handed to the handler so far
   uint64_t answered_ = 0;   // the last of them whose answer is being or was written
 };
 
 Listener::Listener(IoPool& pool, net::ssl::context* ssl, const Limits& limits, HttpHandler& handler)
-    : pool_(pool), acceptor_(pool.main()), ssl_(ssl), limits_(limits), handler_(handler) {}
+    : pool_(pool),
+      acceptor_(pool.main()),
+      ssl_(ssl),
+      limits_(limits),
+      handler_(handler),
+      retry_(pool.main()) {}
 
 StatusOr<std::shared_ptr<Listener>> Listener::Bind(IoPool& pool, const tcp::endpoint& endpoint,
                                                    net::ssl::context* ssl, const Limits& limits,
@@ -286,18 +338,46 @@ void Listener::Accept() {
   acceptor_.async_accept(pool_.context(lane), [self = shared_from_this(), lane](
                                                   beast::error_code ec, TcpStream::socket_type s) {
     if (ec == net::error::operation_aborted) return;
-    if (!ec) {
-      s.set_option(tcp::no_delay(true), ec);
-      self->Open(std::move(s), self->pool_.mailbox(lane));
-    } else {
-      Log(LogLevel::kWarn, "accept failed", {{"error", ec.message()}});
+    if (ec) {
+      // Out of file descriptors, most likely: the connection stays in the backlog, so accepting
+      // again at once would fail again at once, in a loop.
+      self->Warn("accept failed; retrying in 100 ms", {{"error", ec.message()}});
+      self->retry_.expires_after(std::chrono::milliseconds(100));
+      self->retry_.async_wait([self](beast::error_code e) {
+        if (!e) self->AcceptIfRoom();
+      });
+      return;
     }
-    {
-      std::lock_guard lock(self->mu_);
-      if (self->stopped_) return;
-    }
-    self->Accept();
+    s.set_option(tcp::no_delay(true), ec);
+    self->Open(std::move(s), self->pool_.mailbox(lane));
+    self->AcceptIfRoom();
   });
+}
+
+void Listener::AcceptIfRoom() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    if (sessions_.size() >= limits_.max_connections) {
+      paused_ = true;
+      Warn("connection limit reached; accepting again when a connection closes",
+           {{"max_connections", limits_.max_connections}});
+      return;
+    }
+  }
+  Accept();
+}
+
+void Listener::Warn(std::string_view message, boost::json::object fields) {
+  // At most one line per kind of trouble every 10 s: these come in floods.
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(warn_mu_);
+  auto& last = last_warned_[std::string(message)];
+  if (last != std::chrono::steady_clock::time_point{} && now - last < std::chrono::seconds(10)) {
+    return;
+  }
+  last = now;
+  Log(LogLevel::kWarn, message, std::move(fields));
 }
 
 void Listener::Open(Socket socket, Mailbox& mailbox) {
@@ -305,12 +385,12 @@ void Listener::Open(Socket socket, Mailbox& mailbox) {
     auto session =
         std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *ssl_),
                                              shared_from_this(), mailbox, limits_, handler_);
-    Track(session);
+    Track(session.get());
     session->Run();
   } else {
     auto session = std::make_shared<Session<TcpStream>>(
         TcpStream(std::move(socket)), shared_from_this(), mailbox, limits_, handler_);
-    Track(session);
+    Track(session.get());
     session->Run();
   }
 }
@@ -320,28 +400,40 @@ void Listener::Stop() {
   {
     std::lock_guard lock(mu_);
     stopped_ = true;
-    for (const auto& w : sessions_) {
-      if (auto s = w.lock()) open.push_back(std::move(s));
+    // A session whose last owner is gone is already closing; its destructor is waiting to untrack.
+    for (SessionBase* session : sessions_) {
+      if (auto s = session->weak_from_this().lock()) open.push_back(std::move(s));
     }
   }
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ec;
     self->acceptor_.close(ec);
+    self->retry_.cancel();
   });
   for (const auto& s : open) s->CloseIfIdle();
 }
 
-void Listener::Track(const std::shared_ptr<SessionBase>& session) {
+void Listener::Track(SessionBase* session) {
   std::lock_guard lock(mu_);
   sessions_.insert(session);
 }
 
 void Listener::Untrack(SessionBase* session) {
+  bool resume = false;
+  {
+    std::lock_guard lock(mu_);
+    sessions_.erase(session);
+    if (paused_ && !stopped_ && sessions_.size() < limits_.max_connections) {
+      paused_ = false;
+      resume = true;
+    }
+  }
+  if (resume) net::post(acceptor_.get_executor(), [self = shared_from_this()] { self->Accept(); });
+}
+
+size_t Listener::connections() const {
   std::lock_guard lock(mu_);
-  std::erase_if(sessions_, [&](const std::weak_ptr<SessionBase>& w) {
-    auto s = w.lock();
-    return !s || s.get() == session;
-  });
+  return sessions_.size();
 }
 
 }  // namespace drawbridge::server

@@ -7,9 +7,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_set>
 
 #include "drawbridge/status.h"
 #include "server/config.h"
@@ -33,8 +39,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void Stop();
   uint16_t port() const { return port_; }
 
-  void Track(const std::shared_ptr<SessionBase>& session);
+  void Track(SessionBase* session);
   void Untrack(SessionBase* session);
+  size_t connections() const;  // open client connections now
 
  private:
   using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
@@ -43,7 +50,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Listener(IoPool& pool, boost::asio::ssl::context* ssl, const Limits& limits,
            HttpHandler& handler);
   void Accept();
+  // Accepts the next connection unless the server is stopping or at limits.max_connections; in
+  // that case the first connection to close resumes accepting.
+  void AcceptIfRoom();
   void Open(Socket socket, Mailbox& mailbox);
+  void Warn(std::string_view message, boost::json::object fields);
 
   IoPool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;
@@ -51,9 +62,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Limits limits_;
   HttpHandler& handler_;
   uint16_t port_ = 0;
-  std::mutex mu_;
-  std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions_;
+  boost::asio::steady_timer retry_;  // the next accept after a failed one
+  mutable std::mutex mu_;
+  std::unordered_set<SessionBase*> sessions_;  // open connections (each untracks itself)
   bool stopped_ = false;
+  bool paused_ = false;  // not accepting: at max_connections
+  std::mutex warn_mu_;
+  std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> last_warned_;
 };
 
 }  // namespace drawbridge::server

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -121,8 +122,10 @@ class TempDir {
 // `drawbridge serve ARGS...` with stdout/stderr captured to files in `dir`.
 class ServerProcess {
  public:
+  // `max_open_files`, when not 0, is the server's hard and soft limit on open files.
   ServerProcess(const TempDir& dir, std::vector<std::string> args,
-                std::vector<std::pair<std::string, std::string>> env = {})
+                std::vector<std::pair<std::string, std::string>> env = {},
+                rlim_t max_open_files = 0)
       : out_(dir / "server.out"), err_(dir / "server.err") {
     // A restart must not read the last run's URL.
     std::filesystem::remove(out_);
@@ -135,6 +138,10 @@ class ServerProcess {
       ::dup2(err, 2);
       ::chdir(DRAWBRIDGE_SOURCE_DIR);
       for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+      if (max_open_files != 0) {
+        const rlimit files{.rlim_cur = max_open_files, .rlim_max = max_open_files};
+        ::setrlimit(RLIMIT_NOFILE, &files);
+      }
       std::vector<char*> argv;
       std::string binary = DRAWBRIDGE_BINARY;
       argv.push_back(binary.data());
