@@ -82,6 +82,9 @@ struct Request {
   // Flags and timing.
   bool break_glass = false;
   bool post_review_open = false;  // break-glass: a review after the fact is still due
+  // The rule allowed self-approval when the request was made. Self-approval needs this and the
+  // policy in force at the review, so a later policy change cannot open it to its requester.
+  bool self_approval_allowed = false;
   int64_t created_at = 0;
   int64_t updated_at = 0;
   int64_t pending_expires_at = 0;  // an undecided request expires then

@@ -151,6 +151,15 @@ TEST_F(CreateAccessTest, RolesThatCoverNothingAreRefused) {
                         {"roles db-admin grant nothing on k8s/prod"}));
 }
 
+// Test that every role asked for must grant something on the scope, even when another role of
+// the request does: approvers would otherwise see more power named than the grant carries.
+TEST_F(CreateAccessTest, EachRoleMustCoverTheScope) {
+  AccessRequestInput input = DbaElevation();
+  input.roles.push_back("db-nonpii");  // eligible, but orders-prod holds PII
+  EXPECT_TRUE(FailsWith(Create(input), StatusCode::kPermissionDenied,
+                        {"role db-nonpii grants nothing on db/orders-prod", "leave it out"}));
+}
+
 // Test that on a label selector a permission counts only when it holds for every resource the
 // selector covers: a labels_not condition needs the label pinned by the selector.
 TEST_F(CreateAccessTest, SelectorScopeKeepsOnlyPermissionsItImplies) {

@@ -163,6 +163,56 @@ TEST_F(ReviewTest, OnePersonInBothGroupsCannotSatisfyBothSteps) {
   EXPECT_EQ(done->request.state, RequestState::kActive);
 }
 
+// Test that a policy change that allows self-approval does not open it to a request made before
+// the change (SPEC §4), while a request made after it may be self-approved.
+TEST_F(ReviewTest, SelfApprovalIsNotOpenedByALaterPolicyChange) {
+  const std::string before = R"(
+version: 1
+groups: {leads: [user:lee, user:max]}
+resources: [{id: db/p, kind: postgres}]
+roles: {r: {permissions: [{actions: [db.query], resources: {kind: postgres}}]}}
+eligibility:
+  - name: own
+    principals: [group:leads]
+    roles: [r]
+    require: {reason: false}
+    approval: {approvers: [group:leads], min_approvals: 1}
+)";
+  std::string after = before;
+  after.replace(after.find("min_approvals: 1}"), 17, "min_approvals: 1, allow_self: true}");
+  auto old_policy = CompileYaml(before);
+  auto new_policy = CompileYaml(after);
+  ASSERT_NE(old_policy, nullptr);
+  ASSERT_NE(new_policy, nullptr);
+  AccessRequestInput input;
+  input.requester = "user:lee";
+  input.roles = {"r"};
+  input.scope.resource = "db/p";
+  input.duration_seconds = kHour;
+  auto made_before = CreateAccessRequest(*old_policy, input, ids_, kNow);
+  ASSERT_TRUE(made_before.ok()) << made_before.status().ToString();
+  EXPECT_FALSE(made_before->request.self_approval_allowed);
+  EXPECT_TRUE(FailsWith(
+      RecordReview(*new_policy, made_before->request, Approve("user:lee"), ids_, kNow + kMinute),
+      StatusCode::kPermissionDenied, {"did not allow self-approval when it was made"}));
+  // max, another lead, may still approve it.
+  auto by_max =
+      RecordReview(*new_policy, made_before->request, Approve("user:max"), ids_, kNow + kMinute);
+  ASSERT_TRUE(by_max.ok()) << by_max.status().ToString();
+  EXPECT_EQ(by_max->request.state, RequestState::kActive);
+
+  auto made_after = CreateAccessRequest(*new_policy, input, ids_, kNow);
+  ASSERT_TRUE(made_after.ok());
+  EXPECT_TRUE(made_after->request.self_approval_allowed);
+  auto self = RecordReview(*new_policy, made_after->request, Approve("user:lee"), ids_, kNow);
+  ASSERT_TRUE(self.ok()) << self.status().ToString();
+  EXPECT_EQ(self->request.state, RequestState::kActive);
+  // And a change that takes self-approval away closes it for the open request too.
+  EXPECT_TRUE(
+      FailsWith(RecordReview(*old_policy, made_after->request, Approve("user:lee"), ids_, kNow),
+                StatusCode::kPermissionDenied, {"does not allow self-approval"}));
+}
+
 // Test that without distinct_steps one person in both groups satisfies both steps.
 TEST_F(ReviewTest, WithoutDistinctStepsOnePersonMaySatisfyBoth) {
   auto policy = CompileYaml(R"(

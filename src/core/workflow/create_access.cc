@@ -212,6 +212,15 @@ StatusOr<Transition> CreateAccessRequest(const core::CompiledPolicy& policy,
                             DescribeScope(input.scope) +
                             ": none of their permissions covers all of it");
   }
+  // Approvers read the roles asked for: each must add something, or the request names more
+  // power than the grant would carry.
+  for (core::Id role : roles) {
+    if (ScopeActions(policy, {role}, input.scope, groups).empty()) {
+      return PermissionDenied("role " + policy.roles[role].name + " grants nothing on " +
+                              DescribeScope(input.scope) +
+                              ": none of its permissions covers all of it; leave it out");
+    }
+  }
 
   Transition transition;
   Request& request = transition.request;
@@ -224,6 +233,7 @@ StatusOr<Transition> CreateAccessRequest(const core::CompiledPolicy& policy,
   request.source_ip = input.source_ip;
   request.rule = rule->name;
   request.policy_version = policy.version;
+  request.self_approval_allowed = rule->approval.allow_self;
   request.roles = RoleNames(policy, roles);
   request.actions = std::move(actions);
   request.scope = input.scope;

@@ -59,6 +59,7 @@ StatusOr<Transition> CreateActionRequest(const core::CompiledPolicy& policy,
   request.source_ip = input.source_ip;
   request.rule = rail->name;
   request.policy_version = policy.version;
+  request.self_approval_allowed = rail->approval.allow_self;
   request.action = input.action;
   request.resource = input.resource;
   request.payload_kind = input.payload_kind.empty() ? "none" : input.payload_kind;

@@ -23,6 +23,12 @@ Review ReviewOf(const Request& request, const ReviewInput& input, int64_t now) {
   return review;
 }
 
+// Policy changes never open self-approval to a request made before them (SPEC §4): it needs the
+// rule's consent both when the request was made and now.
+bool SelfApprovalAllowed(const core::ApprovalSpec& spec, const Request& request) {
+  return spec.allow_self && request.self_approval_allowed;
+}
+
 StatusOr<std::vector<size_t>> CheckReviewer(const core::CompiledPolicy& policy,
                                             const core::ApprovalSpec& spec, const Request& request,
                                             const ReviewInput& input) {
@@ -30,9 +36,12 @@ StatusOr<std::vector<size_t>> CheckReviewer(const core::CompiledPolicy& policy,
     return InvalidArgument("reviewer '" + input.reviewer +
                            "' is not a principal: use kind:name with kind user, service or agent");
   }
-  if (input.reviewer == request.requester && !spec.allow_self) {
-    return PermissionDenied(input.reviewer + " cannot review their own request " + request.id +
-                            " (rule " + request.rule + " does not allow self-approval)");
+  if (input.reviewer == request.requester && !SelfApprovalAllowed(spec, request)) {
+    return PermissionDenied(
+        input.reviewer + " cannot review their own request " + request.id +
+        (spec.allow_self
+             ? " (rule " + request.rule + " did not allow self-approval when it was made)"
+             : " (rule " + request.rule + " does not allow self-approval)"));
   }
   std::vector<size_t> steps = ApproverSteps(policy, spec, input.reviewer, input.group_claims);
   if (steps.empty()) {
@@ -56,7 +65,7 @@ bool Approved(const core::CompiledPolicy& policy, const core::ApprovalSpec& spec
   std::vector<std::vector<size_t>> approvers;
   for (const Review& review : request.reviews) {
     if (!review.approve || review.reviewer == kAutoApprover) continue;
-    if (review.reviewer == request.requester && !spec.allow_self) continue;
+    if (review.reviewer == request.requester && !SelfApprovalAllowed(spec, request)) continue;
     std::vector<size_t> steps = review.reviewer == current
                                     ? current_steps
                                     : ApproverSteps(policy, spec, review.reviewer, {});

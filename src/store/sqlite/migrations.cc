@@ -174,12 +174,19 @@ CREATE INDEX grants_due_to_expire ON grants (tenant, expires_at) WHERE state = '
 CREATE INDEX requests_by_requester_state ON requests (tenant, requester, state, created_at, id);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Whether the rule allowed self-approval when the request was made. Requests made before this
+// column existed read 0: their requester cannot approve them (fail closed).
+constexpr std::string_view kSelfApprovalColumn = R"sql(
+ALTER TABLE requests ADD COLUMN self_approval INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "requests, grants, audit and outbox tables", kCoreTables},
     {2, "audit rows are append-only", kAuditAppendOnly},
     {3, "covering index for loading grants by state", kGrantLoadIndex},
     {4, "API tokens", kTokenTable},
     {5, "indexes for due grants and for one requester's requests by state", kDueAndOpenIndexes},
+    {6, "requests record whether their rule allowed self-approval", kSelfApprovalColumn},
 }};
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -10,7 +10,7 @@ const char* const kRequestColumns =
     "tenant, id, kind, state, requester, reason, ticket, source_ip, rule, policy_version, roles, "
     "actions, scope_resource, scope_selector, duration_seconds, not_before, action, resource, "
     "payload_kind, payload, facts, fingerprint, uses, break_glass, post_review_open, created_at, "
-    "updated_at, pending_expires_at, reviews, grant_id";
+    "updated_at, pending_expires_at, reviews, grant_id, self_approval";
 
 const char* const kGrantColumns =
     "tenant, id, request_id, principal, kind, state, actions, scope_resource, scope_selector, "
@@ -59,6 +59,7 @@ void BindRequest(Statement& s, const Request& r) {
   s.BindInt(28, r.pending_expires_at);
   s.BindTextCopy(29, EncodeReviews(r.reviews));
   s.BindText(30, r.grant_id);
+  s.BindInt(31, r.self_approval_allowed ? 1 : 0);
 }
 
 Status ReadRequest(const Statement& row, Request& r) {
@@ -92,6 +93,7 @@ Status ReadRequest(const Statement& row, Request& r) {
   r.pending_expires_at = row.Int(27);
   DB_RETURN_IF_ERROR(DecodeReviews(row.Text(28), r.reviews));
   r.grant_id = row.Text(29);
+  r.self_approval_allowed = row.Int(30) != 0;
   return Status::Ok();
 }
 

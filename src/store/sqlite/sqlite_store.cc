@@ -119,7 +119,7 @@ const Queries& Sql() {
     const std::string audit = sqlite::kAuditColumns;
     const std::string outbox = sqlite::kOutboxColumns;
     q.get_request = "SELECT " + requests + " FROM requests WHERE tenant = ?1 AND id = ?2";
-    q.upsert_request = Upsert("requests", requests, 30);
+    q.upsert_request = Upsert("requests", requests, 31);
     q.get_grant = "SELECT " + grants + " FROM grants WHERE tenant = ?1 AND id = ?2";
     q.upsert_grant = Upsert("grants", grants, 17);
     for (int i = 0; i < 4; ++i) {
