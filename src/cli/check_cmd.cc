@@ -15,6 +15,7 @@
 #include "core/explain.h"
 #include "core/time_format.h"
 #include "policy/compiler.h"
+#include "store/sqlite/serving_lock.h"
 
 namespace drawbridge::cli {
 using api::CheckInput;
@@ -39,6 +40,10 @@ int RunCheckWithDb(const GlobalOptions& g, CheckOptions& o, int64_t now_override
   }
   GlobalOptions with_policy = g;
   with_policy.policy = o.policy.empty() ? g.policy : o.policy;
+  // A check may consume a grant: refused while a server serves the database, whose in-memory
+  // grants would not see it. Held until the check is recorded.
+  auto not_served = sqlite::ServingLock::Share(with_policy.db);
+  if (!not_served.ok()) return Fail(not_served.status());
   auto session = LocalSession::Open(with_policy);
   if (!session.ok()) return Fail(session.status());
   CheckRequest request = o.input.View();

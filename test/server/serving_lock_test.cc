@@ -59,6 +59,12 @@ TEST_F(ServingLockTest, LocalWorkflowWritesAreRefusedWhileServed) {
   EXPECT_NE(revoke.exit_code, 0) << revoke.out;
   EXPECT_NE(revoke.err.find("is serving"), std::string::npos) << revoke.err;
   EXPECT_EQ(State(id), "active");
+  // A check may consume a grant and is audited: refused too.
+  CliResult check = Local("user:alice", {"check", "--action", "db.query", "--resource",
+                                         "db/orders-prod", "--sql", "DELETE FROM orders"});
+  EXPECT_NE(check.exit_code, 0) << check.out;
+  EXPECT_NE(check.err.find("is serving"), std::string::npos) << check.err;
+  EXPECT_EQ(check.out, "");
 
   CliResult list = Local("user:admin", {"requests", "ls"});
   EXPECT_EQ(list.exit_code, 0) << list.err;
