@@ -20,7 +20,8 @@ int64_t BackoffDelaySeconds(int failed_attempts, const BackoffOptions& options,
                             double unit_random) {
   const int64_t ceiling = BackoffCeilingSeconds(failed_attempts, options);
   const double fraction = std::isnan(unit_random) ? 1.0 : std::clamp(unit_random, 0.0, 1.0);
-  const int64_t floor = ceiling / 2;
+  // Half, rounded up: whole seconds must not cut the documented minimum (5 s / 2 is 3 s, not 2).
+  const int64_t floor = (ceiling + 1) / 2;
   const int64_t delay =
       floor + static_cast<int64_t>(std::llround(fraction * static_cast<double>(ceiling - floor)));
   return std::clamp<int64_t>(delay, 1, ceiling);

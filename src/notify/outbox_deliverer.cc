@@ -242,7 +242,10 @@ void OutboxDeliverer::Finish(Pending& p, int64_t now) {
                        " failed attempt(s)");
     } else {
       std::uniform_real_distribution<double> unit(0.0, 1.0);
-      next_attempt_at = now + BackoffDelaySeconds(failed_attempts, options_.backoff, unit(jitter_));
+      // Counted from the next whole second, so the wait is never shorter than the delay.
+      const int64_t from = (clock_.NowMillis() + 999) / 1000;
+      next_attempt_at =
+          from + BackoffDelaySeconds(failed_attempts, options_.backoff, unit(jitter_));
       ++report_.retrying;
     }
   } else {

@@ -35,6 +35,8 @@ TEST(BackoffTest, DegenerateInputsAreClamped) {
   EXPECT_EQ(BackoffDelaySeconds(1, {.base_seconds = 0, .cap_seconds = 0}, 0.0), 1);
   EXPECT_EQ(BackoffDelaySeconds(1, {.base_seconds = 10, .cap_seconds = 5}, 7.0), 10);
   EXPECT_EQ(BackoffDelaySeconds(1, {.base_seconds = 10, .cap_seconds = 100}, -3.0), 5);
+  // An odd ceiling rounds its half up, never below the documented minimum.
+  EXPECT_EQ(BackoffDelaySeconds(1, {.base_seconds = 5, .cap_seconds = 3600}, 0.0), 3);
   EXPECT_EQ(BackoffCeilingSeconds(62, {.base_seconds = 1, .cap_seconds = INT64_MAX}),
             int64_t{1} << 61);
   EXPECT_EQ(BackoffCeilingSeconds(100, {.base_seconds = 1, .cap_seconds = INT64_MAX}), INT64_MAX);
