@@ -187,8 +187,16 @@ int WaitForDecision(WorkflowBackend& backend, const GlobalOptions& g, const Requ
       switch (AskToCancel(catcher, id)) {
         case PromptAnswer::kCancel: {
           auto cancelled = backend.Cancel(id);
-          if (!cancelled.ok()) return Fail(cancelled.status());
-          return finish(*cancelled);
+          if (cancelled.ok()) return finish(*cancelled);
+          // Decided while the prompt was open (approved, say): report that, not a failed cancel.
+          auto now_state = backend.GetRequest(id);
+          if (cancelled.status().code() != StatusCode::kFailedPrecondition || !now_state.ok() ||
+              now_state->state == RequestState::kPending) {
+            return Fail(cancelled.status());
+          }
+          PrintError("request " + id + " was decided before it could be cancelled: it is " +
+                     std::string(RequestStateName(now_state->state)));
+          return finish(*now_state);
         }
         case PromptAnswer::kKeepWaiting: std::cerr << "still waiting for " << id << "\n"; continue;
         case PromptAnswer::kNoTerminal:

@@ -1,10 +1,17 @@
 // The drawbridge command in remote mode against a canned server: what it sends, what it prints,
 // and its exit codes. (Runs without src/server: TestHttpServer answers each route.)
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <functional>
+#include <thread>
 
 #include "api/wire.h"
 #include "client/test_http_server.h"
@@ -312,6 +319,75 @@ TEST(CliRemote, FullListSaysThereMayBeMore) {
   EXPECT_EQ(room.output.find("there may be more"), std::string::npos) << room.output;
   RunResult json_out = RunCli(server, "-o json requests ls --limit 2");
   EXPECT_EQ(json::parse(json_out.output).as_array().size(), 2u) << json_out.output;
+}
+
+// Reads what the child on `master` writes until `until` holds or `wait` passes; at the child's
+// exit the read fails and what was read is returned.
+std::string ReadTerminal(int master, std::string& seen, std::chrono::seconds wait,
+                         const std::function<bool(const std::string&)>& until) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (!until(seen) && std::chrono::steady_clock::now() < deadline) {
+    pollfd ready{.fd = master, .events = POLLIN, .revents = 0};
+    if (::poll(&ready, 1, 100) <= 0) continue;
+    char buf[1024];
+    const ssize_t n = ::read(master, buf, sizeof buf);
+    if (n <= 0) break;
+    seen.append(buf, static_cast<size_t>(n));
+  }
+  return seen;
+}
+
+// Test that when the request is approved while the Ctrl-C prompt is open, answering yes reports
+// the approval and exits 0, instead of failing on a cancel that came too late.
+TEST(CliRemoteTerminal, ApprovalDuringTheCancelPromptEndsApproved) {
+  TestHttpServer server;
+  server.Route("POST", "/v1/requests", RequestAnswer(RequestState::kPending, 201));
+  CannedResponse pending = RequestAnswer(RequestState::kPending);
+  pending.delay = std::chrono::milliseconds(200);  // a long poll that ends still pending
+  server.Route("GET", "/v1/requests/r-42", pending);
+  const std::string cmd =
+      "exec env -u DRAWBRIDGE_DB -u DRAWBRIDGE_POLICY -u DRAWBRIDGE_AS -u DRAWBRIDGE_CONFIG "
+      "-u XDG_CONFIG_HOME HOME=/nonexistent DRAWBRIDGE_ADDR=" +
+      server.url() +
+      " DRAWBRIDGE_TOKEN=dbt_cli_test " DRAWBRIDGE_BINARY
+      " request access --resource k8s/prod/orders --reason x --wait";
+  int master = -1;
+  const pid_t child = ::forkpty(&master, nullptr, nullptr, nullptr);
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::string seen;
+  auto polled = [&] {
+    for (const auto& r : server.received()) {
+      if (r.method == "GET") return true;
+    }
+    return false;
+  };
+  ReadTerminal(master, seen, std::chrono::seconds(20),
+               [&](const std::string&) { return polled(); });
+  ASSERT_TRUE(polled()) << seen;
+  ::kill(child, SIGINT);
+  ReadTerminal(master, seen, std::chrono::seconds(20),
+               [](const std::string& s) { return s.find("[y/N]") != std::string::npos; });
+  ASSERT_NE(seen.find("Cancel request r-42? [y/N]"), std::string::npos) << seen;
+  // erin approves before the answer is typed.
+  server.Route("GET", "/v1/requests/r-42", RequestAnswer(RequestState::kActive));
+  server.Route("POST", "/v1/requests/r-42/cancel",
+               {.status = 409,
+                .body = R"({"error":{"code":"failed_precondition","message":"request r-42 is )"
+                        R"(active, not pending; only a pending request can be cancelled"}})"});
+  ASSERT_EQ(::write(master, "y\n", 2), 2);
+  ReadTerminal(master, seen, std::chrono::seconds(20), [](const std::string&) { return false; });
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ::close(master);
+  ASSERT_TRUE(WIFEXITED(status)) << seen;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << seen;
+  EXPECT_NE(seen.find("was decided before it could be cancelled: it is active"), std::string::npos)
+      << seen;
+  EXPECT_NE(seen.find("r-42  active"), std::string::npos) << seen;
 }
 
 }  // namespace
