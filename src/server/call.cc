@@ -55,6 +55,59 @@ bool ParseTarget(std::string_view target, std::string& path,
   return true;
 }
 
+namespace {
+
+std::string_view TrimWhiteSpace(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string Lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A parameter value: a token, or a quoted-string with its backslash escapes undone.
+std::string Unquote(std::string_view value) {
+  if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::string(value);
+  std::string out;
+  for (size_t i = 1; i + 1 < value.size(); ++i) {
+    if (value[i] == '\\' && i + 2 < value.size()) ++i;
+    out += value[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+MediaType ParseMediaType(std::string_view header) {
+  MediaType type;
+  size_t semicolon = header.find(';');
+  type.essence = Lowercase(TrimWhiteSpace(header.substr(0, semicolon)));
+  // Parameters: a quoted value may itself hold ';', so each is read to its own end.
+  std::string_view rest =
+      semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+  while (!rest.empty()) {
+    size_t end = 0;
+    bool quoted = false;
+    for (; end < rest.size(); ++end) {
+      if (rest[end] == '"') quoted = !quoted;
+      if (quoted && rest[end] == '\\') ++end;
+      if (!quoted && rest[end] == ';') break;
+    }
+    std::string_view parameter = TrimWhiteSpace(rest.substr(0, end));
+    rest = end < rest.size() ? rest.substr(end + 1) : std::string_view();
+    size_t eq = parameter.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (Lowercase(TrimWhiteSpace(parameter.substr(0, eq))) == "charset") {
+      type.charset = Lowercase(Unquote(TrimWhiteSpace(parameter.substr(eq + 1))));
+    }
+  }
+  return type;
+}
+
 HttpResponse JsonResponse(http::status status, const boost::json::value& body) {
   HttpResponse r{status, 11};
   r.set(http::field::content_type, "application/json");

@@ -43,6 +43,13 @@ struct Call {
 bool ParseTarget(std::string_view target, std::string& path,
                  std::map<std::string, std::string, std::less<>>& query);
 
+// A Content-Type value read per RFC 9110 §8.3.1: `type/subtype *(OWS ";" OWS name=value)`.
+struct MediaType {
+  std::string essence;  // "type/subtype" in lowercase, without parameters or white space
+  std::string charset;  // the charset parameter's value in lowercase, unquoted; "" when absent
+};
+MediaType ParseMediaType(std::string_view header);
+
 HttpResponse JsonResponse(http::status status, const boost::json::value& body);
 HttpResponse ErrorResponse(http::status status, std::string_view code, std::string_view message);
 // A Status as an API error. `refused_input` maps kInvalidArgument to 422 (well-formed but

@@ -1,19 +1,24 @@
 // ApiServer: authentication, routing and the endpoints of docs/API.md.
 #include <pthread.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <charconv>
 #include <filesystem>
+#include <limits>
 
 #include "api/check_input.h"
+#include "api/json_body.h"
 #include "api/wire.h"
 #include "audit/export.h"
 #include "audit/time_format.h"
 #include "audit/verify.h"
 #include "core/time_format.h"
 #include "notify/delivery_metrics.h"
+#include "notify/http_post.h"
 #include "policy/durations.h"
+#include "policy/redact_urls.h"
 #include "server/api_server.h"
 #include "server/call.h"
 #include "server/log.h"
@@ -38,14 +43,23 @@ void NameBlockingThread() {
 }
 
 bool IsJson(const HttpRequest& req) {
-  std::string_view type = req[http::field::content_type];
-  return type.substr(0, type.find(';')) == "application/json";
+  return ParseMediaType(req[http::field::content_type]).essence == "application/json";
 }
 
 bool IsYaml(const HttpRequest& req) {
-  std::string_view type = req[http::field::content_type];
-  type = type.substr(0, type.find(';'));
+  const std::string type = ParseMediaType(req[http::field::content_type]).essence;
   return type == "application/yaml" || type == "text/yaml" || type == "application/x-yaml";
+}
+
+// A body in a character set other than UTF-8: JSON and YAML bodies are read as UTF-8 only.
+bool HasForeignCharset(const HttpRequest& req) {
+  const MediaType type = ParseMediaType(req[http::field::content_type]);
+  return !type.charset.empty() && type.charset != "utf-8";
+}
+
+HttpResponse UnsupportedCharset() {
+  return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
+                       "send the body in UTF-8 (charset=utf-8, or no charset)");
 }
 
 // The body as a JSON object, or a 400 response.
@@ -67,6 +81,11 @@ std::optional<HttpResponse> ParseBody(const HttpRequest& req, json::value& out,
     return ErrorResponse(http::status::bad_request, "invalid_argument",
                          "the body must be a JSON object");
   }
+  // The parser keeps the last of two equal keys; a body must mean one thing to every reader.
+  if (auto key = api::FindDuplicateKey(req.body())) {
+    return ErrorResponse(http::status::bad_request, "invalid_argument",
+                         "the body has the key '" + *key + "' more than once");
+  }
   return std::nullopt;
 }
 
@@ -79,9 +98,19 @@ std::optional<size_t> ParseLimit(const Call& call, size_t fallback, size_t max) 
   return std::min(value, max);
 }
 
-bool QueryFlag(const Call& call, std::string_view key) {
+// A flag in the query: absent is false; `key`, `key=1` and `key=true` are true; anything else
+// is nothing (a 400), so that `mine=0` never silently lists everyone's.
+std::optional<bool> QueryFlag(const Call& call, std::string_view key) {
   const std::string* v = call.Query(key);
-  return v != nullptr && (*v == "true" || *v == "1" || v->empty());
+  if (v == nullptr) return false;
+  if (v->empty() || *v == "1" || *v == "true") return true;
+  return std::nullopt;
+}
+
+HttpResponse BadFlag(std::string_view key) {
+  return ErrorResponse(http::status::bad_request, "invalid_argument",
+                       std::string(key) + " takes no value, 1 or true (e.g. ?" + std::string(key) +
+                           "=1); leave it out for everyone's");
 }
 
 HttpResponse Forbidden(std::string_view message) {
@@ -100,6 +129,90 @@ std::string_view FirstRule(const core::Explanation& e) {
   return rule.rfind("grant:", 0) == 0 ? std::string_view("grant") : rule;
 }
 
+// A path the server answers and the methods it takes there.
+struct ApiRoute {
+  std::string_view path;  // the template: "/v1/requests/{id}/reviews"
+  std::vector<http::verb> methods;
+
+  bool Allows(http::verb method) const {
+    return std::find(methods.begin(), methods.end(), method) != methods.end();
+  }
+};
+
+constexpr http::verb kGet = http::verb::get, kPost = http::verb::post, kPut = http::verb::put;
+
+const ApiRoute kHealthRoutes[] = {
+    {"/healthz", {kGet}},
+    {"/readyz", {kGet}},
+    {"/metrics", {kGet}},
+};
+
+const ApiRoute kApiRoutes[] = {
+    {"/v1/check", {kPost}},
+    {"/v1/requests", {kGet, kPost}},
+    {"/v1/requests/{id}", {kGet}},
+    {"/v1/requests/{id}/reviews", {kPost}},
+    {"/v1/requests/{id}/cancel", {kPost}},
+    {"/v1/grants", {kGet}},
+    {"/v1/grants/{id}/revoke", {kPost}},
+    {"/v1/grants/{id}/release", {kPost}},
+    {"/v1/audit", {kGet}},
+    {"/v1/audit/verify", {kGet}},
+    {"/v1/policy", {kGet, kPut}},
+    {"/v1/whoami", {kGet}},
+    {"/v1/tokens", {kGet, kPost}},
+    {"/v1/tokens/{id}/revoke", {kPost}},
+};
+
+const ApiRoute* MatchHealthRoute(std::string_view path) {
+  for (const ApiRoute& route : kHealthRoutes) {
+    if (route.path == path) return &route;
+  }
+  return nullptr;
+}
+
+// The route whose template `path` fits, its {id} segments (non-empty) appended to `params`.
+const ApiRoute* MatchApiRoute(std::string_view path, std::vector<std::string>& params) {
+  for (const ApiRoute& route : kApiRoutes) {
+    std::string_view want = route.path, have = path;
+    std::vector<std::string> found;
+    bool fits = true;
+    while (fits && !want.empty() && !have.empty()) {
+      const size_t want_end = std::min(want.find('/', 1), want.size());
+      const size_t have_end = std::min(have.find('/', 1), have.size());
+      std::string_view want_segment = want.substr(0, want_end);
+      std::string_view have_segment = have.substr(0, have_end);
+      if (want_segment == "/{id}") {
+        fits = have_segment.size() > 1;
+        if (fits) found.emplace_back(have_segment.substr(1));
+      } else {
+        fits = want_segment == have_segment;
+      }
+      want.remove_prefix(want_end);
+      have.remove_prefix(have_end);
+    }
+    if (fits && want.empty() && have.empty()) {
+      for (std::string& p : found) params.push_back(std::move(p));
+      return &route;
+    }
+  }
+  return nullptr;
+}
+
+// 405 with the Allow header RFC 9110 §15.5.6 requires: the methods the path takes.
+HttpResponse MethodNotAllowed(const HttpRequest& req, const ApiRoute& route) {
+  std::string allow;
+  for (http::verb method : route.methods) {
+    if (!allow.empty()) allow += ", ";
+    allow += std::string(http::to_string(method));
+  }
+  HttpResponse r = ErrorResponse(http::status::method_not_allowed, "method_not_allowed",
+                                 std::string(req.method_string()) + " is not allowed on " +
+                                     std::string(route.path) + " (it takes " + allow + ")");
+  r.set(http::field::allow, allow);
+  return r;
+}
+
 }  // namespace
 
 // --- dispatch -------------------------------------------------------------------------------
@@ -113,16 +226,13 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
     return Finish(call, BadRequest("the request target is not valid percent-encoding"));
   }
   const std::string& path = call->path;
-  if (req.method() == http::verb::get && path == "/healthz") {
-    call->route = "/healthz";
-    return Finish(call, JsonResponse(http::status::ok, json::object{{"status", "ok"}}));
-  }
-  if (req.method() == http::verb::get && path == "/readyz") {
-    call->route = "/readyz";
-    return Finish(call, Ready());
-  }
-  if (req.method() == http::verb::get && path == "/metrics") {
-    call->route = "/metrics";
+  if (const ApiRoute* health = MatchHealthRoute(path)) {
+    call->route = health->path;
+    if (!health->Allows(req.method())) return Finish(call, MethodNotAllowed(req, *health));
+    if (path == "/healthz") {
+      return Finish(call, JsonResponse(http::status::ok, json::object{{"status", "ok"}}));
+    }
+    if (path == "/readyz") return Finish(call, Ready());
     return Blocking(call, [this] { return RenderMetrics(); });
   }
   if (path.rfind("/v1/", 0) != 0) {
@@ -150,99 +260,58 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
     r.set(http::field::retry_after, std::to_string(retry_after));
     return Finish(call, std::move(r));
   }
-  const bool has_body = req.method() == http::verb::post || req.method() == http::verb::put;
-  // PUT /v1/policy also takes YAML: it checks its media type itself, after its caller's role.
-  const bool policy_put = req.method() == http::verb::put && path == "/v1/policy";
-  if (has_body && !req.body().empty() && !policy_put && !IsJson(req)) {
-    return Finish(call,
-                  ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
-                                "send the body as Content-Type: application/json"));
-  }
   Route(call);
 }
 
 void ApiServer::Route(const std::shared_ptr<Call>& call) {
   const http::verb method = call->request().method();
-  std::vector<std::string_view> seg;
-  std::string_view rest(call->path);
-  rest.remove_prefix(4);  // "/v1/"
-  while (!rest.empty()) {
-    size_t slash = rest.find('/');
-    seg.push_back(rest.substr(0, slash));
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-  }
-  auto is = [&](std::initializer_list<std::string_view> shape) {
-    if (seg.size() != shape.size()) return false;
-    size_t i = 0;
-    for (std::string_view s : shape) {
-      if (s != "{}" && s != seg[i]) return false;
-      if (s == "{}" && seg[i].empty()) return false;
-      ++i;
-    }
-    return true;
-  };
-  auto bind = [&](std::string_view route, std::initializer_list<size_t> params) {
-    call->route = route;
-    for (size_t i : params) call->params.emplace_back(seg[i]);
-  };
-  auto blocking = [&](HttpResponse (ApiServer::*fn)(Call&)) {
-    Blocking(call, [this, call, fn] { return (this->*fn)(*call); });
-  };
-  const bool get = method == http::verb::get, post = method == http::verb::post;
-  if (post && is({"check"})) {
-    bind("/v1/check", {});
-    return PostCheck(call);
-  }
-  if (is({"requests"})) {
-    bind("/v1/requests", {});
-    if (post) return blocking(&ApiServer::CreateRequest);
-    if (get) return blocking(&ApiServer::ListRequests);
-  } else if (is({"requests", "{}"})) {
-    bind("/v1/requests/{id}", {1});
-    if (get) return GetRequest(call);
-  } else if (is({"requests", "{}", "reviews"})) {
-    bind("/v1/requests/{id}/reviews", {1});
-    if (post) return blocking(&ApiServer::ReviewRequest);
-  } else if (is({"requests", "{}", "cancel"})) {
-    bind("/v1/requests/{id}/cancel", {1});
-    if (post) return blocking(&ApiServer::CancelRequest);
-  } else if (is({"grants"})) {
-    bind("/v1/grants", {});
-    if (get) return blocking(&ApiServer::ListGrants);
-  } else if (is({"grants", "{}", "revoke"})) {
-    bind("/v1/grants/{id}/revoke", {1});
-    if (post) return blocking(&ApiServer::RevokeGrant);
-  } else if (is({"grants", "{}", "release"})) {
-    bind("/v1/grants/{id}/release", {1});
-    if (post) return blocking(&ApiServer::ReleaseGrant);
-  } else if (is({"audit"})) {
-    bind("/v1/audit", {});
-    if (get) return blocking(&ApiServer::ReadAudit);
-  } else if (is({"audit", "verify"})) {
-    bind("/v1/audit/verify", {});
-    if (get) return blocking(&ApiServer::VerifyAudit);
-  } else if (is({"policy"})) {
-    bind("/v1/policy", {});
-    if (get) return Finish(call, GetPolicy(*call));
-    if (method == http::verb::put) return blocking(&ApiServer::PutPolicy);
-  } else if (is({"whoami"})) {
-    bind("/v1/whoami", {});
-    if (get) return Finish(call, WhoAmI(*call));
-  } else if (is({"tokens"})) {
-    bind("/v1/tokens", {});
-    if (post) return blocking(&ApiServer::CreateToken);
-    if (get) return blocking(&ApiServer::ListTokens);
-  } else if (is({"tokens", "{}", "revoke"})) {
-    bind("/v1/tokens/{id}/revoke", {1});
-    if (post) return blocking(&ApiServer::RevokeToken);
-  } else {
+  const ApiRoute* route = MatchApiRoute(call->path, call->params);
+  if (route == nullptr) {
     return Finish(call, ErrorResponse(http::status::not_found, "not_found",
                                       "no such endpoint: " + call->path + " (see docs/API.md)"));
   }
-  HttpResponse r = ErrorResponse(http::status::method_not_allowed, "method_not_allowed",
-                                 std::string(call->request().method_string()) +
-                                     " is not allowed on " + std::string(call->route));
-  return Finish(call, std::move(r));
+  call->route = route->path;
+  if (!route->Allows(method)) return Finish(call, MethodNotAllowed(call->request(), *route));
+  const HttpRequest& req = call->request();
+  const bool has_body = method == http::verb::post || method == http::verb::put;
+  // PUT /v1/policy also takes YAML: it checks its media type itself, after its caller's role.
+  const bool policy_put = method == http::verb::put && route->path == "/v1/policy";
+  if (has_body && !req.body().empty() && !policy_put) {
+    if (!IsJson(req)) {
+      return Finish(call,
+                    ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
+                                  "send the body as Content-Type: application/json"));
+    }
+    if (HasForeignCharset(req)) return Finish(call, UnsupportedCharset());
+  }
+  auto blocking = [&](HttpResponse (ApiServer::*fn)(Call&)) {
+    Blocking(call, [this, call, fn] { return (this->*fn)(*call); });
+  };
+  const std::string_view path = route->path;
+  const bool get = method == http::verb::get, post = method == http::verb::post;
+  if (path == "/v1/check") return PostCheck(call);
+  if (path == "/v1/requests") {
+    return blocking(post ? &ApiServer::CreateRequest : &ApiServer::ListRequests);
+  }
+  if (path == "/v1/requests/{id}") return GetRequest(call);
+  if (path == "/v1/requests/{id}/reviews") return blocking(&ApiServer::ReviewRequest);
+  if (path == "/v1/requests/{id}/cancel") return blocking(&ApiServer::CancelRequest);
+  if (path == "/v1/grants") return blocking(&ApiServer::ListGrants);
+  if (path == "/v1/grants/{id}/revoke") return blocking(&ApiServer::RevokeGrant);
+  if (path == "/v1/grants/{id}/release") return blocking(&ApiServer::ReleaseGrant);
+  if (path == "/v1/audit") return blocking(&ApiServer::ReadAudit);
+  if (path == "/v1/audit/verify") return blocking(&ApiServer::VerifyAudit);
+  if (path == "/v1/policy") {
+    if (get) return Finish(call, GetPolicy(*call));
+    return blocking(&ApiServer::PutPolicy);
+  }
+  if (path == "/v1/whoami") return Finish(call, WhoAmI(*call));
+  if (path == "/v1/tokens") {
+    return blocking(post ? &ApiServer::CreateToken : &ApiServer::ListTokens);
+  }
+  if (path == "/v1/tokens/{id}/revoke") return blocking(&ApiServer::RevokeToken);
+  Finish(call, ErrorResponse(http::status::internal_server_error, "internal",
+                             "no handler for " + std::string(path)));
 }
 
 void ApiServer::Blocking(const std::shared_ptr<Call>& call, std::function<HttpResponse()> work) {
@@ -478,7 +547,9 @@ HttpResponse ApiServer::ListRequests(Call& call) {
     f.state = ParseRequestState(*state);
     if (!f.state) return BadRequest("unknown state '" + *state + "'");
   }
-  if (QueryFlag(call, "mine")) f.requester = call.caller.principal;
+  const std::optional<bool> mine = QueryFlag(call, "mine");
+  if (!mine) return BadFlag("mine");
+  if (*mine) f.requester = call.caller.principal;
   auto limit = ParseLimit(call, 100, 1000);
   if (!limit) return BadRequest("limit must be a positive integer");
   f.limit = *limit;
@@ -632,7 +703,9 @@ HttpResponse ApiServer::ListGrants(Call& call) {
     f.state = ParseGrantState(*state);
     if (!f.state) return BadRequest("unknown state '" + *state + "'");
   }
-  if (QueryFlag(call, "mine")) {
+  const std::optional<bool> mine = QueryFlag(call, "mine");
+  if (!mine) return BadFlag("mine");
+  if (*mine) {
     f.principal = call.caller.principal;
   } else if (const std::string* p = call.Query("principal"); p != nullptr) {
     f.principal = *p;
@@ -681,8 +754,10 @@ HttpResponse ApiServer::ReadAudit(Call& call) {
   uint64_t after = 0;
   if (const std::string* a = call.Query("after")) {
     auto [p, ec] = std::from_chars(a->data(), a->data() + a->size(), after);
-    if (ec != std::errc() || p != a->data() + a->size()) {
-      return BadRequest("after must be a sequence number");
+    // Sequence numbers are stored as SQLite integers: nothing lies beyond INT64_MAX.
+    if (ec != std::errc() || p != a->data() + a->size() ||
+        after > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return BadRequest("after must be a sequence number (0 to 9223372036854775807)");
     }
   }
   auto limit = ParseLimit(call, 1000, 10000);
@@ -766,12 +841,28 @@ HttpResponse ApiServer::VerifyAudit(Call& call) {
 
 // --- policy, identity, tokens ---------------------------------------------------------------
 
+namespace {
+
+// A policy file's text as a non-admin reads it: every webhook URL cut to its scheme and host.
+// A file whose URLs cannot be located exactly is withheld rather than shown whole.
+std::string TextForReaders(const std::string& text) {
+  auto redacted = policy::RedactWebhookUrls(text, notify::RedactUrl);
+  if (redacted.ok()) return std::move(redacted).value();
+  return "# This file is withheld: its webhook URLs could not be redacted (" +
+         redacted.status().message() + "). An admin token reads it whole.\n";
+}
+
+}  // namespace
+
 HttpResponse ApiServer::GetPolicy(Call& call) {
   Tenant& t = *call.tenant;
   std::lock_guard lock(t.reload_mu);
+  // Webhook URLs may carry their secret in the path: only admins (who need the exact text to
+  // change it) see them whole.
+  const bool admin = auth::MayAdminister(call.caller);
   json::array files;
   for (const auto& [name, text] : t.policy_files) {
-    files.push_back(json::object{{"name", name}, {"text", text}});
+    files.push_back(json::object{{"name", name}, {"text", admin ? text : TextForReaders(text)}});
   }
   json::object body{{"version", t.policy_version},
                     {"loaded_at", core::FormatRfc3339(t.policy_loaded_at)},
@@ -828,6 +919,7 @@ HttpResponse ApiServer::PutPolicy(Call& call) {
                          "send the policy as Content-Type: application/yaml, or its files "
                          "({\"files\": [...]}) as application/json");
   }
+  if (HasForeignCharset(call.request())) return UnsupportedCharset();
   PolicyFiles files;
   if (IsJson(call.request())) {
     if (auto bad = ReadPolicyFiles(call.request(), files)) return std::move(*bad);

@@ -4,9 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include "audit/digest.h"
 #include "core/explain.h"
 #include "core/hex.h"
 #include "service/audit_records.h"
+#include "service/input_limits.h"
 #include "service/internal.h"
 
 namespace drawbridge::service {
@@ -38,6 +40,20 @@ std::string PayloadText(const Payload& p) {
     case Payload::Kind::kHttp: return std::string(p.http_method) + " " + std::string(p.http_path);
   }
   return "";
+}
+
+// A check's payload in its audit event: at most kAuditedPayloadBytes of the text, and the whole
+// text's length and SHA-256, so that a record stays small and still names the exact statement.
+void AddAuditedPayload(workflow::EventDraft& event, const std::string& text) {
+  std::string_view kept = Utf8Prefix(text, kAuditedPayloadBytes);
+  event.Add("payload", std::string(kept))
+      .Add("payload_bytes", static_cast<int64_t>(text.size()))
+      .Add("payload_sha256", audit::HexEncode(audit::Sha256(text)))
+      .Add("payload_truncated", kept.size() < text.size());
+}
+
+Status CheckReviewInput(const workflow::ReviewInput& input) {
+  return CheckTextLength("comment", input.comment, kMaxCommentBytes);
 }
 
 // A Grant and its GrantTerms name the spec's fields alike.
@@ -139,13 +155,26 @@ void JitService::SyncIndex(const Grant& grant) {
 }
 
 StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& input) {
-  DB_ASSIGN_OR_RETURN(workflow::Transition t, Apply([&](int64_t now, StoreTransaction&) {
-                        return workflow::CreateAccessRequest(*decider()->policy, input, ids_, now);
-                      }));
+  DB_RETURN_IF_ERROR(CheckTextLength("reason", input.reason, kMaxReasonBytes));
+  DB_RETURN_IF_ERROR(CheckTextLength("ticket", input.ticket, kMaxTicketBytes));
+  DB_ASSIGN_OR_RETURN(
+      workflow::Transition t,
+      Apply([&](int64_t now, StoreTransaction&) -> StatusOr<workflow::Transition> {
+        if (input.not_before > now + kMaxScheduleAheadSeconds) {
+          return InvalidArgument("not_before is more than " +
+                                 std::to_string(kMaxScheduleAheadSeconds / 86400) +
+                                 " days ahead; schedule access at most that far in advance");
+        }
+        return workflow::CreateAccessRequest(*decider()->policy, input, ids_, now);
+      }));
   return t.request;
 }
 
 StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
+  DB_RETURN_IF_ERROR(CheckTextLength("reason", input.reason, kMaxReasonBytes));
+  DB_RETURN_IF_ERROR(CheckTextLength("ticket", input.ticket, kMaxTicketBytes));
+  const std::string payload = PayloadText(input.check.payload);
+  DB_RETURN_IF_ERROR(CheckTextLength("payload", payload, kMaxActionPayloadBytes));
   DB_ASSIGN_OR_RETURN(
       workflow::Transition t,
       Apply([&](int64_t now, StoreTransaction&) -> StatusOr<workflow::Transition> {
@@ -163,7 +192,7 @@ StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
         in.action = std::string(input.check.action);
         in.resource = std::string(input.check.resource);
         in.payload_kind = std::string(PayloadKindName(input.check.payload.kind));
-        in.payload = PayloadText(input.check.payload);
+        in.payload = payload;
         in.facts = FactNames(v.facts);
         in.fingerprint = core::DigestToHex(v.fingerprint);
         in.guardrail = d->policy->guardrails[v.guardrail].name;
@@ -177,6 +206,7 @@ StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
 
 StatusOr<Request> JitService::Review(const std::string& request_id,
                                      const workflow::ReviewInput& input) {
+  DB_RETURN_IF_ERROR(CheckReviewInput(input));
   DB_ASSIGN_OR_RETURN(
       workflow::Transition t,
       Apply([&](int64_t now, StoreTransaction& tx) -> StatusOr<workflow::Transition> {
@@ -213,6 +243,7 @@ StatusOr<Grant> JitService::EndGrant(const std::string& grant_id, std::string_vi
 
 StatusOr<Grant> JitService::Revoke(const std::string& grant_id,
                                    const workflow::RevokeInput& input) {
+  DB_RETURN_IF_ERROR(CheckTextLength("reason", input.reason, kMaxReasonBytes));
   return EndGrant(grant_id, "revoking", [&](const Request& r, const Grant& g, int64_t now) {
     return workflow::RevokeGrant(r, g, input, now);
   });
@@ -226,6 +257,7 @@ StatusOr<Grant> JitService::Release(const std::string& grant_id, const std::stri
 
 StatusOr<Request> JitService::CloseBreakGlassReview(const std::string& request_id,
                                                     const workflow::ReviewInput& input) {
+  DB_RETURN_IF_ERROR(CheckReviewInput(input));
   DB_ASSIGN_OR_RETURN(
       workflow::Transition t,
       Apply([&](int64_t now, StoreTransaction& tx) -> StatusOr<workflow::Transition> {
@@ -263,7 +295,7 @@ std::optional<workflow::EventDraft> JitService::Decide(const CheckRequest& reque
       .Add("facts", out.explanation.facts);
   if (!out.explanation.grant.empty()) event.Add("grant", out.explanation.grant);
   if (request.payload.kind != Payload::Kind::kNone) {
-    event.Add("payload", PayloadText(request.payload));
+    AddAuditedPayload(event, PayloadText(request.payload));
   }
   return event;
 }

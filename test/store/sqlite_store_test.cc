@@ -3,6 +3,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <thread>
@@ -329,6 +330,52 @@ TEST_F(SqliteStoreTest, TwoOpenersOnOneFileSerialise) {
   DB_ASSERT_OK(audit);
   ASSERT_EQ(audit->size(), 2u * kEach);
   for (size_t i = 0; i < audit->size(); ++i) EXPECT_EQ((*audit)[i].seq, i + 1);
+}
+
+// The permission bits of `path`.
+std::filesystem::perms ModeOf(const std::string& path) {
+  return std::filesystem::status(path).permissions() & std::filesystem::perms::mask;
+}
+
+// Sets the process umask for one scope (a 022 umask would otherwise make 0644 files).
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : old_(::umask(mask)) {}
+  ~ScopedUmask() { ::umask(old_); }
+  ScopedUmask(const ScopedUmask&) = delete;
+  ScopedUmask& operator=(const ScopedUmask&) = delete;
+
+ private:
+  mode_t old_;
+};
+
+// Test that a new database and its -wal and -shm files are readable by their owner only, even
+// under a permissive umask: they hold reasons, payloads and token hashes.
+TEST_F(SqliteStoreTest, NewDatabaseFilesAreOwnerOnly) {
+  ScopedUmask umask(022);
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  CommitRequestWithAudit(*store, "r-1");
+  using std::filesystem::perms;
+  const perms owner_only = perms::owner_read | perms::owner_write;
+  EXPECT_EQ(ModeOf(path_), owner_only);
+  ASSERT_TRUE(std::filesystem::exists(path_ + "-wal"));
+  EXPECT_EQ(ModeOf(path_ + "-wal"), owner_only);
+  ASSERT_TRUE(std::filesystem::exists(path_ + "-shm"));
+  EXPECT_EQ(ModeOf(path_ + "-shm"), owner_only);
+}
+
+// Test that an existing database file keeps the mode its owner gave it.
+TEST_F(SqliteStoreTest, ExistingDatabaseFileKeepsItsMode) {
+  ScopedUmask umask(022);
+  std::ofstream(path_).close();
+  using std::filesystem::perms;
+  const perms group_readable = perms::owner_read | perms::owner_write | perms::group_read;
+  std::filesystem::permissions(path_, group_readable);
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  CommitRequestWithAudit(*store, "r-1");
+  EXPECT_EQ(ModeOf(path_), group_readable);
 }
 
 // Test that the list codec keeps any bytes, and reads standard JSON escapes.

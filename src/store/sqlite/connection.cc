@@ -1,7 +1,11 @@
 #include "store/sqlite/connection.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -74,6 +78,25 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+namespace {
+
+// The database holds request reasons, payloads and token hashes: a new one is created readable
+// by its owner only. SQLite gives its -wal and -shm files the database file's mode, so creating
+// the (empty) file first is enough. An existing file keeps the mode its owner gave it.
+Status CreateOwnerOnly(const std::string& path) {
+  if (path == ":memory:" || path.rfind("file:", 0) == 0) return Status::Ok();
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return Status::Ok();
+  }
+  // Already there (or a directory that is missing, which SQLite reports in its own words).
+  if (errno == EEXIST || errno == ENOENT) return Status::Ok();
+  return Unavailable("creating database file " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Connection>> Connection::Open(const Options& options) {
   if (options.path.empty()) return InvalidArgument("the SQLite store needs a database file path");
   if (!options.create) {
@@ -88,7 +111,10 @@ StatusOr<std::unique_ptr<Connection>> Connection::Open(const Options& options) {
     flags |= SQLITE_OPEN_READONLY;
   } else {
     flags |= SQLITE_OPEN_READWRITE;
-    if (options.create) flags |= SQLITE_OPEN_CREATE;
+    if (options.create) {
+      flags |= SQLITE_OPEN_CREATE;
+      DB_RETURN_IF_ERROR(CreateOwnerOnly(options.path));
+    }
   }
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr);

@@ -1,0 +1,66 @@
+// The small readers the server applies to every request: the Content-Type media type and the
+// duplicate-key check on JSON bodies.
+#include <gtest/gtest.h>
+
+#include "api/json_body.h"
+#include "api/wire.h"
+#include "server/call.h"
+
+namespace drawbridge::server {
+namespace {
+
+// Test that type and subtype are case-insensitive and white space around ';' is allowed.
+TEST(ParseMediaType, CaseAndWhiteSpace) {
+  EXPECT_EQ(ParseMediaType("application/json").essence, "application/json");
+  EXPECT_EQ(ParseMediaType("Application/JSON").essence, "application/json");
+  EXPECT_EQ(ParseMediaType("application/json ; charset=utf-8").essence, "application/json");
+  EXPECT_EQ(ParseMediaType(" application/json\t;charset=UTF-8 ").charset, "utf-8");
+  EXPECT_EQ(ParseMediaType("application/json").charset, "");
+}
+
+// Test that parameters other than charset are ignored, and a quoted charset is unquoted.
+TEST(ParseMediaType, Parameters) {
+  MediaType t = ParseMediaType("application/json; profile=\"a;b\"; Charset=\"ISO-8859-1\"");
+  EXPECT_EQ(t.essence, "application/json");
+  EXPECT_EQ(t.charset, "iso-8859-1");
+  EXPECT_EQ(ParseMediaType("application/json;;foo").charset, "");
+}
+
+// Test that nothing that is not application/json passes for it.
+TEST(ParseMediaType, OtherTypes) {
+  EXPECT_NE(ParseMediaType("application/jsonx").essence, "application/json");
+  EXPECT_NE(ParseMediaType("application/json-patch+json").essence, "application/json");
+  EXPECT_NE(ParseMediaType("").essence, "application/json");
+  EXPECT_NE(ParseMediaType("text/json").essence, "application/json");
+}
+
+// Test that a key twice in one object is found, at any depth, however it is escaped.
+TEST(FindDuplicateKey, FindsRepeatsInOneObject) {
+  EXPECT_EQ(api::FindDuplicateKey(R"({"action":"db.query","action":"shell.exec"})"), "action");
+  EXPECT_EQ(api::FindDuplicateKey(R"({"a":{"b":1,"c":[{"d":1,"d":2}]}})"), "d");
+  EXPECT_EQ(api::FindDuplicateKey(R"({"kind":"x","\u006bind":"y"})"), "kind");
+}
+
+// Test that equal keys in different objects, and valid bodies, are not duplicates.
+TEST(FindDuplicateKey, AcceptsDistinctKeys) {
+  EXPECT_EQ(api::FindDuplicateKey(R"({"a":{"a":1},"b":{"a":2},"c":[{"a":1},{"a":2}]})"),
+            std::nullopt);
+  EXPECT_EQ(api::FindDuplicateKey(R"({})"), std::nullopt);
+  EXPECT_EQ(api::FindDuplicateKey(R"([1,2,3])"), std::nullopt);
+  EXPECT_EQ(api::FindDuplicateKey(R"({"a":1,"A":2,"a ":3})"), std::nullopt);
+}
+
+// Test that a time past year 9999 is shown at 9999-12-31T23:59:59Z, never with a five-digit
+// year that no RFC 3339 reader takes.
+TEST(WireTimes, StayWithinFourDigitYears) {
+  Grant g;
+  g.id = "g-1";
+  g.not_before = 253402300799;         // 9999-12-31T23:59:59Z
+  g.expires_at = 253402300799 + 3600;  // an hour into year 10000
+  boost::json::object o = api::GrantToJson(g);
+  EXPECT_EQ(o.at("not_before"), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(o.at("expires_at"), "9999-12-31T23:59:59Z");
+}
+
+}  // namespace
+}  // namespace drawbridge::server
