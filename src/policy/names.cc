@@ -121,11 +121,13 @@ std::optional<std::string> CheckEnvName(std::string_view text) {
          "'; use letters, digits and '_', e.g. DRAWBRIDGE_WEBHOOK_SECRET";
 }
 
+// Exactly the events the workflow sends to the outbox (core/workflow/events.cc, NotifiesByDefault,
+// plus policy.changed): a route naming anything else would load and never fire.
 const std::vector<std::string_view>& NotificationEvents() {
   static const std::vector<std::string_view> kEvents = {
-      "request.created", "request.approved", "request.denied", "request.cancelled",
-      "request.expired", "grant.activated",  "grant.expired",  "grant.revoked",
-      "grant.released",  "breakglass.used",  "policy.changed", "*"};
+      "request.created", "request.approved",    "request.denied",  "request.cancelled",
+      "request.expired", "grant.activated",     "grant.scheduled", "grant.revoked",
+      "breakglass.used", "breakglass.reviewed", "policy.changed",  "*"};
   return kEvents;
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/workflow/events.h"
+#include "policy/names.h"
 
 namespace drawbridge::workflow {
 namespace {
@@ -65,6 +66,17 @@ TEST(EventsTest, NotifyDefaults) {
   EXPECT_EQ(std::get<int64_t>(*event.Find("denials")), 1);
   EXPECT_TRUE(std::get<bool>(*event.Find("final")));
   EXPECT_EQ(event.Find("missing"), nullptr);
+}
+
+// Test that the events a notification route may name are exactly the ones the workflow notifies
+// (plus policy.changed and "*"), so no route loads that could never fire.
+TEST(NotificationEventsTest, RoutesNameExactlyTheNotifiedEvents) {
+  std::set<std::string_view> notified = {"policy.changed", "*"};
+  for (std::string_view type : AllEventTypes()) {
+    if (NotifiesByDefault(type)) notified.insert(type);
+  }
+  const std::vector<std::string_view>& routable = policy::NotificationEvents();
+  EXPECT_EQ(std::set<std::string_view>(routable.begin(), routable.end()), notified);
 }
 
 }  // namespace
