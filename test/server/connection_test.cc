@@ -92,9 +92,7 @@ class ConnectionTest : public ::testing::Test {
   void SetUp() override { server_.emplace(dir_, DevServerArgs(dir_)); }
 
   std::string Metrics() { return Send(server_->port(), http::verb::get, "/metrics", "").body; }
-  bool Counted(const std::string& series) {
-    return Metrics().find(series) != std::string::npos;
-  }
+  bool Counted(const std::string& series) { return Metrics().find(series) != std::string::npos; }
 
   TempDir dir_;
   std::optional<ServerProcess> server_;
@@ -131,9 +129,8 @@ TEST_F(ConnectionTest, EndlessChunkExtensionIsRefused) {
 TEST_F(ConnectionTest, TransferCodingsOtherThanChunkedAreRefused) {
   for (std::string coding : {"identity", "gzip, chunked, gzip", "xchunked"}) {
     RawConnection client(server_->port());
-    client.Send(
-        "POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: " + coding +
-        "\r\n\r\n0\r\n\r\nGET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    client.Send("POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: " + coding +
+                "\r\n\r\n0\r\n\r\nGET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     const std::string got = client.ReceiveUntilClosed(std::chrono::seconds(10));
     EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << coding << ": " << got;
     EXPECT_NE(got.find("Transfer-Encoding"), std::string::npos) << got;
@@ -169,8 +166,8 @@ TEST_F(ConnectionTest, ExpectContinueIsAnswered) {
   client.Send("POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
               "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " +
               std::to_string(body.size()) + "\r\n\r\n");
-  const std::string interim = client.Receive(
-      std::chrono::seconds(10), [](const std::string& g) { return HasHeads(g, 1); });
+  const std::string interim =
+      client.Receive(std::chrono::seconds(10), [](const std::string& g) { return HasHeads(g, 1); });
   ASSERT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
   client.Send(body);
   const std::string answer = client.Receive(std::chrono::seconds(10), [](const std::string& g) {
@@ -185,8 +182,8 @@ TEST_F(ConnectionTest, ExpectContinueWithATooLargeBodyGets413) {
   client.Send(
       "POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
       "Expect: 100-continue\r\nContent-Length: 999999999\r\n\r\n");
-  const std::string got = client.Receive(std::chrono::seconds(10),
-                                         [](const std::string& g) { return HasHeads(g, 1); });
+  const std::string got =
+      client.Receive(std::chrono::seconds(10), [](const std::string& g) { return HasHeads(g, 1); });
   EXPECT_EQ(got.rfind("HTTP/1.1 413", 0), 0u) << got;
 }
 
