@@ -1,6 +1,5 @@
 #include "api/wire.h"
 
-#include <algorithm>
 #include <boost/json.hpp>
 
 #include "api/json_reader.h"
@@ -23,15 +22,8 @@ json::object ScopeToJson(const Scope& s) {
   return {{"selector", std::move(sel)}};
 }
 
-// RFC 3339 has four-digit years only: a time outside 0000-01-01T00:00:00Z ..
-// 9999-12-31T23:59:59Z (which the workflow's bounds keep records from reaching) is shown at the
-// nearer bound rather than in a form no client parses.
-constexpr int64_t kEarliestTime = -62167219200;  // 0000-01-01T00:00:00Z
-constexpr int64_t kLatestTime = 253402300799;    // 9999-12-31T23:59:59Z
-
 json::value Time(int64_t t) {
-  if (t == 0) return nullptr;
-  return json::value(core::FormatRfc3339(std::clamp(t, kEarliestTime, kLatestTime)));
+  return t == 0 ? json::value(nullptr) : json::value(core::FormatRfc3339(t));
 }
 
 json::value OptionalString(const std::string& s) {

@@ -1,5 +1,6 @@
 #include "core/time_format.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace drawbridge::core {
@@ -79,6 +80,12 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
 }
 
 std::string FormatRfc3339(int64_t t) {
+  // RFC 3339 has four-digit years only: a time outside 0000-01-01T00:00:00Z ..
+  // 9999-12-31T23:59:59Z (which the workflow's bounds keep records from reaching) is shown at the
+  // nearer bound rather than in a form no parser reads.
+  constexpr int64_t kEarliest = -62167219200;  // 0000-01-01T00:00:00Z
+  constexpr int64_t kLatest = 253402300799;    // 9999-12-31T23:59:59Z
+  t = std::clamp(t, kEarliest, kLatest);
   int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
   int64_t rem = t - days * 86400;
   int64_t y;

@@ -46,6 +46,15 @@ class ReviewTest : public ::testing::Test {
     input.rule = std::move(rule);
     return input;
   }
+  // Role r on db/p for an hour: the request of the tests that bring their own small policy.
+  static AccessRequestInput RoleROnDbP(std::string requester) {
+    AccessRequestInput input;
+    input.requester = std::move(requester);
+    input.roles = {"r"};
+    input.scope.resource = "db/p";
+    input.duration_seconds = kHour;
+    return input;
+  }
   SequentialIdSource ids_;
 };
 
@@ -184,11 +193,7 @@ eligibility:
   auto new_policy = CompileYaml(after);
   ASSERT_NE(old_policy, nullptr);
   ASSERT_NE(new_policy, nullptr);
-  AccessRequestInput input;
-  input.requester = "user:lee";
-  input.roles = {"r"};
-  input.scope.resource = "db/p";
-  input.duration_seconds = kHour;
+  AccessRequestInput input = RoleROnDbP("user:lee");
   auto made_before = CreateAccessRequest(*old_policy, input, ids_, kNow);
   ASSERT_TRUE(made_before.ok()) << made_before.status().ToString();
   EXPECT_FALSE(made_before->request.self_approval_allowed);
@@ -232,11 +237,7 @@ eligibility:
         - {approvers: [group:dba], min_approvals: 1}
 )");
   ASSERT_NE(policy, nullptr);
-  AccessRequestInput input;
-  input.requester = "user:ann";
-  input.roles = {"r"};
-  input.scope.resource = "db/p";
-  input.duration_seconds = kHour;
+  AccessRequestInput input = RoleROnDbP("user:ann");
   auto created = CreateAccessRequest(*policy, input, ids_, kNow);
   ASSERT_TRUE(created.ok());
   auto approved = RecordReview(*policy, created->request, Approve("user:lee"), ids_, kNow);
