@@ -37,7 +37,7 @@ int Tail(const GlobalOptions& g, const AuditOptions& o) {
       if (g.json()) {
         auto line = audit::EventToJsonLine((*events)[i]);
         if (!line.ok()) return Fail(line.status());
-        std::cout << *line << "\n";
+        PrintJsonText(*line);
       } else {
         // User text is escaped: a reason cannot move the cursor or recolour the terminal.
         std::cout << audit::FormatEventForTerminal((*events)[i]) << "\n";
@@ -52,6 +52,9 @@ int VerifyOn(WorkflowBackend& backend, const GlobalOptions& g, const AuditOption
 // Remote mode downloads the chain and verifies it here, so the check does not rest on the
 // server's word (and signed checkpoints kept elsewhere catch a rewritten chain).
 int Verify(const GlobalOptions& g, const AuditOptions& o) {
+  if (!o.checkpoints.empty() && o.public_key.empty()) {
+    return UsageError("--checkpoints needs --public-key to check their signatures");
+  }
   return RunWithBackend(g, false, [&](WorkflowBackend& b) { return VerifyOn(b, g, o); });
 }
 
@@ -61,10 +64,6 @@ int VerifyOn(WorkflowBackend& backend, const GlobalOptions& g, const AuditOption
   audit::VerifyOptions options;
   if (!backend.remote()) options.tenant = o.tenant;
   if (!o.checkpoints.empty()) {
-    if (o.public_key.empty()) {
-      PrintError("--checkpoints needs --public-key to check their signatures");
-      return kExitUsage;
-    }
     auto text = ReadFile(o.checkpoints);
     if (!text.ok()) return Fail(text.status());
     size_t pos = 0, line_no = 0;
@@ -103,14 +102,12 @@ int VerifyOn(WorkflowBackend& backend, const GlobalOptions& g, const AuditOption
 
 int Export(const GlobalOptions& g, const AuditOptions& o) {
   if (auto format = audit::ParseExportFormat(o.format); !format.ok()) {
-    PrintError(format.status().message());
-    return kExitUsage;
+    return UsageError("--format: " + format.status().message());
   }
   for (const std::string* text : {&o.since, &o.until}) {
     if (text->empty()) continue;
     if (auto t = audit::ParseRfc3339Millis(*text); !t.ok()) {
-      PrintError("--since/--until must be RFC 3339 times: " + t.status().message());
-      return kExitUsage;
+      return UsageError("--since/--until must be RFC 3339 times: " + t.status().message());
     }
   }
   return RunWithBackend(g, false, [&](WorkflowBackend& b) {
@@ -129,15 +126,14 @@ int Export(const GlobalOptions& g, const AuditOptions& o) {
 
 int Checkpoint(const GlobalOptions& g, const AuditOptions& o) {
   if (o.key.empty()) {
-    PrintError("--key FILE: the Ed25519 signing key (make one with `drawbridge audit keygen`)");
-    return kExitUsage;
+    return UsageError(
+        "--key FILE: the Ed25519 signing key (make one with `drawbridge audit keygen`)");
   }
   auto mode = ChooseBackend(g);
   if (mode.ok() && *mode != BackendMode::kLocal) {
-    PrintError(
+    return UsageError(
         "audit checkpoint works only in local mode (--db FILE): run it where the database is, "
         "with the signing key kept off the server");
-    return kExitUsage;
   }
   auto key = audit::LoadSigningKey(o.key);
   if (!key.ok()) return Fail(key.status());
@@ -161,8 +157,7 @@ int Checkpoint(const GlobalOptions& g, const AuditOptions& o) {
 
 int Keygen(const AuditOptions& o) {
   if (o.key.empty() || o.public_key.empty()) {
-    PrintError("give --key FILE (private, written 0600) and --public-key FILE");
-    return kExitUsage;
+    return UsageError("give --key FILE (private, written 0600) and --public-key FILE");
   }
   auto key = audit::GenerateSigningKey(o.key);
   if (!key.ok()) return Fail(key.status());

@@ -2,7 +2,9 @@
 
 #include "cli/commands.h"
 #include "cli/io.h"
+#include "client/base_url.h"
 #include "client/client_config.h"
+#include "core/compiled_policy.h"
 
 namespace drawbridge::cli {
 
@@ -17,6 +19,22 @@ std::string NoBackendMessage() {
   return "nowhere to run: give --db FILE (local mode, with --policy and --as), or --addr URL / "
          "DRAWBRIDGE_ADDR (a Drawbridge server, with DRAWBRIDGE_TOKEN), or put addr and token "
          "in ~/.config/drawbridge/config.yaml";
+}
+
+std::string CheckModeFlags(const GlobalOptions& g, BackendMode mode) {
+  if (mode == BackendMode::kLocal && !g.as.empty() && !core::IsValidPrincipal(g.as)) {
+    return "--as (or DRAWBRIDGE_AS) must be user:NAME, service:NAME or agent:NAME, got '" + g.as +
+           "'";
+  }
+  // Only the flag is judged here: an address from the config file is the file's problem (1).
+  if (mode == BackendMode::kRemote && !g.addr.empty()) {
+    if (auto url = client::ParseBaseUrl(g.addr); !url.ok()) {
+      return "--addr (or DRAWBRIDGE_ADDR) must be an http:// or https:// URL such as "
+             "https://drawbridge.example.com: " +
+             url.status().message();
+    }
+  }
+  return "";
 }
 
 StatusOr<BackendMode> ChooseBackend(const GlobalOptions& g) {
@@ -42,13 +60,12 @@ int RunWithBackend(const GlobalOptions& g, bool needs_principal,
                    const std::function<int(WorkflowBackend&)>& body) {
   auto mode = ChooseBackend(g);
   if (!mode.ok()) return Fail(mode.status());
-  if (*mode == BackendMode::kNone) {
-    PrintError(NoBackendMessage());
-    return kExitUsage;
+  if (*mode == BackendMode::kNone) return UsageError(NoBackendMessage());
+  if (std::string problem = CheckModeFlags(g, *mode); !problem.empty()) {
+    return UsageError(problem);
   }
   if (*mode == BackendMode::kLocal && needs_principal && g.as.empty()) {
-    PrintError("say who you are: --as PRINCIPAL (or set DRAWBRIDGE_AS)");
-    return kExitUsage;
+    return UsageError("say who you are: --as PRINCIPAL (or set DRAWBRIDGE_AS)");
   }
   auto backend = *mode == BackendMode::kLocal ? MakeLocalBackend(g) : MakeRemoteBackend(g);
   if (!backend.ok()) return Fail(backend.status());

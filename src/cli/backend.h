@@ -92,6 +92,10 @@ enum class BackendMode { kLocal, kRemote, kNone };
 // server, else kNone. Fails when the config file is unreadable.
 StatusOr<BackendMode> ChooseBackend(const GlobalOptions& g);
 
+// The usage problem with the global flags for `mode` (a malformed --as in local mode, a
+// malformed --addr in remote mode), or "" when there is none.
+std::string CheckModeFlags(const GlobalOptions& g, BackendMode mode);
+
 // The backend for the mode ChooseBackend picks; kNone is an InvalidArgument naming both ways.
 StatusOr<std::unique_ptr<WorkflowBackend>> OpenBackend(const GlobalOptions& g);
 

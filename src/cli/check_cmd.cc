@@ -11,6 +11,7 @@
 #include "cli/grants_file.h"
 #include "cli/io.h"
 #include "cli/local.h"
+#include "core/compiled_policy.h"
 #include "core/engine.h"
 #include "core/explain.h"
 #include "core/time_format.h"
@@ -35,11 +36,13 @@ struct CheckOptions {
 // action grant is recorded, and decisions involving a guardrail or a grant are audited.
 int RunCheckWithDb(const GlobalOptions& g, CheckOptions& o, int64_t now_override) {
   if (now_override != 0) {
-    PrintError("--at cannot be used with --db: decisions against a database happen now");
-    return kExitUsage;
+    return UsageError("--at cannot be used with --db: decisions against a database happen now");
   }
   GlobalOptions with_policy = g;
   with_policy.policy = o.policy.empty() ? g.policy : o.policy;
+  if (with_policy.policy.empty()) {
+    return UsageError("no policy: give --policy PATH (or set DRAWBRIDGE_POLICY)");
+  }
   // A check may consume a grant: refused while a server serves the database, whose in-memory
   // grants would not see it. Held until the check is recorded.
   auto not_served = sqlite::ServingLock::Share(with_policy.db);
@@ -65,10 +68,9 @@ int RunCheckWithDb(const GlobalOptions& g, CheckOptions& o, int64_t now_override
 // --principal the server decides for the token's own principal.
 int RunCheckRemote(const GlobalOptions& g, CheckOptions& o) {
   if (!o.grants.empty() || !o.at.empty()) {
-    PrintError(
+    return UsageError(
         "--grants and --at need a --policy to decide against here; a server decides now, "
         "with its own grants");
-    return kExitUsage;
   }
   return RunWithBackend(g, false, [&](WorkflowBackend& b) {
     auto e = b.Check(o.input);
@@ -98,14 +100,17 @@ int RunCheck(const GlobalOptions& g, CheckOptions& o) {
   bool remote = UsesServer(g, o);
   if (o.input.principal.empty() && !remote) o.input.principal = g.as;
   if (o.input.principal.empty() && !remote) {
-    PrintError("whose action is it: give --principal (or --as)");
-    return kExitUsage;
+    return UsageError("whose action is it: give --principal (or --as)");
+  }
+  if (!o.input.principal.empty() && !core::IsValidPrincipal(o.input.principal)) {
+    return UsageError("--principal (or --as) must be user:NAME, service:NAME or agent:NAME, got '" +
+                      o.input.principal + "'");
   }
   int payloads =
       !o.sql.empty() + !o.command.empty() + (!o.http_method.empty() || !o.http_path.empty());
   if (payloads > 1) {
-    PrintError("give at most one payload: --sql, --command, or --http-method with --http-path");
-    return kExitUsage;
+    return UsageError(
+        "give at most one payload: --sql, --command, or --http-method with --http-path");
   }
   if (!o.sql.empty()) {
     o.input.payload_kind = Payload::Kind::kSql;
@@ -115,8 +120,7 @@ int RunCheck(const GlobalOptions& g, CheckOptions& o) {
     o.input.text = o.command;
   } else if (!o.http_method.empty() || !o.http_path.empty()) {
     if (o.http_method.empty() || o.http_path.empty()) {
-      PrintError("--http-method and --http-path go together");
-      return kExitUsage;
+      return UsageError("--http-method and --http-path go together");
     }
     o.input.payload_kind = Payload::Kind::kHttp;
     o.input.http_method = o.http_method;
@@ -126,12 +130,10 @@ int RunCheck(const GlobalOptions& g, CheckOptions& o) {
     boost::system::error_code ec;
     boost::json::value ctx = boost::json::parse(o.context, ec);
     if (ec) {
-      PrintError("--context is not valid JSON: " + ec.message());
-      return kExitUsage;
+      return UsageError("--context is not valid JSON: " + ec.message());
     }
     if (Status s = ParseContextJson(ctx, o.input); !s.ok()) {
-      PrintError("--context: " + s.message());
-      return kExitUsage;
+      return UsageError("--context: " + s.message());
     }
   }
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -140,46 +142,32 @@ int RunCheck(const GlobalOptions& g, CheckOptions& o) {
   if (!o.at.empty()) {
     auto t = core::ParseRfc3339(o.at);
     if (!t) {
-      PrintError("--at must be an RFC 3339 time such as 2026-01-05T10:00:00Z");
-      return kExitUsage;
+      return UsageError("--at must be an RFC 3339 time such as 2026-01-05T10:00:00Z, got '" + o.at +
+                        "'");
     }
     now = *t;
   }
   if (remote) return RunCheckRemote(g, o);
   if (!g.db.empty()) {
     if (!o.grants.empty()) {
-      PrintError("--grants cannot be used with --db: the database holds the grants");
-      return kExitUsage;
+      return UsageError("--grants cannot be used with --db: the database holds the grants");
     }
     return RunCheckWithDb(g, o, o.at.empty() ? 0 : now);
   }
   if (o.policy.empty()) o.policy = g.policy;
   if (o.policy.empty()) {
-    PrintError("no policy: give --policy PATH (or set DRAWBRIDGE_POLICY)");
-    return kExitUsage;
+    return UsageError("no policy: give --policy PATH (or set DRAWBRIDGE_POLICY)");
   }
   auto policy = policy::LoadAndCompile(o.policy);
-  if (!policy.ok()) {
-    std::cerr << policy.status().message() << "\n";
-    return kExitFailure;
-  }
+  if (!policy.ok()) return FailWithProblemList(policy.status());
   core::GrantIndex grants;
   if (!o.grants.empty()) {
     auto text = ReadFile(o.grants);
-    if (!text.ok()) {
-      PrintError(text.status().message());
-      return kExitFailure;
-    }
+    if (!text.ok()) return Fail(text.status());
     auto specs = ParseGrants(*text, o.grants);
-    if (!specs.ok()) {
-      PrintError(specs.status().message());
-      return kExitFailure;
-    }
+    if (!specs.ok()) return Fail(specs.status());
     for (const auto& spec : *specs) {
-      if (Status s = grants.Add(spec); !s.ok()) {
-        PrintError(o.grants + ": " + s.message());
-        return kExitFailure;
-      }
+      if (Status s = grants.Add(spec); !s.ok()) return Fail(s.WithContext(o.grants));
     }
   }
   classify::ClassifierAnalyzer analyzer;
@@ -233,7 +221,10 @@ void RegisterCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--at", o->at, "Decide as of this RFC 3339 time (default: now)");
   cmd->add_option("--output,-o", o->output, "text or json (default: the global --output)")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->callback([o, &global, &exit_code] { exit_code = RunCheck(global, *o); });
+  cmd->callback([o, &global, &exit_code] {
+    SetJsonErrors(WantsJson(global, o->output));
+    exit_code = RunCheck(global, *o);
+  });
 }
 
 }  // namespace drawbridge::cli

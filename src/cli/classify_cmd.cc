@@ -53,7 +53,7 @@ int RunJsonl(const ClassifyOptions& o) {
     } else {
       c = Classify(o.kind, std::string_view(text->as_string()));
     }
-    std::cout << boost::json::serialize(ToJson(c)) << '\n';
+    PrintJson(ToJson(c));
   }
   std::cout.flush();
   return kExitOk;
@@ -61,8 +61,7 @@ int RunJsonl(const ClassifyOptions& o) {
 
 int RunOne(const GlobalOptions& g, const ClassifyOptions& o) {
   if (o.text.empty()) {
-    PrintError("give the text to classify, or --jsonl to read JSON lines from stdin");
-    return kExitUsage;
+    return UsageError("give the text to classify, or --jsonl to read JSON lines from stdin");
   }
   classify::Classification c = Classify(o.kind, o.text);
   if (WantsJson(g, o.output)) {
@@ -92,8 +91,10 @@ void RegisterClassify(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("text", o->text, "The text to classify (without --jsonl)");
   cmd->add_option("--output,-o", o->output, "text or json (default: the global --output)")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->callback(
-      [o, &global, &exit_code] { exit_code = o->jsonl ? RunJsonl(*o) : RunOne(global, *o); });
+  cmd->callback([o, &global, &exit_code] {
+    SetJsonErrors(WantsJson(global, o->output));
+    exit_code = o->jsonl ? RunJsonl(*o) : RunOne(global, *o);
+  });
 }
 
 }  // namespace drawbridge::cli

@@ -5,6 +5,7 @@
 #include "api/wire.h"
 #include "classify/payload_analyzer.h"
 #include "cli/commands.h"
+#include "cli/io.h"
 #include "core/engine.h"
 #include "core/explain.h"
 #include "core/time_format.h"
@@ -63,10 +64,7 @@ std::vector<DemoStep> Steps() {
 
 int RunDemo(const std::string& path) {
   auto policy = policy::LoadAndCompile(path);
-  if (!policy.ok()) {
-    std::cerr << policy.status().message() << "\n";
-    return kExitFailure;
-  }
+  if (!policy.ok()) return FailWithProblemList(policy.status());
   core::GrantIndex grants;
   classify::ClassifierAnalyzer analyzer;
   core::Engine engine(**policy, grants, analyzer);

@@ -30,9 +30,4 @@ StatusOr<std::unique_ptr<LocalSession>> LocalSession::Open(const GlobalOptions& 
   return session;
 }
 
-int Fail(const Status& status) {
-  PrintError(status.message());
-  return kExitFailure;
-}
-
 }  // namespace drawbridge::cli

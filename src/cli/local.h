@@ -43,7 +43,4 @@ class LocalSession {
   std::unique_ptr<service::JitService> service_;
 };
 
-// Prints the status message and returns the exit code of a refused or failed operation (1).
-int Fail(const Status& status);
-
 }  // namespace drawbridge::cli

@@ -1,5 +1,6 @@
 // drawbridge: just-in-time access and action approval.
 #include "cli/commands.h"
+#include "cli/io.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -12,7 +13,8 @@ int main(int argc, char** argv) {
       "($DRAWBRIDGE_CONFIG or ~/.config/drawbridge/config.yaml: addr, token, ca_file); the same\n"
       "commands then run on the server as the token's principal.\n"
       "Exit codes: 0 success/allow, 1 failure or refusal, 2 usage error, 3 deny,\n"
-      "4 approval_required.",
+      "4 approval_required. With --output json an error is one line on stderr:\n"
+      "{\"error\": {\"code\": ..., \"message\": ...}}. See docs/CLI.md.",
       "drawbridge"};
   app.require_subcommand(1);
   app.fallthrough();
@@ -39,11 +41,18 @@ int main(int argc, char** argv) {
   drawbridge::cli::RegisterToken(app, global, exit_code);
   drawbridge::cli::RegisterDemo(app, exit_code);
   drawbridge::cli::RegisterServe(app, exit_code);
+  // A mistake in the command line itself is found before --output is known for certain.
+  drawbridge::cli::SetJsonErrors(drawbridge::cli::CommandLineAsksForJson(argc, argv));
+  // Runs after parsing, before the command: the command line's own answer. Commands with their
+  // own --output set it again.
+  app.parse_complete_callback([&global] { drawbridge::cli::SetJsonErrors(global.json()); });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : drawbridge::cli::kExitUsage;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    if (drawbridge::cli::JsonErrors()) return drawbridge::cli::UsageError(e.what());
+    app.exit(e);
+    return drawbridge::cli::kExitUsage;
   }
   return exit_code;
 }

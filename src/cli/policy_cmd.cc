@@ -2,9 +2,11 @@
 #include <boost/json.hpp>
 #include <iostream>
 
+#include "cli/backend.h"
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/policy_tests.h"
+#include "cli/served_policy.h"
 #include "policy/compiler.h"
 #include "policy/loader.h"
 
@@ -17,7 +19,8 @@ using core::kNoId;
 
 struct PolicyOptions {
   std::string path, tests, principal;
-  std::string output;  // "": the global --output
+  bool server = false;  // explain: the policy the configured server is serving
+  std::string output;   // "": the global --output
 };
 
 int Validate(const GlobalOptions& global, const PolicyOptions& o) {
@@ -40,10 +43,7 @@ int Validate(const GlobalOptions& global, const PolicyOptions& o) {
                                   {"errors", boost::json::array{compiled.status().message()}}});
     return kExitFailure;
   }
-  if (!compiled.ok()) {
-    std::cerr << compiled.status().message() << "\n";
-    return kExitFailure;
-  }
+  if (!compiled.ok()) return FailWithProblemList(compiled.status());
   const CompiledPolicy& p = **compiled;
   if (WantsJson(global, o.output)) {
     PrintJson(boost::json::object{{"valid", true},
@@ -64,20 +64,11 @@ int Validate(const GlobalOptions& global, const PolicyOptions& o) {
 
 int Test(const GlobalOptions& global, const PolicyOptions& o) {
   auto policy = policy::LoadAndCompile(o.path);
-  if (!policy.ok()) {
-    std::cerr << policy.status().message() << "\n";
-    return kExitFailure;
-  }
+  if (!policy.ok()) return FailWithProblemList(policy.status());
   auto text = ReadFile(o.tests);
-  if (!text.ok()) {
-    PrintError(text.status().message());
-    return kExitFailure;
-  }
+  if (!text.ok()) return Fail(text.status());
   auto report = RunPolicyTests(**policy, *text, o.tests);
-  if (!report.ok()) {
-    PrintError(report.status().message());
-    return kExitFailure;
-  }
+  if (!report.ok()) return Fail(report.status());
   if (WantsJson(global, o.output)) {
     boost::json::array failures;
     for (const auto& f : report->failures) {
@@ -157,27 +148,19 @@ std::string DescribeFacts(const core::ConditionsC& c) {
   return Join(parts, " and ");
 }
 
-int Explain(const GlobalOptions& global, const PolicyOptions& o) {
-  auto compiled = policy::LoadAndCompile(o.path);
-  if (!compiled.ok()) {
-    std::cerr << compiled.status().message() << "\n";
-    return kExitFailure;
-  }
-  const CompiledPolicy& p = **compiled;
+// `version` is the one to show: the server's own for a served policy, whose texts may have
+// reached us with webhook URLs cut.
+int ExplainPolicy(const GlobalOptions& global, const PolicyOptions& o, const CompiledPolicy& p,
+                  const std::string& version) {
   Id principal = kNoId;
   core::IdSet no_groups;
   const core::IdSet* groups = &no_groups;
   if (!o.principal.empty()) {
-    if (!core::IsValidPrincipal(o.principal)) {
-      PrintError("invalid principal '" + o.principal +
-                 "': expected user:NAME, service:NAME or agent:NAME");
-      return kExitUsage;
-    }
     principal = p.principals.Find(o.principal);
     if (principal != kNoId) groups = &p.principal_groups[principal];
   }
   boost::json::object out;
-  out["policy_version"] = p.version;
+  out["policy_version"] = version;
   if (!o.principal.empty()) out["principal"] = o.principal;
 
   boost::json::array group_list;
@@ -251,7 +234,7 @@ int Explain(const GlobalOptions& global, const PolicyOptions& o) {
   auto text = [](const boost::json::value& v) -> std::string {
     return v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
   };
-  std::cout << "policy " << p.version.substr(0, 12) << "\n";
+  std::cout << "policy " << version.substr(0, 12) << "\n";
   if (!o.principal.empty()) std::cout << "principal " << o.principal << "\n";
   std::cout << "\ngroups:\n";
   for (const auto& g : out["groups"].as_array()) {
@@ -289,6 +272,45 @@ int Explain(const GlobalOptions& global, const PolicyOptions& o) {
   return kExitOk;
 }
 
+// The policy the configured server is serving (GET /v1/policy), loaded here from its texts.
+int ExplainServedPolicy(const GlobalOptions& global, const PolicyOptions& o) {
+  auto config = LoadRemoteConfig(global);
+  if (!config.ok()) return Fail(config.status());
+  if (config->addr.empty()) {
+    return UsageError(
+        "--server needs a server: give --addr URL or DRAWBRIDGE_ADDR (with DRAWBRIDGE_TOKEN), or "
+        "put addr and token in ~/.config/drawbridge/config.yaml");
+  }
+  if (std::string problem = CheckModeFlags(global, BackendMode::kRemote); !problem.empty()) {
+    return UsageError(problem);
+  }
+  auto served = FetchServedPolicy(global);
+  if (!served.ok()) return Fail(served.status());
+  policy::LoadResult loaded = policy::LoadPolicyTexts(served->files);
+  if (!loaded.ok()) {
+    return FailWithProblemList(InvalidArgument(
+        "the policy the server is serving does not load here:\n" + loaded.ErrorText()));
+  }
+  auto compiled = policy::Compile(loaded.document);
+  if (!compiled.ok()) return FailWithProblemList(compiled.status());
+  return ExplainPolicy(global, o, **compiled, served->version);
+}
+
+int Explain(const GlobalOptions& global, const PolicyOptions& o) {
+  if (o.server == !o.path.empty()) {
+    return UsageError(
+        "say which policy to explain: a PATH, or --server for the one the server is serving");
+  }
+  if (!o.principal.empty() && !core::IsValidPrincipal(o.principal)) {
+    return UsageError("--principal must be user:NAME, service:NAME or agent:NAME, got '" +
+                      o.principal + "'");
+  }
+  if (o.server) return ExplainServedPolicy(global, o);
+  auto compiled = policy::LoadAndCompile(o.path);
+  if (!compiled.ok()) return FailWithProblemList(compiled.status());
+  return ExplainPolicy(global, o, **compiled, (*compiled)->version);
+}
+
 }  // namespace
 
 void RegisterPolicy(CLI::App& app, GlobalOptions& global, int& exit_code) {
@@ -303,7 +325,10 @@ void RegisterPolicy(CLI::App& app, GlobalOptions& global, int& exit_code) {
   validate->add_option("path", o->path, "Policy file or directory")->required();
   validate->add_option("--output,-o", o->output, "text or json (default: the global --output)")
       ->check(CLI::IsMember({"text", "json"}));
-  validate->callback([o, &global, &exit_code] { exit_code = Validate(global, *o); });
+  validate->callback([o, &global, &exit_code] {
+    SetJsonErrors(WantsJson(global, o->output));
+    exit_code = Validate(global, *o);
+  });
 
   CLI::App* test = policy->add_subcommand(
       "test",
@@ -313,17 +338,26 @@ void RegisterPolicy(CLI::App& app, GlobalOptions& global, int& exit_code) {
   test->add_option("tests", o->tests, "Tests YAML file")->required();
   test->add_option("--output,-o", o->output, "text or json (default: the global --output)")
       ->check(CLI::IsMember({"text", "json"}));
-  test->callback([o, &global, &exit_code] { exit_code = Test(global, *o); });
+  test->callback([o, &global, &exit_code] {
+    SetJsonErrors(WantsJson(global, o->output));
+    exit_code = Test(global, *o);
+  });
 
   CLI::App* explain = policy->add_subcommand(
       "explain",
       "Show groups, roles, standing access, what may be requested and the guardrails;\n"
-      "with --principal, for that principal.");
-  explain->add_option("path", o->path, "Policy file or directory")->required();
+      "with --principal, for that principal. --server explains the policy the configured\n"
+      "server is serving (--addr / DRAWBRIDGE_ADDR, any token) instead of a PATH.");
+  explain->add_option("path", o->path, "Policy file or directory");
+  explain->add_flag("--server", o->server,
+                    "Explain the policy the server is serving (GET /v1/policy), not a PATH");
   explain->add_option("--principal", o->principal, "user:NAME, service:NAME or agent:NAME");
   explain->add_option("--output,-o", o->output, "text or json (default: the global --output)")
       ->check(CLI::IsMember({"text", "json"}));
-  explain->callback([o, &global, &exit_code] { exit_code = Explain(global, *o); });
+  explain->callback([o, &global, &exit_code] {
+    SetJsonErrors(WantsJson(global, o->output));
+    exit_code = Explain(global, *o);
+  });
 }
 
 }  // namespace drawbridge::cli

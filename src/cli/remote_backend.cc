@@ -154,7 +154,7 @@ class RemoteBackend final : public WorkflowBackend {
 StatusOr<std::unique_ptr<WorkflowBackend>> MakeRemoteBackend(const GlobalOptions& g) {
   auto config = LoadRemoteConfig(g);
   if (!config.ok()) return config.status();
-  for (const std::string& warning : config->warnings) PrintError("warning: " + warning);
+  for (const std::string& warning : config->warnings) PrintNote("warning: " + warning);
   auto api = client::ApiClient::Create(*config);
   if (!api.ok()) return api.status();
   return std::unique_ptr<WorkflowBackend>(new RemoteBackend(std::move(api).value()));

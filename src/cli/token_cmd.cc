@@ -19,6 +19,7 @@
 #include "core/time_format.h"
 #include "policy/compiler.h"
 #include "policy/durations.h"
+#include "service/api_tokens.h"
 #include "service/random_ids.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -111,15 +112,24 @@ class RemoteTokenBackend final : public TokenBackend {
   std::unique_ptr<client::ApiClient> api_;
 };
 
+// The usage problem with --tenant, --db/--policy or --addr in `mode`, or "" when there is none.
+std::string CheckBackendFlags(const GlobalOptions& global, const TokenOptions& options,
+                              BackendMode mode) {
+  if (options.tenant.empty()) return "--tenant must not be empty";
+  if (mode == BackendMode::kNone) return NoBackendMessage();
+  if (mode == BackendMode::kRemote && options.tenant != "default") {
+    return "--tenant is for local mode; a server takes the tenant from your token";
+  }
+  if (mode == BackendMode::kLocal && global.policy.empty()) {
+    return "no policy: give --policy PATH (or set DRAWBRIDGE_POLICY) with --db";
+  }
+  if (mode == BackendMode::kRemote) return CheckModeFlags(global, mode);
+  return "";
+}
+
 StatusOr<std::unique_ptr<TokenBackend>> OpenBackend(const GlobalOptions& global,
-                                                    const TokenOptions& options) {
-  if (options.tenant.empty()) return InvalidArgument("--tenant must not be empty");
-  DB_ASSIGN_OR_RETURN(BackendMode mode, ChooseBackend(global));
+                                                    const TokenOptions& options, BackendMode mode) {
   if (mode == BackendMode::kRemote) {
-    if (options.tenant != "default") {
-      return InvalidArgument(
-          "--tenant is for local mode; a server takes the tenant from your token");
-    }
     DB_ASSIGN_OR_RETURN(client::ClientConfig config, LoadRemoteConfig(global));
     DB_ASSIGN_OR_RETURN(auto api, client::ApiClient::Create(config));
     return std::unique_ptr<TokenBackend>(new RemoteTokenBackend(std::move(api)));
@@ -176,6 +186,10 @@ int64_t Now() {
 // Checks the flags before anything is opened, so usage errors exit 2.
 std::optional<service::TokenInput> ParseCreate(const TokenOptions& o) {
   service::TokenInput in;
+  if (Status valid = service::ValidateTokenPrincipal(o.principal); !valid.ok()) {
+    UsageError("--principal: " + valid.message());
+    return std::nullopt;
+  }
   in.principal = o.principal;
   for (const std::string& list : o.groups) {
     size_t start = 0;
@@ -189,14 +203,14 @@ std::optional<service::TokenInput> ParseCreate(const TokenOptions& o) {
   }
   std::optional<TokenRole> role = ParseTokenRole(o.role);
   if (!role) {
-    PrintError("--role must be user, checker or admin, got '" + o.role + "'");
+    UsageError("--role must be user, checker or admin, got '" + o.role + "'");
     return std::nullopt;
   }
   in.role = *role;
   if (!o.ttl.empty()) {
     auto ttl = policy::ParseDuration(o.ttl);
     if (!ttl) {
-      PrintError("--ttl must be " + std::string(policy::kDurationForms) + ", got '" + o.ttl + "'");
+      UsageError("--ttl must be " + std::string(policy::kDurationForms) + ", got '" + o.ttl + "'");
       return std::nullopt;
     }
     in.ttl_seconds = ttl->count();
@@ -252,7 +266,12 @@ int ListTokens(const GlobalOptions& g, TokenBackend& backend) {
 
 int WithBackend(const GlobalOptions& g, const TokenOptions& o,
                 const std::function<int(TokenBackend&)>& body) {
-  auto backend = OpenBackend(g, o);
+  auto mode = ChooseBackend(g);
+  if (!mode.ok()) return Fail(mode.status());
+  if (std::string problem = CheckBackendFlags(g, o, *mode); !problem.empty()) {
+    return UsageError(problem);
+  }
+  auto backend = OpenBackend(g, o, *mode);
   if (!backend.ok()) return Fail(backend.status());
   return body(**backend);
 }

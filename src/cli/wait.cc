@@ -169,8 +169,8 @@ int WaitForDecision(WorkflowBackend& backend, const GlobalOptions& g, const Requ
     auto now = SteadyClock::now();
     if (now >= deadline) {
       line.Clear();
-      PrintError("request " + id + " is still pending after " + FormatElapsed(waited()) +
-                 "; follow it with `drawbridge requests show " + id + "`");
+      PrintNote("request " + id + " is still pending after " + FormatElapsed(waited()) +
+                "; follow it with `drawbridge requests show " + id + "`");
       return finish(current);
     }
     auto remaining = std::chrono::ceil<std::chrono::seconds>(deadline - now);
@@ -194,14 +194,14 @@ int WaitForDecision(WorkflowBackend& backend, const GlobalOptions& g, const Requ
               now_state->state == RequestState::kPending) {
             return Fail(cancelled.status());
           }
-          PrintError("request " + id + " was decided before it could be cancelled: it is " +
-                     std::string(RequestStateName(now_state->state)));
+          PrintNote("request " + id + " was decided before it could be cancelled: it is " +
+                    std::string(RequestStateName(now_state->state)));
           return finish(*now_state);
         }
         case PromptAnswer::kKeepWaiting: std::cerr << "still waiting for " << id << "\n"; continue;
         case PromptAnswer::kNoTerminal:
-          PrintError("stopped waiting; request " + id +
-                     " is still pending. Cancel it with `drawbridge requests cancel " + id + "`");
+          PrintNote("stopped waiting; request " + id +
+                    " is still pending. Cancel it with `drawbridge requests cancel " + id + "`");
           return kExitApprovalRequired;
       }
     }
@@ -209,7 +209,7 @@ int WaitForDecision(WorkflowBackend& backend, const GlobalOptions& g, const Requ
       // A server restarting or a flaky network should not end a long wait at once.
       if (r.status().code() == StatusCode::kUnavailable && ++failures <= 5) {
         line.Clear();
-        PrintError(r.status().message() + " (retrying)");
+        PrintNote(r.status().message() + " (retrying)");
         InterruptibleSleep(std::chrono::seconds(1 << std::min(failures, 4)));
         continue;
       }

@@ -2,7 +2,9 @@
 // grants ls|revoke|release, sweep — written once against WorkflowBackend (cli/backend.h), so
 // each runs locally (--db) or against a server (--addr / DRAWBRIDGE_ADDR) alike.
 #include <boost/json.hpp>
+#include <functional>
 #include <iostream>
+#include <optional>
 
 #include "api/check_input.h"
 #include "api/wire.h"
@@ -49,27 +51,67 @@ struct WorkflowOptions {
   std::string wait_timeout = "10m";
 };
 
+// RunWithBackend for the workflow commands, which in local mode also need the policy.
+int RunWorkflow(const GlobalOptions& g, bool needs_principal,
+                const std::function<int(WorkflowBackend&)>& body) {
+  if (!g.db.empty() && g.policy.empty()) {
+    return UsageError("no policy: give --policy PATH (or set DRAWBRIDGE_POLICY) with --db");
+  }
+  return RunWithBackend(g, needs_principal, body);
+}
+
 LocalClaims Claims(const WorkflowOptions& o) {
   return {.groups = o.groups, .mfa = o.mfa, .source_ip = o.source_ip};
 }
 
+// "a, b, c" of every name `name_of` gives for the enum values 0..last.
+template <typename Enum, typename NameOf>
+std::string AllNames(Enum last, NameOf name_of) {
+  std::string names;
+  for (int i = 0; i <= static_cast<int>(last); ++i) {
+    if (!names.empty()) names += ", ";
+    names += name_of(static_cast<Enum>(i));
+  }
+  return names;
+}
+
+// The usage problem with --state for requests (or grants), or "" when it names a state.
+std::string CheckStateFlag(const std::string& state, bool grants) {
+  if (state.empty()) return "";
+  if (grants ? ParseGrantState(state).has_value() : ParseRequestState(state).has_value()) {
+    return "";
+  }
+  const std::string names = grants ? AllNames(GrantState::kConsumed, GrantStateName)
+                                   : AllNames(RequestState::kReleased, RequestStateName);
+  return "--state must be one of " + names + "; got '" + state + "'";
+}
+
+// The --wait-timeout value, checked before anything is created.
+std::optional<std::chrono::seconds> WaitTimeout(const WorkflowOptions& o) {
+  auto timeout = policy::ParseDuration(o.wait_timeout);
+  if (!timeout || timeout->count() <= 0) return std::nullopt;
+  return std::chrono::seconds(timeout->count());
+}
+
+std::string WaitTimeoutProblem(const WorkflowOptions& o) {
+  return "--wait-timeout must be " + std::string(policy::kDurationForms) + ", got '" +
+         o.wait_timeout + "'";
+}
+
 // Prints the new request, then follows it when asked to (cli/wait.h).
 int Created(WorkflowBackend& backend, const GlobalOptions& g, const WorkflowOptions& o,
-            const Request& r) {
+            const Request& r, std::chrono::seconds wait_timeout) {
   if (!o.wait) {
     PrintRequest(g, r);
     return kExitOk;
   }
-  auto timeout = policy::ParseDuration(o.wait_timeout);
-  if (!timeout || timeout->count() <= 0) {
-    PrintError("--wait-timeout must look like 90s, 15m or 1h");
-    return kExitUsage;
-  }
   if (!g.json()) PrintRequest(g, r);
-  return WaitForDecision(backend, g, r, {.timeout = *timeout});
+  return WaitForDecision(backend, g, r, {.timeout = wait_timeout});
 }
 
 int RequestAccess(const GlobalOptions& g, const WorkflowOptions& o) {
+  auto wait_timeout = WaitTimeout(o);
+  if (!wait_timeout) return UsageError(WaitTimeoutProblem(o));
   client::AccessRequestSpec spec;
   spec.roles = o.roles;
   spec.rule = o.rule;
@@ -77,26 +119,25 @@ int RequestAccess(const GlobalOptions& g, const WorkflowOptions& o) {
   for (const std::string& kv : o.selector) {
     size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
-      PrintError("--selector takes label=value, got '" + kv + "'");
-      return kExitUsage;
+      return UsageError("--selector takes label=value, got '" + kv + "'");
     }
     spec.scope.selector.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
   if (spec.scope.empty()) {
-    PrintError("say what the access is for: --resource ID or --selector label=value");
-    return kExitUsage;
+    return UsageError("say what the access is for: --resource ID or --selector label=value");
   }
   auto d = policy::ParseDuration(o.duration);
   if (!d) {
-    PrintError("--duration must look like 90s, 15m, 2h, 1d or 1h30m");
-    return kExitUsage;
+    return UsageError("--duration must be " + std::string(policy::kDurationForms) + ", got '" +
+                      o.duration + "'");
   }
   spec.duration_seconds = d->count();
   if (!o.not_before.empty()) {
     auto t = core::ParseRfc3339(o.not_before);
     if (!t) {
-      PrintError("--not-before must be an RFC 3339 time");
-      return kExitUsage;
+      return UsageError(
+          "--not-before must be an RFC 3339 time such as 2026-01-05T10:00:00Z, got '" +
+          o.not_before + "'");
     }
     spec.not_before = *t;
   }
@@ -104,14 +145,24 @@ int RequestAccess(const GlobalOptions& g, const WorkflowOptions& o) {
   spec.ticket = o.ticket;
   spec.break_glass = o.break_glass;
   spec.extends = o.extends;
-  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+  return RunWorkflow(g, true, [&](WorkflowBackend& b) {
     auto r = b.RequestAccess(spec, Claims(o));
     if (!r.ok()) return Fail(r.status());
-    return Created(b, g, o, *r);
+    return Created(b, g, o, *r, *wait_timeout);
   });
 }
 
 int RequestAction(const GlobalOptions& g, const WorkflowOptions& o) {
+  auto wait_timeout = WaitTimeout(o);
+  if (!wait_timeout) return UsageError(WaitTimeoutProblem(o));
+  const bool http = !o.http_method.empty() || !o.http_path.empty();
+  if (!o.sql.empty() + !o.command.empty() + http > 1) {
+    return UsageError(
+        "give at most one payload: --sql, --command, or --http-method with --http-path");
+  }
+  if (http && (o.http_method.empty() || o.http_path.empty())) {
+    return UsageError("--http-method and --http-path go together");
+  }
   client::ActionRequestSpec spec;
   CheckInput& input = spec.check;
   input.action = o.action;
@@ -122,7 +173,7 @@ int RequestAction(const GlobalOptions& g, const WorkflowOptions& o) {
   } else if (!o.command.empty()) {
     input.payload_kind = Payload::Kind::kShell;
     input.text = o.command;
-  } else if (!o.http_method.empty()) {
+  } else if (http) {
     input.payload_kind = Payload::Kind::kHttp;
     input.http_method = o.http_method;
     input.http_path = o.http_path;
@@ -132,22 +183,25 @@ int RequestAction(const GlobalOptions& g, const WorkflowOptions& o) {
   input.search_path = o.search_path;
   spec.reason = o.reason;
   spec.ticket = o.ticket;
-  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+  return RunWorkflow(g, true, [&](WorkflowBackend& b) {
     auto r = b.RequestAction(spec, Claims(o));
     if (!r.ok()) return Fail(r.status());
-    return Created(b, g, o, *r);
+    return Created(b, g, o, *r, *wait_timeout);
   });
 }
 
 // A full page may not be all there is: say so on stderr, where it does not disturb JSON output.
 void NoteIfCut(const GlobalOptions& g, size_t shown, int limit, const std::string& what) {
   if (g.json() || shown < static_cast<size_t>(limit)) return;
-  PrintError("showing the first " + std::to_string(shown) + " " + what +
-             "; there may be more (--limit N, up to " + std::to_string(kMaxListLimit) + ")");
+  PrintNote("showing the first " + std::to_string(shown) + " " + what +
+            "; there may be more (--limit N, up to " + std::to_string(kMaxListLimit) + ")");
 }
 
 int ListRequests(const GlobalOptions& g, const WorkflowOptions& o) {
-  return RunWithBackend(g, o.mine, [&](WorkflowBackend& b) {
+  if (std::string problem = CheckStateFlag(o.state, false); !problem.empty()) {
+    return UsageError(problem);
+  }
+  return RunWorkflow(g, o.mine, [&](WorkflowBackend& b) {
     auto list = b.ListRequests({.state = o.state, .mine = o.mine, .limit = o.limit});
     if (!list.ok()) return Fail(list.status());
     PrintRequests(g, *list);
@@ -157,7 +211,7 @@ int ListRequests(const GlobalOptions& g, const WorkflowOptions& o) {
 }
 
 int ShowRequest(const GlobalOptions& g, const WorkflowOptions& o) {
-  return RunWithBackend(g, false, [&](WorkflowBackend& b) {
+  return RunWorkflow(g, false, [&](WorkflowBackend& b) {
     auto r = b.GetRequest(o.id);
     if (!r.ok()) return Fail(r.status());
     PrintRequestDetail(g, *r);
@@ -166,7 +220,7 @@ int ShowRequest(const GlobalOptions& g, const WorkflowOptions& o) {
 }
 
 int ReviewRequest(const GlobalOptions& g, const WorkflowOptions& o, bool approve) {
-  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+  return RunWorkflow(g, true, [&](WorkflowBackend& b) {
     auto r = b.Review(o.id, approve, o.comment, Claims(o));
     if (!r.ok()) return Fail(r.status());
     PrintRequest(g, *r);
@@ -175,7 +229,7 @@ int ReviewRequest(const GlobalOptions& g, const WorkflowOptions& o, bool approve
 }
 
 int CloseBreakGlass(const GlobalOptions& g, const WorkflowOptions& o, bool justified) {
-  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+  return RunWorkflow(g, true, [&](WorkflowBackend& b) {
     auto r = b.CloseBreakGlassReview(o.id, justified, o.comment, Claims(o));
     if (!r.ok()) return Fail(r.status());
     PrintRequest(g, *r);
@@ -184,7 +238,7 @@ int CloseBreakGlass(const GlobalOptions& g, const WorkflowOptions& o, bool justi
 }
 
 int CancelRequest(const GlobalOptions& g, const WorkflowOptions& o) {
-  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+  return RunWorkflow(g, true, [&](WorkflowBackend& b) {
     auto r = b.Cancel(o.id);
     if (!r.ok()) return Fail(r.status());
     PrintRequest(g, *r);
@@ -193,7 +247,10 @@ int CancelRequest(const GlobalOptions& g, const WorkflowOptions& o) {
 }
 
 int ListGrants(const GlobalOptions& g, const WorkflowOptions& o) {
-  return RunWithBackend(g, o.mine, [&](WorkflowBackend& b) {
+  if (std::string problem = CheckStateFlag(o.state, true); !problem.empty()) {
+    return UsageError(problem);
+  }
+  return RunWorkflow(g, o.mine, [&](WorkflowBackend& b) {
     auto list = b.ListGrants({.state = o.state, .mine = o.mine, .limit = o.limit});
     if (!list.ok()) return Fail(list.status());
     PrintGrants(g, *list);
@@ -203,7 +260,7 @@ int ListGrants(const GlobalOptions& g, const WorkflowOptions& o) {
 }
 
 int RevokeGrant(const GlobalOptions& g, const WorkflowOptions& o) {
-  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+  return RunWorkflow(g, true, [&](WorkflowBackend& b) {
     auto r = b.Revoke(o.id, o.reason);
     if (!r.ok()) return Fail(r.status());
     PrintGrant(g, *r);
@@ -212,7 +269,7 @@ int RevokeGrant(const GlobalOptions& g, const WorkflowOptions& o) {
 }
 
 int ReleaseGrant(const GlobalOptions& g, const WorkflowOptions& o) {
-  return RunWithBackend(g, true, [&](WorkflowBackend& b) {
+  return RunWorkflow(g, true, [&](WorkflowBackend& b) {
     auto r = b.Release(o.id);
     if (!r.ok()) return Fail(r.status());
     PrintGrant(g, *r);
@@ -221,7 +278,7 @@ int ReleaseGrant(const GlobalOptions& g, const WorkflowOptions& o) {
 }
 
 int Sweep(const GlobalOptions& g) {
-  return RunWithBackend(g, false, [&](WorkflowBackend& b) {
+  return RunWorkflow(g, false, [&](WorkflowBackend& b) {
     auto r = b.Sweep();
     if (!r.ok()) return Fail(r.status());
     if (g.json()) {

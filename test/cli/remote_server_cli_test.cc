@@ -117,5 +117,29 @@ TEST_F(RemoteServerCliTest, ListLimit) {
   EXPECT_EQ(boost::json::parse(one.out).as_array().size(), 1u);
 }
 
+// Test that `policy explain --server` explains the policy the server is serving: the same text as
+// explaining the files it serves, for any token; and that it wants exactly one of PATH and
+// --server.
+TEST_F(RemoteServerCliTest, PolicyExplainReadsTheServedPolicy) {
+  CliResult served = As("ALICE", {"policy", "explain", "--server", "--principal", "user:alice"});
+  ASSERT_EQ(served.exit_code, 0) << served.err;
+  CliResult local = RunDrawbridge(
+      dir_, {"policy", "explain", (dir_.path() / "policy").string(), "--principal", "user:alice"});
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  EXPECT_EQ(served.out, local.out);
+  EXPECT_NE(served.out.find("user:alice"), std::string::npos) << served.out;
+
+  CliResult both =
+      As("ALICE", {"policy", "explain", "--server", (dir_.path() / "policy").string()});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  CliResult no_server = RunDrawbridge(dir_, {"policy", "explain", "--server"});
+  EXPECT_EQ(no_server.exit_code, 2) << no_server.err;
+  EXPECT_NE(no_server.err.find("DRAWBRIDGE_ADDR"), std::string::npos) << no_server.err;
+  CliResult unauthenticated =
+      RunDrawbridge(dir_, {"policy", "explain", "--server"},
+                    {{"DRAWBRIDGE_ADDR", server_->url()}, {"DRAWBRIDGE_TOKEN", "dbt_not_a_token"}});
+  EXPECT_EQ(unauthenticated.exit_code, 1) << unauthenticated.err;
+}
+
 }  // namespace
 }  // namespace drawbridge::testing

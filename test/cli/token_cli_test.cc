@@ -174,8 +174,8 @@ TEST_F(TokenCliTest, TenantsListOnlyTheirOwnTokens) {
   EXPECT_EQ(Run({"token", "revoke", id, "--tenant", "acme"}).exit_code, 0);
 }
 
-// Test that bad flags are usage errors (exit 2) that say what to write, and bad values the
-// service refuses exit 1 with advice; nothing is created either way.
+// Test that bad flags are usage errors (exit 2) that say what to write, a malformed principal
+// included, and values only the service can judge exit 1 with advice; nothing is created.
 TEST_F(TokenCliTest, BadInputIsRefusedWithAdvice) {
   Result role = Run({"token", "create", "--principal", "user:alice", "--role", "root"});
   EXPECT_EQ(role.exit_code, 2);
@@ -185,13 +185,13 @@ TEST_F(TokenCliTest, BadInputIsRefusedWithAdvice) {
   EXPECT_THAT(ttl.err, HasSubstr("--ttl"));
   EXPECT_EQ(Run({"token", "create"}).exit_code, 2);  // --principal is required
   Result principal = Run({"token", "create", "--principal", "alice"});
-  EXPECT_EQ(principal.exit_code, 1);
+  EXPECT_EQ(principal.exit_code, 2);
   EXPECT_THAT(principal.err, HasSubstr("user:alice"));
   Result group = Run({"token", "create", "--principal", "user:alice", "--groups", "d b"});
   EXPECT_EQ(group.exit_code, 1);
   EXPECT_THAT(group.err, HasSubstr("not a group name"));
   Result no_db = Run({"token", "ls"}, /*local=*/false);
-  EXPECT_EQ(no_db.exit_code, 1);
+  EXPECT_EQ(no_db.exit_code, 2);
   EXPECT_THAT(no_db.err, HasSubstr("--db"));
 
   Result ls = Run({"--output", "json", "token", "ls"});
