@@ -17,9 +17,17 @@ namespace {
 constexpr size_t kMaxDetailBytes = 200;
 
 // The details a reader wants first, in the order they read best, with their labels.
-constexpr std::array<std::string_view, 12> kSummaryDetails = {
-    "requester", "principal", "action", "resource", "scope",  "roles",
-    "actions",   "decision",  "reason", "comment",  "ticket", "rule"};
+constexpr std::array<std::string_view, 15> kSummaryDetails = {
+    "requester", "principal", "action",       "resource",  "scope",
+    "roles",     "actions",   "payload_kind", "facts",     "decision",
+    "reason",    "comment",   "ticket",       "source_ip", "rule"};
+
+// An action's payload in its code block: at most this many bytes as rendered, and this many
+// lines, so that the summary line keeps the rest of the message.
+constexpr size_t kMaxPayloadShownBytes = 1500;
+constexpr size_t kMaxPayloadLines = 40;
+// Put between two backticks of a payload: three in a row would close the code block early.
+constexpr std::string_view kZeroWidthSpace = "\xe2\x80\x8b";
 
 // Cuts at a UTF-8 character boundary and marks the cut.
 std::string TruncateUtf8(std::string text, size_t max_bytes) {
@@ -52,6 +60,67 @@ std::string DetailText(const boost::json::value& value) {
     return joined;
   }
   return "";
+}
+
+// Bytes of the character at text[pos]: its UTF-8 sequence, or 1 for a byte that starts none
+// (the terminal escaping shows it as \xNN). ASCII is never part of a longer sequence, so a
+// line break or backtick always stands alone.
+size_t CharacterLength(std::string_view text, size_t pos) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(pos);
+  size_t length = 1;
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+  } else if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  }
+  if (pos + length > text.size()) return 1;
+  for (size_t i = pos + 1; i < pos + length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 1;
+  }
+  return length;
+}
+
+// The payload of an action request as a Slack code block on the lines after the summary, or
+// nothing when the event has none. Line breaks stay line breaks (the block cannot be left by
+// one); every other control character is shown as its escape, & < > as entities, and no run
+// of backticks can close the block. A cut falls between characters, never inside one or inside
+// an escape, and is marked after the block: the audit record holds the whole text.
+std::string PayloadBlock(const audit::AuditEvent& event) {
+  const boost::json::value* value = event.details.if_contains("payload");
+  if (value == nullptr || !value->is_string() || value->get_string().empty()) return "";
+  const std::string_view payload(value->get_string().data(), value->get_string().size());
+  std::string shown;
+  size_t lines = 1;
+  size_t pos = 0;
+  while (pos < payload.size()) {
+    const size_t length = CharacterLength(payload, pos);
+    const std::string_view character = payload.substr(pos, length);
+    std::string piece;
+    if (character == "\n") {
+      if (lines == kMaxPayloadLines) break;
+      ++lines;
+      piece = "\n";
+    } else if (character == "`") {
+      if (!shown.empty() && shown.back() == '`') piece = kZeroWidthSpace;
+      piece += '`';
+    } else {
+      piece = EscapeSlackText(audit::EscapeForTerminal(character));
+    }
+    if (shown.size() + piece.size() > kMaxPayloadShownBytes) break;
+    shown += piece;
+    pos += length;
+  }
+  std::string block = "\n```\n" + shown;
+  if (pos < payload.size()) block += "…";
+  block += "\n```";
+  if (pos < payload.size()) {
+    block += "\n_cut: the first " + std::to_string(pos) + " of " + std::to_string(payload.size()) +
+             " bytes are shown; the audit log holds the whole payload_";
+  }
+  return block;
 }
 
 bool IsBreakGlass(const audit::AuditEvent& event) {
@@ -114,6 +183,8 @@ std::string JsonWebhookBody(const WebhookEvent& event) {
 }
 
 std::string SlackSummary(const audit::AuditEvent& event) {
+  const std::string payload = PayloadBlock(event);
+  const size_t line_budget = kMaxSlackSummaryBytes - payload.size();
   std::string summary;
   if (IsBreakGlass(event)) summary += ":rotating_light: BREAK-GLASS ";
   summary += "Drawbridge [" + SafeText(event.tenant) + "] *" + SafeText(event.type) + "*";
@@ -126,12 +197,13 @@ std::string SlackSummary(const audit::AuditEvent& event) {
     if (text.empty()) continue;
     if ((key == "requester" || key == "principal") && text == event.actor) continue;
     std::string part = " · " + std::string(key) + ": " + SafeText(text);
-    if (summary.size() + part.size() > kMaxSlackSummaryBytes - 4) {
+    if (summary.size() + part.size() > line_budget - 4) {
       summary += " …";
       break;
     }
     summary += part;
   }
+  summary += payload;
   return summary;
 }
 

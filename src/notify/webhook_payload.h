@@ -4,11 +4,14 @@
 // Formats (docs/WEBHOOKS.md):
 //   json   {"event": <the audit record, byte for byte as stored>, "id": "<tenant>/<seq>",
 //           "tenant": ..., "time": "<RFC 3339>", "type": ...}, keys sorted, no whitespace
-//   slack  {"text": <one-line summary>, "blocks": [section with the summary, context with the
-//           event id and time]}: an incoming-webhook message
-// The summary shows actor, type, subject and the details a reviewer reads first (reason, ticket,
-// scope, ...). User text in it is made one line (control characters shown as escapes) and escaped
-// for Slack mrkdwn (& < >), so a reason cannot mention @channel, link anywhere or break the line.
+//   slack  {"text": <summary>, "blocks": [section with the summary, context with the event id
+//           and time]}: an incoming-webhook message
+// The summary is one line with actor, type, subject and the details a reviewer reads first
+// (reason, ticket, source address, scope, an action's classification, ...), then, for an action
+// request, its exact payload in a code block. User text in the line is made one line (control
+// characters shown as escapes) and escaped for Slack mrkdwn (& < >), so a reason cannot mention
+// @channel, link anywhere or break the line; the payload keeps its line breaks, shows every
+// other control as an escape, and cannot close its code block.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +48,8 @@ std::string FormatWebhookBody(const WebhookEvent& event, WebhookFormat format);
 std::string JsonWebhookBody(const WebhookEvent& event);
 std::string SlackWebhookBody(const WebhookEvent& event);
 
-// The one-line Slack summary, already mrkdwn-escaped, at most kMaxSlackSummaryBytes.
+// The Slack summary (the line, and an action request's payload block), already mrkdwn-escaped,
+// at most kMaxSlackSummaryBytes.
 inline constexpr size_t kMaxSlackSummaryBytes = 2900;  // a section block holds 3000 characters
 std::string SlackSummary(const audit::AuditEvent& event);
 

@@ -127,6 +127,12 @@ Status ValidateTokenPrincipal(std::string_view principal) {
 }
 
 StatusOr<std::vector<std::string>> NormalizeTokenGroups(const std::vector<std::string>& groups) {
+  // The cap of a check's group claims (input_limits.h): a token's groups become those claims.
+  constexpr size_t kMaxTokenGroups = 256;
+  if (groups.size() > kMaxTokenGroups) {
+    return InvalidArgument("a token carries at most " + std::to_string(kMaxTokenGroups) +
+                           " groups, got " + std::to_string(groups.size()));
+  }
   std::vector<std::string> out;
   out.reserve(groups.size());
   for (const std::string& raw : groups) {

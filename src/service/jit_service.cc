@@ -155,6 +155,7 @@ void JitService::SyncIndex(const Grant& grant) {
 }
 
 StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& input) {
+  DB_RETURN_IF_ERROR(CheckIdentifierLimits(input));
   DB_RETURN_IF_ERROR(CheckTextLength("reason", input.reason, kMaxReasonBytes));
   DB_RETURN_IF_ERROR(CheckTextLength("ticket", input.ticket, kMaxTicketBytes));
   DB_ASSIGN_OR_RETURN(
@@ -171,6 +172,8 @@ StatusOr<Request> JitService::RequestAccess(const workflow::AccessRequestInput& 
 }
 
 StatusOr<Request> JitService::RequestAction(const ActionRequest& input) {
+  DB_RETURN_IF_ERROR(CheckIdentifierLimits(input.check));
+  DB_RETURN_IF_ERROR(CheckTextLength("source_ip", input.source_ip, kMaxSourceIpBytes));
   DB_RETURN_IF_ERROR(CheckTextLength("reason", input.reason, kMaxReasonBytes));
   DB_RETURN_IF_ERROR(CheckTextLength("ticket", input.ticket, kMaxTicketBytes));
   const std::string payload = PayloadText(input.check.payload);
@@ -276,8 +279,26 @@ void FailClosed(CheckOutcome& out, const Status& why) {
   out.explanation.request.reset();
 }
 
+namespace {
+
+// A check whose input is over a cap is a deny, whatever the policy says.
+void RefuseCheck(CheckOutcome& out, const Status& why) {
+  out.verdict.decision = Decision::kDeny;
+  out.explanation.decision = Decision::kDeny;
+  out.explanation.reason = why.message() + "; denied";
+  out.explanation.reason_code = "input_too_large";
+  out.explanation.request.reset();
+}
+
+}  // namespace
+
 std::optional<workflow::EventDraft> JitService::Decide(const CheckRequest& request,
                                                        CheckOutcome& out) const {
+  // Refused before the engine sees it, and not audited: nothing of it is recorded anywhere.
+  if (Status refused = CheckIdentifierLimits(request); !refused.ok()) {
+    RefuseCheck(out, refused);
+    return std::nullopt;
+  }
   TimePoint now{std::chrono::seconds(clock_.NowSeconds())};
   const auto d = decider();
   out.verdict = d->engine.Check(request, now);
@@ -387,22 +408,22 @@ StatusOr<SweepReport> JitService::Sweep() {
     d.refused = !t.ok();
     return t;
   };
-  auto expire_request = [&](Due& d, int64_t now,
+  auto expire_request = [&](Due& d, int64_t at,
                             StoreTransaction& tx) -> StatusOr<workflow::Transition> {
     DB_ASSIGN_OR_RETURN(Request r, LoadRequest(tx, options_.tenant, d.id));
-    return took(d, Step::kExpireRequest, workflow::ExpirePendingRequest(r, now));
+    return took(d, Step::kExpireRequest, workflow::ExpirePendingRequest(r, at));
   };
   if (!due_requests.empty()) DB_RETURN_IF_ERROR(sweep(due_requests, expire_request).status());
 
   // Only the due grants are read, never every running one. A handled grant leaves the due set, so
   // each page starts after the last; a page in which nothing could be handled ends the sweep.
-  auto end_or_start_grant = [&](Due& d, int64_t now,
+  auto end_or_start_grant = [&](Due& d, int64_t at,
                                 StoreTransaction& tx) -> StatusOr<workflow::Transition> {
     DB_ASSIGN_OR_RETURN(Grant g, LoadGrant(tx, options_.tenant, d.id));
     DB_ASSIGN_OR_RETURN(Request r, LoadRequest(tx, options_.tenant, g.request_id));
-    if (g.expires_at <= now) return took(d, Step::kExpireGrant, workflow::ExpireGrant(r, g, now));
-    if (r.state == RequestState::kApproved && g.not_before <= now) {
-      return took(d, Step::kActivateGrant, workflow::ActivateGrant(r, g, now));
+    if (g.expires_at <= at) return took(d, Step::kExpireGrant, workflow::ExpireGrant(r, g, at));
+    if (r.state == RequestState::kApproved && g.not_before <= at) {
+      return took(d, Step::kActivateGrant, workflow::ActivateGrant(r, g, at));
     }
     return took(d, Step::kNone, FailedPrecondition("grant " + d.id + " is not due"));
   };

@@ -127,9 +127,11 @@ class JitService {
   std::shared_ptr<const core::CompiledPolicy> policy() const { return decider()->policy; }
 
   // Puts `policy` in force for every later decision and transition, recording a policy.changed
-  // audit event (old and new version, `source`, `actor`). If the event cannot be recorded, the
-  // old policy stays in force. Open requests keep the approvers they were created under only as
-  // far as the new policy agrees: reviewers are re-checked against the policy at review time.
+  // audit event (old and new version, `source`, `actor`). Recording the very policy the service
+  // was opened with, before any other (a server start), names no old version. If the event
+  // cannot be recorded, the old policy stays in force. Open requests keep the approvers they
+  // were created under only as far as the new policy agrees: reviewers are re-checked against
+  // the policy at review time.
   Status ReplacePolicy(std::shared_ptr<const core::CompiledPolicy> policy, const std::string& actor,
                        const std::string& source);
   Store& store() { return store_; }
@@ -200,6 +202,7 @@ class JitService {
   std::shared_ptr<const Decider> decider() const { return decider_.load(); }
   std::atomic<std::shared_ptr<const Decider>> decider_;
   std::mutex write_mu_;
+  bool policy_recorded_ = false;  // a policy.changed was written; guarded by write_mu_
 
   struct PendingCheck {
     PreparedEvent event;

@@ -11,12 +11,16 @@ Status JitService::ReplacePolicy(std::shared_ptr<const core::CompiledPolicy> pol
   const int64_t now_ms = clock_.NowMillis();
   workflow::EventDraft event = workflow::MakeEvent("policy.changed", actor, source);
   event.notify = true;
-  event.Add("old_version", old->policy->version)
-      .Add("version", policy->version)
-      .Add("source", source);
+  // A service opens with its first policy already in force, before anything is on record: a
+  // server start then records that same policy, and no earlier one is known to name.
+  const bool recording_the_opening_policy =
+      !policy_recorded_ && old->policy->version == policy->version;
+  if (!recording_the_opening_policy) event.Add("old_version", old->policy->version);
+  event.Add("version", policy->version).Add("source", source);
   DB_ASSIGN_OR_RETURN(auto tx, store_.Begin());
   DB_RETURN_IF_ERROR(AppendEvents(*tx, std::span(&event, 1), now_ms));
   DB_RETURN_IF_ERROR(tx->Commit());
+  policy_recorded_ = true;
   decider_.store(std::make_shared<const Decider>(std::move(policy), grants_, analyzer_));
   return Status::Ok();
 }

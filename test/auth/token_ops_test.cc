@@ -177,6 +177,8 @@ TEST_F(TokenOpsTest, InvalidInputIsRefusedWithAdvice) {
   bad_group.groups = {"db a"};
   service::TokenInput empty_group = TokenFor("user:alice");
   empty_group.groups = {"group:"};
+  service::TokenInput many_groups = TokenFor("user:alice");
+  for (int i = 0; i < 257; ++i) many_groups.groups.push_back("team" + std::to_string(i));
   std::vector<Case> cases = {
       {no_principal, "user:carol", "--principal"},
       {bad_principal, "user:carol", "kind:name"},
@@ -185,6 +187,7 @@ TEST_F(TokenOpsTest, InvalidInputIsRefusedWithAdvice) {
       {negative_ttl, "user:carol", "must be positive"},
       {bad_group, "user:carol", "not a group name"},
       {empty_group, "user:carol", "not a group name"},
+      {many_groups, "user:carol", "at most 256 groups"},
       {TokenFor("user:alice"), "", "actor"},
   };
   for (const Case& c : cases) {

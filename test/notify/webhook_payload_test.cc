@@ -179,6 +179,129 @@ TEST(WebhookPayloadTest, SlackBodyShape) {
               HasSubstr("default/1"));
 }
 
+// The details of an action request's request.created event (core/workflow/transition_parts.cc).
+boost::json::object ActionRequestDetails(std::string payload_kind, std::string payload) {
+  return {{"kind", "action"},
+          {"requester", "user:alice"},
+          {"rule", "destructive-sql"},
+          {"reason", "purge test rows"},
+          {"ticket", "OPS-7"},
+          {"source_ip", "10.1.2.3"},
+          {"action", "db.query"},
+          {"resource", "db/orders-prod"},
+          {"payload_kind", std::move(payload_kind)},
+          {"payload", std::move(payload)},
+          {"facts", boost::json::array{"delete_all", "write"}},
+          {"fingerprint", std::string(64, 'a')},
+          {"uses", 1}};
+}
+
+std::string ActionSummary(std::string payload_kind, std::string payload) {
+  return SlackSummary(
+      Parsed(MessageFor("request.created", "user:alice", "req-5",
+                        ActionRequestDetails(std::move(payload_kind), std::move(payload))))
+          .event);
+}
+
+size_t Count(std::string_view text, std::string_view part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string_view::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// Test that approvers see an action request's exact statement in a code block after the line,
+// with its classification, the reason, the ticket and the source address.
+TEST(WebhookPayloadTest, ActionRequestShowsStatementAndFacts) {
+  EXPECT_EQ(ActionSummary("sql", "DELETE FROM orders\nWHERE created < now()"),
+            "Drawbridge [default] *request.created* req-5 by user:alice · action: db.query · "
+            "resource: db/orders-prod · payload_kind: sql · facts: delete_all, write · reason: "
+            "purge test rows · ticket: OPS-7 · source_ip: 10.1.2.3 · rule: destructive-sql\n"
+            "```\nDELETE FROM orders\nWHERE created &lt; now()\n```");
+}
+
+// Test that an argv payload is shown as its JSON array, every argument exactly as executed.
+TEST(WebhookPayloadTest, ActionRequestShowsArgv) {
+  std::string summary = ActionSummary("argv", R"(["rm","-rf","/srv/data dir"])");
+  EXPECT_THAT(summary, HasSubstr("payload_kind: argv"));
+  EXPECT_THAT(summary, HasSubstr("\n```\n[\"rm\",\"-rf\",\"/srv/data dir\"]\n```"));
+}
+
+// Test that the source address of an access request is shown too.
+TEST(WebhookPayloadTest, AccessRequestShowsSourceAddress) {
+  WebhookEvent event =
+      Parsed(MessageFor("request.created", "user:alice", "req-1",
+                        {{"kind", "access"}, {"reason", "fix"}, {"source_ip", "192.0.2.7"}}));
+  EXPECT_THAT(SlackSummary(event.event), HasSubstr("reason: fix · source_ip: 192.0.2.7"));
+  EXPECT_THAT(SlackSummary(event.event), Not(HasSubstr("```")));
+}
+
+// Test that backticks in a payload cannot close its code block: only the block's own two
+// fences are runs of three.
+TEST(WebhookPayloadTest, PayloadCannotCloseItsCodeBlock) {
+  std::string summary = ActionSummary("shell", "echo ```\n*bold* <!channel>\n```` `id`");
+  EXPECT_EQ(Count(summary, "```"), 2u) << summary;
+  EXPECT_EQ(Count(summary, "``"), 4u) << summary;  // twice in each fence, nowhere else
+  EXPECT_THAT(summary, HasSubstr("`\xe2\x80\x8b`\xe2\x80\x8b`"));
+  EXPECT_THAT(summary, HasSubstr("`id`"));
+  EXPECT_THAT(summary, HasSubstr("&lt;!channel&gt;"));
+  EXPECT_THAT(summary, Not(HasSubstr("<")));
+}
+
+// Test that terminal and bidi controls in a payload are shown as escapes, while its line breaks
+// stay line breaks inside the block.
+TEST(WebhookPayloadTest, PayloadControlsAreEscaped) {
+  std::string summary =
+      ActionSummary("sql", "SELECT 1;\r\x1b[2K\xe2\x80\xae-- hidden\x07\nSELECT 2");
+  EXPECT_THAT(summary, HasSubstr("SELECT 1;\\r\\e[2K\\u{202e}-- hidden\\a\nSELECT 2\n```"));
+  EXPECT_THAT(summary, Not(HasSubstr("\x1b")));
+  EXPECT_THAT(summary, Not(HasSubstr("\r")));
+  EXPECT_THAT(summary, Not(HasSubstr("\xe2\x80\xae")));
+}
+
+// Test that a long payload is cut between characters, marked outside the block, and the whole
+// message stays within the cap and valid JSON.
+TEST(WebhookPayloadTest, LongPayloadIsCutAndMarked) {
+  std::string sql = "DELETE FROM t WHERE note = '";
+  for (int i = 0; i < 20000; ++i) sql += "é";
+  sql += "' OR true";
+  WebhookEvent event = Parsed(
+      MessageFor("request.created", "user:alice", "req-5", ActionRequestDetails("sql", sql)));
+  std::string summary = SlackSummary(event.event);
+  EXPECT_LE(summary.size(), kMaxSlackSummaryBytes);
+  EXPECT_THAT(summary, HasSubstr("éé…\n```\n_cut: the first "));
+  EXPECT_THAT(summary, HasSubstr(" of " + std::to_string(sql.size()) + " bytes are shown"));
+  EXPECT_THAT(summary, HasSubstr("facts: delete_all, write"));  // the line is kept whole
+  EXPECT_NO_THROW(boost::json::parse(SlackWebhookBody(event)));
+}
+
+// Test that a payload of many lines shows only the first ones.
+TEST(WebhookPayloadTest, ManyLinePayloadIsCut) {
+  std::string sql;
+  for (int i = 0; i < 500; ++i) sql += "SELECT " + std::to_string(i) + ";\n";
+  std::string summary = ActionSummary("sql", sql);
+  EXPECT_LT(Count(summary, "\n"), 50u);
+  EXPECT_THAT(summary, HasSubstr("SELECT 0;"));
+  EXPECT_THAT(summary, Not(HasSubstr("SELECT 499;")));
+  EXPECT_THAT(summary, HasSubstr("_cut: the first "));
+}
+
+// Test that huge details and a huge payload of entity characters together stay within the cap,
+// with no entity cut in half and both fences present.
+TEST(WebhookPayloadTest, DetailsAndPayloadFitTogether) {
+  std::string long_text(100000, '&');
+  boost::json::object details = ActionRequestDetails("shell", long_text);
+  for (const char* key : {"reason", "ticket", "resource", "action", "rule", "source_ip"}) {
+    details[key] = long_text;
+  }
+  std::string summary =
+      SlackSummary(Parsed(MessageFor("request.created", "user:alice", "req-5", details)).event);
+  EXPECT_LE(summary.size(), kMaxSlackSummaryBytes);
+  EXPECT_EQ(Count(summary, "```"), 2u);
+  for (size_t at = summary.find('&'); at != std::string::npos; at = summary.find('&', at + 1)) {
+    ASSERT_EQ(summary.compare(at, 5, "&amp;"), 0) << "at byte " << at;
+  }
+}
+
 // Test that formats parse from their policy names only.
 TEST(WebhookPayloadTest, ParsesFormatNames) {
   EXPECT_EQ(ParseWebhookFormat("json").value(), WebhookFormat::kJson);
