@@ -2,6 +2,7 @@
 // under var/, the example policy, and tokens for the example principals made at first start.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -111,8 +112,7 @@ int RunServe(const ServeOptions& o) {
     if (!loaded.ok()) return Fail(loaded.status());
     config = std::move(loaded).value();
   } else if (!o.dev) {
-    PrintError("give --config FILE, or --dev for the embedded default (see docs/SERVER.md)");
-    return kExitUsage;
+    return UsageError("give --config FILE, or --dev for the embedded default (see docs/SERVER.md)");
   }
   if (o.dev && config.tenants.empty() && o.policy.empty()) {
     auto policy = DevPolicy(o.tokens_file);
@@ -120,13 +120,33 @@ int RunServe(const ServeOptions& o) {
     config.tenants.push_back({"default", *policy});
   }
   if (Status s = server::ApplyEnvironment(config); !s.ok()) return Fail(s);
-  if (!o.listen.empty()) config.listen = o.listen;
-  if (!o.db.empty()) config.database = o.db;
-  if (o.threads >= 0) config.threads = o.threads;
+  // A flag wins over the file and the environment; the server warns about each setting of the
+  // file it replaced, so that the file is never silently not what runs.
+  if (!o.listen.empty()) {
+    if (o.listen != config.listen) server::RecordOverride(config, "listen", "--listen");
+    config.listen = o.listen;
+  }
+  if (!o.db.empty()) {
+    if (o.db != config.database) server::RecordOverride(config, "database", "--db");
+    config.database = o.db;
+  }
+  if (o.threads >= 0) {
+    if (o.threads != config.threads) server::RecordOverride(config, "threads", "--threads");
+    config.threads = o.threads;
+  }
   if (!o.policy.empty()) {
-    if (config.tenants.empty()) config.tenants.push_back({"default", o.policy});
-    for (auto& t : config.tenants) {
-      if (t.name == "default") t.policy = o.policy;
+    auto tenant = std::find_if(config.tenants.begin(), config.tenants.end(),
+                               [](const server::TenantConfig& t) { return t.name == "default"; });
+    if (tenant != config.tenants.end()) {
+      if (tenant->policy != o.policy) {
+        server::RecordOverride(config, "tenants[default].policy", "--policy");
+      }
+      tenant->policy = o.policy;
+    } else if (config.tenants.empty()) {
+      config.tenants.push_back({"default", o.policy});
+    } else {
+      return UsageError("--policy sets the policy of the tenant 'default', but " + o.config +
+                        " lists no tenant named 'default'; set each tenant's policy in the file");
     }
   }
   auto srv = server::ApiServer::Create(config);

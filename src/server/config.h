@@ -16,11 +16,22 @@
 //
 // Environment overrides: DRAWBRIDGE_LISTEN, DRAWBRIDGE_THREADS, DRAWBRIDGE_DB,
 // DRAWBRIDGE_POLICY (the default tenant's policy), DRAWBRIDGE_TLS_CERT, DRAWBRIDGE_TLS_KEY.
+//
+// The file is read strictly: every map accepts only its own keys, each once, and each value must
+// have its type and range. Every error says where the value came from, as "FILE:LINE: key:
+// message" for the file and "DRAWBRIDGE_X: message" for the environment, so an operator fixes
+// the right place. Values are checked when read; ValidateConfig checks the assembled whole again
+// (flags are applied last, by the caller). Pure apart from reading the file and the environment;
+// a ServerConfig is a thread-compatible value.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "drawbridge/status.h"
@@ -67,16 +78,39 @@ struct ServerConfig {
   std::chrono::seconds webhook_timeout{5};
   std::string config_path;  // where it was read from, for messages
 
+  // Where the file set each setting, "FILE:LINE" by key ("listen", "tls.cert", "limits.burst",
+  // "tenants[default].policy"); a later source that replaces one of these is recorded below.
+  std::map<std::string, std::string> file_origins;
+  // The settings of the file that a later source replaced with a different value, e.g.
+  // "database: DRAWBRIDGE_DB replaces the value set at /etc/drawbridge/drawbridge.yaml:12".
+  // Serve logs a warning for each, since the file no longer says what runs.
+  std::vector<std::string> overridden;
+
   std::string host() const;
   uint16_t port() const;
   bool tls() const { return !tls_cert.empty(); }
 };
 
-// Reads a config file (errors name FILE:LINE).
+// Reads a config file. Errors are "FILE:LINE: key: message"; unknown keys list the valid ones.
 StatusOr<ServerConfig> LoadServerConfig(const std::string& path);
-// Applies DRAWBRIDGE_* environment overrides.
+
+// The value of an environment variable, or nothing when it is unset.
+using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// Applies DRAWBRIDGE_* overrides from the process environment (an empty variable counts as
+// unset). Errors name the variable. Each replaced file setting is added to `overridden`.
+// DRAWBRIDGE_POLICY sets the policy of the tenant `default`; it is an error when the config
+// already lists tenants and none is named `default`.
 Status ApplyEnvironment(ServerConfig& config);
-// Checks the whole configuration: listen address, threads, TLS pair, tenants, limits.
+// The same, reading variables through `lookup`.
+Status ApplyEnvironment(ServerConfig& config, const EnvironmentLookup& lookup);
+
+// For a caller that replaces a setting itself (a command-line flag): records in `overridden`
+// that `source` (e.g. "--listen") replaced `key`, when the file had set it.
+void RecordOverride(ServerConfig& config, const std::string& key, std::string_view source);
+
+// Checks the whole configuration: listen address, threads, TLS pair, tenants, limits. Its
+// messages name the key ("threads: must be 0..256 (got 300)").
 Status ValidateConfig(const ServerConfig& config);
 
 }  // namespace drawbridge::server
