@@ -18,6 +18,7 @@
 #include "server/log.h"
 #include "server/mailbox.h"
 #include "server/policy_files.h"
+#include "server/tls_context.h"
 #include "store/sqlite/serving_lock.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -54,6 +55,12 @@ void FitConnectionsToDescriptors(Limits& limits) {
   }
 }
 
+bool ListensOnLoopbackOnly(const ServerConfig& config) {
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(config.host(), ec);
+  return !ec && address.is_loopback();
+}
+
 }  // namespace
 
 ApiServer::ApiServer(ServerConfig config)
@@ -86,10 +93,22 @@ Status ApiServer::Open() {
       return InvalidArgument("tenant '" + tc.name + "': " + loaded.ErrorText());
     }
   }
+  // The address and the TLS files next, so that a start that cannot serve (port taken, key
+  // unreadable) stops before it opens the database or records anything in the audit log.
+  if (config_.tls()) {
+    DB_ASSIGN_OR_RETURN(ssl_, MakeTlsContext(config_.tls_cert, config_.tls_key));
+  }
+  FitConnectionsToDescriptors(config_.limits);
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(config_.host(), ec);
+  if (ec) return InvalidArgument("listen: '" + config_.host() + "' is not an IP address");
+  DB_ASSIGN_OR_RETURN(listener_,
+                      Listener::Bind(io_, {address, config_.port()}, ssl_, config_.limits, *this));
+
   std::filesystem::path db(config_.database);
   if (db.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(db.parent_path(), ec);
+    std::error_code ignored;  // a missing directory is reported by the open below
+    std::filesystem::create_directories(db.parent_path(), ignored);
   }
   // Held until the server ends: no local command changes grants behind the in-memory index,
   // and no second server opens the file (store/sqlite/serving_lock.h).
@@ -118,23 +137,6 @@ Status ApiServer::Open() {
   deliverer_ = std::make_unique<notify::OutboxDeliverer>(*store_, clock_, delivery);
   PushRoutes();
 
-  if (config_.tls()) {
-    ssl_ = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
-    ssl_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
-                      net::ssl::context::no_tlsv1_1);
-    boost::system::error_code ec;
-    ssl_->use_certificate_chain_file(config_.tls_cert, ec);
-    if (ec) return InvalidArgument("TLS certificate " + config_.tls_cert + ": " + ec.message());
-    ssl_->use_private_key_file(config_.tls_key, net::ssl::context::pem, ec);
-    if (ec) return InvalidArgument("TLS key " + config_.tls_key + ": " + ec.message());
-  }
-  FitConnectionsToDescriptors(config_.limits);
-  boost::system::error_code ec;
-  auto address = net::ip::make_address(config_.host(), ec);
-  if (ec) return InvalidArgument("listen: '" + config_.host() + "' is not an IP address");
-  DB_ASSIGN_OR_RETURN(
-      listener_, Listener::Bind(io_, {address, config_.port()}, ssl_.get(), config_.limits, *this));
   return Status::Ok();
 }
 
@@ -147,6 +149,14 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
   std::optional<StagedPolicy> staged;
   if (replacement != nullptr) {
     auto stage = StagedPolicy::Stage(tenant.policy_path, *replacement);
+    if (!stage.ok() && stage.status().code() == StatusCode::kUnavailable) {
+      // Not a passing fault: the policy's place is not writable by the server (a read-only
+      // /etc, say), and asking again will not change that.
+      return FailedPrecondition(
+          "the server cannot save a policy in " + tenant.policy_path + " (" +
+          stage.status().message() +
+          "); make that path writable by the server, or change the file there and send SIGHUP");
+    }
     if (!stage.ok()) return stage.status();
     staged.emplace(std::move(stage).value());
     PolicyFiles files = *replacement;
@@ -221,12 +231,26 @@ Status ApiServer::ReloadAll(const std::string& actor) {
   for (auto& [name, tenant] : tenants_) {
     Status s = LoadPolicy(*tenant, actor, /*initial=*/false, nullptr);
     if (!s.ok()) {
+      tenant->reload_failures.fetch_add(1);
       Log(LogLevel::kError, "policy reload refused; the old policy keeps serving",
           {{"tenant", name}, {"errors", s.message()}});
       if (first.ok()) first = s;
     }
   }
   PushRoutes();
+  if (config_.tls()) {
+    // A renewed certificate: new connections get it, open ones keep theirs.
+    auto tls = MakeTlsContext(config_.tls_cert, config_.tls_key);
+    if (tls.ok()) {
+      listener_->ReplaceTls(std::move(tls).value());
+      Log(LogLevel::kInfo, "TLS certificate reloaded", {{"cert", config_.tls_cert}});
+    } else {
+      tls_reload_failures_.fetch_add(1);
+      Log(LogLevel::kError, "TLS reload refused; the old certificate keeps serving",
+          {{"error", tls.status().message()}});
+      if (first.ok()) first = tls.status();
+    }
+  }
   return first;
 }
 
@@ -331,7 +355,26 @@ Status ApiServer::Run(bool handle_signals) {
     signals->async_wait(on_signal);
   }
   io_.Start();
-  Log(LogLevel::kInfo, "serving", {{"url", url()}, {"threads", io_.size()}});
+  // What is really in force, wherever each value came from (file, environment, flags).
+  json::array tenants;
+  for (const TenantConfig& tc : config_.tenants) {
+    tenants.push_back(json::object{{"name", tc.name}, {"policy", tc.policy}});
+  }
+  Log(LogLevel::kInfo, "serving",
+      {{"url", url()},
+       {"threads", io_.size()},
+       {"database", config_.database},
+       {"tls", config_.tls()},
+       {"tenants", std::move(tenants)}});
+  for (const std::string& replaced : config_.overridden) {
+    Log(LogLevel::kWarn, "configuration file overridden", {{"setting", replaced}});
+  }
+  if (!config_.tls() && !ListensOnLoopbackOnly(config_)) {
+    Log(LogLevel::kWarn,
+        "serving plain HTTP beyond loopback: bearer tokens cross the network in clear; set tls, "
+        "or listen on loopback behind a proxy that terminates TLS",
+        {{"listen", config_.listen}});
+  }
 
   {
     std::unique_lock lock(state_mu_);

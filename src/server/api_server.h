@@ -54,6 +54,7 @@ struct Tenant {
   int64_t policy_loaded_at = 0;
   PolicyFiles policy_files;  // in force, as GET /v1/policy shows them
   std::vector<policy::NotificationRoute> routes;
+  std::atomic<uint64_t> reload_failures{0};  // reloads refused (SIGHUP, PUT /v1/policy)
 };
 
 class ApiServer final : public HttpHandler {
@@ -69,7 +70,8 @@ class ApiServer final : public HttpHandler {
   Status Run(bool handle_signals = true);
   // Stops accepting, lets in-flight requests finish, then makes Run return. Thread-safe.
   void Shutdown();
-  // Re-reads every tenant's policy from its path; a bad policy is refused and the old one stays.
+  // Re-reads every tenant's policy from its path, and the TLS certificate and key; whatever does
+  // not load is refused and the old one stays in force.
   Status ReloadAll(const std::string& actor);
 
   // Issues a token in `tenant` and makes it usable at once (dev mode's first start).
@@ -144,7 +146,11 @@ class ApiServer final : public HttpHandler {
   RequestWaiters waiters_;
 
   IoPool io_;
-  std::unique_ptr<boost::asio::ssl::context> ssl_;
+  std::shared_ptr<boost::asio::ssl::context> ssl_;
+  std::atomic<uint64_t> tls_reload_failures_{0};
+  const int64_t started_at_ = std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
   std::shared_ptr<Listener> listener_;
   static constexpr int kBlockingThreads = 16;
   boost::asio::thread_pool blocking_{kBlockingThreads};

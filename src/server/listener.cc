@@ -66,9 +66,12 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 template <typename Stream>
 class Session final : public SessionBase, public HangupWatch {
  public:
+  // `tls` is the TLS context `stream` was made with (null for plain TCP): kept for the
+  // connection's life, since a reload may replace the listener's.
   Session(Stream stream, std::shared_ptr<Listener> listener, Mailbox& mailbox, const Limits& limits,
-          HttpHandler& handler)
-      : stream_(std::move(stream)),
+          HttpHandler& handler, std::shared_ptr<net::ssl::context> tls = nullptr)
+      : tls_(std::move(tls)),
+        stream_(std::move(stream)),
         listener_(std::move(listener)),
         mailbox_(mailbox),
         limits_(limits),
@@ -104,7 +107,12 @@ class Session final : public SessionBase, public HangupWatch {
     } else {
       Lowest().expires_after(limits_.read_timeout);
       stream_.async_handshake(net::ssl::stream_base::server, [self = Self()](beast::error_code e) {
-        if (e) return;  // a failed handshake just drops the connection
+        if (e) {
+          // Dropped; a server whose every handshake fails must still show why in its log.
+          self->listener_->Warn("TLS handshake failed",
+                                {{"peer", self->peer_ip_}, {"error", e.message()}});
+          return;
+        }
         self->Read();
       });
     }
@@ -285,6 +293,7 @@ class Session final : public SessionBase, public HangupWatch {
     }
   }
 
+  std::shared_ptr<net::ssl::context> tls_;  // declared first: the stream uses it to the end
   Stream stream_;
   std::shared_ptr<Listener> listener_;
   Mailbox& mailbox_;
@@ -304,18 +313,19 @@ class Session final : public SessionBase, public HangupWatch {
   uint64_t answered_ = 0;   // the last of them whose answer is being or was written
 };
 
-Listener::Listener(IoPool& pool, net::ssl::context* ssl, const Limits& limits, HttpHandler& handler)
+Listener::Listener(IoPool& pool, std::shared_ptr<net::ssl::context> ssl, const Limits& limits,
+                   HttpHandler& handler)
     : pool_(pool),
       acceptor_(pool.main()),
-      ssl_(ssl),
+      ssl_(std::move(ssl)),
       limits_(limits),
       handler_(handler),
       retry_(pool.main()) {}
 
 StatusOr<std::shared_ptr<Listener>> Listener::Bind(IoPool& pool, const tcp::endpoint& endpoint,
-                                                   net::ssl::context* ssl, const Limits& limits,
-                                                   HttpHandler& handler) {
-  std::shared_ptr<Listener> l(new Listener(pool, ssl, limits, handler));
+                                                   std::shared_ptr<net::ssl::context> ssl,
+                                                   const Limits& limits, HttpHandler& handler) {
+  std::shared_ptr<Listener> l(new Listener(pool, std::move(ssl), limits, handler));
   beast::error_code ec;
   l->acceptor_.open(endpoint.protocol(), ec);
   if (!ec) l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
@@ -381,10 +391,10 @@ void Listener::Warn(std::string_view message, boost::json::object fields) {
 }
 
 void Listener::Open(Socket socket, Mailbox& mailbox) {
-  if (ssl_ != nullptr) {
+  if (std::shared_ptr<net::ssl::context> tls = ssl_.load()) {
     auto session =
-        std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *ssl_),
-                                             shared_from_this(), mailbox, limits_, handler_);
+        std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *tls),
+                                             shared_from_this(), mailbox, limits_, handler_, tls);
     Track(session.get());
     session->Run();
   } else {

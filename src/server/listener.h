@@ -4,6 +4,7 @@
 // contexts, the one it was accepted onto; the acceptor runs on the pool's main context.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -31,9 +32,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // Binds to `endpoint`; `ssl` is null for plain HTTP.
   static StatusOr<std::shared_ptr<Listener>> Bind(IoPool& pool,
                                                   const boost::asio::ip::tcp::endpoint& endpoint,
-                                                  boost::asio::ssl::context* ssl,
+                                                  std::shared_ptr<boost::asio::ssl::context> ssl,
                                                   const Limits& limits, HttpHandler& handler);
   void Start();
+  // Connections accepted from now on use `ssl` (a renewed certificate); open ones keep theirs.
+  void ReplaceTls(std::shared_ptr<boost::asio::ssl::context> ssl) { ssl_.store(std::move(ssl)); }
+  // Logs a warning, at most one line per `message` every 10 s: these come in floods.
+  void Warn(std::string_view message, boost::json::object fields);
   // Stops accepting and closes connections that are idle between requests; busy ones close
   // after their response.
   void Stop();
@@ -47,18 +52,17 @@ class Listener : public std::enable_shared_from_this<Listener> {
   using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
                                                   boost::asio::io_context::executor_type>;
 
-  Listener(IoPool& pool, boost::asio::ssl::context* ssl, const Limits& limits,
+  Listener(IoPool& pool, std::shared_ptr<boost::asio::ssl::context> ssl, const Limits& limits,
            HttpHandler& handler);
   void Accept();
   // Accepts the next connection unless the server is stopping or at limits.max_connections; in
   // that case the first connection to close resumes accepting.
   void AcceptIfRoom();
   void Open(Socket socket, Mailbox& mailbox);
-  void Warn(std::string_view message, boost::json::object fields);
 
   IoPool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::ssl::context* ssl_;
+  std::atomic<std::shared_ptr<boost::asio::ssl::context>> ssl_;
   Limits limits_;
   HttpHandler& handler_;
   uint16_t port_ = 0;

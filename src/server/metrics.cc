@@ -177,9 +177,14 @@ void Metrics::Render(std::string& out) const {
   out += "# TYPE drawbridge_audit_committed_transitions_total counter\n";
   out += "drawbridge_audit_committed_transitions_total " +
          std::to_string(committed_transitions_.load()) + "\n";
-  out += "# HELP drawbridge_rate_limited_total Requests answered 429.\n";
+  out += "# HELP drawbridge_rate_limited_total Calls answered 429 by a per-principal rate limit.\n";
   out += "# TYPE drawbridge_rate_limited_total counter\n";
   out += "drawbridge_rate_limited_total " + std::to_string(rate_limited_.load()) + "\n";
+  out +=
+      "# HELP drawbridge_open_request_cap_total Requests refused (429) at the cap on a "
+      "requester's open requests.\n";
+  out += "# TYPE drawbridge_open_request_cap_total counter\n";
+  out += "drawbridge_open_request_cap_total " + std::to_string(open_request_cap_.load()) + "\n";
 }
 
 }  // namespace drawbridge::server

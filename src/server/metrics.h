@@ -40,7 +40,9 @@ class Metrics {
   void RecordDecision(Decision decision, std::string_view rule, double seconds);
   // An HTTP response by route template ("/v1/requests/{id}") and status.
   void RecordHttp(std::string_view method, std::string_view route, int status, double seconds);
+  // A 429: the caller's rate limit, or the cap on a requester's open requests.
   void RecordRateLimited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
+  void RecordOpenRequestCapReached() { open_request_cap_.fetch_add(1, std::memory_order_relaxed); }
   // One group commit: the audited checks and workflow transitions in it, how long its oldest
   // entry waited for it, how long writing and committing took.
   void RecordGroupCommit(size_t checks, size_t transitions, double oldest_wait_seconds,
@@ -60,6 +62,7 @@ class Metrics {
   CounterMap http_;  // key: method \x1f route \x1f status
   Histogram http_latency_;
   std::atomic<uint64_t> rate_limited_{0};
+  std::atomic<uint64_t> open_request_cap_{0};
   Histogram audit_wait_;    // oldest entry of a group: queued to commit start
   Histogram audit_commit_;  // writing and committing a group
   std::atomic<uint64_t> committed_checks_{0};

@@ -23,6 +23,7 @@
 #include "server/call.h"
 #include "server/log.h"
 #include "service/audit_records.h"
+#include "service/input_limits.h"
 
 namespace drawbridge::server {
 
@@ -134,7 +135,9 @@ struct ApiRoute {
   std::string_view path;  // the template: "/v1/requests/{id}/reviews"
   std::vector<http::verb> methods;
 
+  // HEAD is answered wherever GET is, as GET without the body (RFC 9110 §9.3.2).
   bool Allows(http::verb method) const {
+    if (method == http::verb::head) method = http::verb::get;
     return std::find(methods.begin(), methods.end(), method) != methods.end();
   }
 };
@@ -205,6 +208,7 @@ HttpResponse MethodNotAllowed(const HttpRequest& req, const ApiRoute& route) {
   for (http::verb method : route.methods) {
     if (!allow.empty()) allow += ", ";
     allow += std::string(http::to_string(method));
+    if (method == http::verb::get) allow += ", HEAD";
   }
   HttpResponse r = ErrorResponse(http::status::method_not_allowed, "method_not_allowed",
                                  std::string(req.method_string()) + " is not allowed on " +
@@ -288,7 +292,9 @@ void ApiServer::Route(const std::shared_ptr<Call>& call) {
     Blocking(call, [this, call, fn] { return (this->*fn)(*call); });
   };
   const std::string_view path = route->path;
-  const bool get = method == http::verb::get, post = method == http::verb::post;
+  // HEAD takes GET's handler; the session sends its headers without the body.
+  const bool get = method == http::verb::get || method == http::verb::head;
+  const bool post = method == http::verb::post;
   if (path == "/v1/check") return PostCheck(call);
   if (path == "/v1/requests") {
     return blocking(post ? &ApiServer::CreateRequest : &ApiServer::ListRequests);
@@ -389,10 +395,16 @@ void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
     in.source_ip = call->exchange->peer_ip;
     in.mfa = false;
   }
+  // Over the API an identifier past its cap is the caller's mistake (422); the service's own
+  // answer, a deny for input_too_large, is for enforcement points that call it in process.
+  const CheckRequest request = in.View();
+  if (Status refused = service::CheckIdentifierLimits(request); !refused.ok()) {
+    return Finish(call, StatusResponse(refused));
+  }
   const auto started = Clock::now();
   std::string principal = in.principal;
   call->tenant->service->CheckAsync(
-      in.View(),
+      request,
       [this, call, started, principal = std::move(principal)](service::CheckOutcome out) mutable {
         auto answer = [this, call, started, principal = std::move(principal),
                        out = std::move(out)] {
@@ -446,7 +458,7 @@ HttpResponse ApiServer::CreateRequest(Call& call) {
   auto pending = store_->ListRequests(open);
   if (!pending.ok()) return StatusResponse(pending.status());
   if (pending->size() >= static_cast<size_t>(config_.limits.max_open_requests)) {
-    metrics_.RecordRateLimited();
+    metrics_.RecordOpenRequestCapReached();
     HttpResponse r =
         ErrorResponse(http::status::too_many_requests, "resource_exhausted",
                       requester + " already has " + std::to_string(pending->size()) +
@@ -933,6 +945,7 @@ HttpResponse ApiServer::PutPolicy(Call& call) {
   }
   Status s = LoadPolicy(*call.tenant, call.caller.principal, /*initial=*/false, &files);
   if (!s.ok()) {
+    call.tenant->reload_failures.fetch_add(1);
     if (s.code() == StatusCode::kInvalidArgument) {
       return ErrorResponse(http::status::unprocessable_entity, "invalid_policy", s.message());
     }
@@ -1060,6 +1073,41 @@ HttpResponse ApiServer::RenderMetrics() {
     }
   }
   notify::AppendDeliveryMetrics(deliverer_->Counters(), out);
+  out +=
+      "# HELP drawbridge_policy_info The policy in force, by tenant: its version (1 per tenant).\n";
+  out += "# TYPE drawbridge_policy_info gauge\n";
+  std::string loaded_at, failures;
+  for (auto& [name, tenant] : tenants_) {
+    std::lock_guard lock(tenant->reload_mu);
+    out += "drawbridge_policy_info{tenant=\"" + LabelValue(name) + "\",version=\"" +
+           LabelValue(tenant->policy_version) + "\"} 1\n";
+    loaded_at += "drawbridge_policy_loaded_timestamp_seconds{tenant=\"" + LabelValue(name) +
+                 "\"} " + std::to_string(tenant->policy_loaded_at) + "\n";
+    failures += "drawbridge_policy_reload_failures_total{tenant=\"" + LabelValue(name) + "\"} " +
+                std::to_string(tenant->reload_failures.load()) + "\n";
+  }
+  out +=
+      "# HELP drawbridge_policy_loaded_timestamp_seconds When the policy in force was put in "
+      "force (Unix time), by tenant.\n";
+  out += "# TYPE drawbridge_policy_loaded_timestamp_seconds gauge\n" + loaded_at;
+  out +=
+      "# HELP drawbridge_policy_reload_failures_total Policy reloads refused (SIGHUP, PUT "
+      "/v1/policy); the old policy kept serving.\n";
+  out += "# TYPE drawbridge_policy_reload_failures_total counter\n" + failures;
+  if (config_.tls()) {
+    out +=
+        "# HELP drawbridge_tls_reload_failures_total TLS certificate reloads refused on "
+        "SIGHUP; the old certificate kept serving.\n";
+    out += "# TYPE drawbridge_tls_reload_failures_total counter\n";
+    out += "drawbridge_tls_reload_failures_total " + std::to_string(tls_reload_failures_.load()) +
+           "\n";
+  }
+  out += "# HELP drawbridge_connections Open client connections.\n";
+  out += "# TYPE drawbridge_connections gauge\n";
+  out += "drawbridge_connections " + std::to_string(listener_->connections()) + "\n";
+  out += "# HELP drawbridge_start_time_seconds When this server process started (Unix time).\n";
+  out += "# TYPE drawbridge_start_time_seconds gauge\n";
+  out += "drawbridge_start_time_seconds " + std::to_string(started_at_) + "\n";
   out += "# HELP drawbridge_long_polls Requests waiting for a decision right now.\n";
   out += "# TYPE drawbridge_long_polls gauge\n";
   out += "drawbridge_long_polls " + std::to_string(waiters_.size()) + "\n";

@@ -55,6 +55,33 @@ TEST_F(ApiFlowTest, HealthReadinessAndMetricsNeedNoToken) {
   EXPECT_NE(m.body.find("drawbridge_grants_active"), std::string::npos);
 }
 
+// Test that /metrics says which policy each tenant serves, since when, and how the server is
+// doing: the version /v1/policy reports, no reload failures, open connections, start time.
+TEST_F(ApiFlowTest, MetricsShowThePolicyInForce) {
+  HttpResult policy = Get("/v1/policy", "ADMIN");
+  ASSERT_EQ(policy.status, 200) << policy.body;
+  const std::string version(policy.json().at("version").as_string());
+  const std::string m = Get("/metrics", "").body;
+  EXPECT_NE(m.find("drawbridge_policy_info{tenant=\"default\",version=\"" + version + "\"} 1\n"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("drawbridge_policy_loaded_timestamp_seconds{tenant=\"default\"} "),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("drawbridge_policy_reload_failures_total{tenant=\"default\"} 0\n"),
+            std::string::npos)
+      << m;
+  EXPECT_EQ(m.find("drawbridge_tls_reload_failures_total"), std::string::npos) << m;
+  EXPECT_NE(m.find("\ndrawbridge_connections "), std::string::npos) << m;
+  const size_t start = m.find("\ndrawbridge_start_time_seconds ");
+  ASSERT_NE(start, std::string::npos) << m;
+  const double started = std::stod(m.substr(start + 31));
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_GT(started, now - 600);
+  EXPECT_LE(started, now + 1);
+}
+
 // Test that the requests gauge counts requests by state, zeros included.
 TEST_F(ApiFlowTest, RequestsGaugeCountsByState) {
   RequestDbAdmin();

@@ -105,6 +105,35 @@ TEST_F(InputValidationTest, LongActionPayloadIsRefused) {
   EXPECT_EQ(RequestCount(), 0u);
 }
 
+// Test that a check naming an identifier past its cap (resource, group claims) is refused with
+// 422 naming the field and the cap, and records nothing.
+TEST_F(InputValidationTest, OverlongCheckIdentifiersAreRefused) {
+  HttpResult resource = Post(
+      "/v1/check", "ALICE",
+      boost::json::object{{"action", "db.query"}, {"resource", "db/" + std::string(2000, 'x')}});
+  EXPECT_EQ(resource.status, 422) << resource.body;
+  EXPECT_NE(Message(resource).find("resource"), std::string::npos) << resource.body;
+  EXPECT_NE(Message(resource).find("1024"), std::string::npos) << resource.body;
+
+  boost::json::array groups;
+  for (int i = 0; i < 300; ++i) groups.emplace_back("team-" + std::to_string(i));
+  HttpResult claims = Post("/v1/check", "ENFORCER",
+                           boost::json::object{{"principal", "user:alice"},
+                                               {"action", "db.query"},
+                                               {"resource", "db/orders-prod"},
+                                               {"context", {{"groups", groups}}}});
+  EXPECT_EQ(claims.status, 422) << claims.body;
+  EXPECT_NE(Message(claims).find("groups"), std::string::npos) << claims.body;
+
+  HttpResult within = Post(
+      "/v1/check", "ALICE",
+      boost::json::object{{"action", "db.query"}, {"resource", "db/" + std::string(1000, 'x')}});
+  EXPECT_EQ(within.status, 200) << within.body;
+  HttpResult log = Get("/v1/audit?type=check.decided", "ADMIN");
+  ASSERT_EQ(log.status, 200) << log.body;
+  EXPECT_EQ(log.body.find(std::string(2000, 'x')), std::string::npos);
+}
+
 // Test that an audited check of a long statement records an 8 KiB prefix with the whole text's
 // length and SHA-256, and the audit chain still verifies.
 TEST_F(InputValidationTest, AuditedCheckRecordsABoundedPayload) {
@@ -171,22 +200,39 @@ TEST_F(InputValidationTest, WrongMethodIs405WithAllow) {
   };
   for (const Case& c : std::initializer_list<Case>{
            {http::verb::get, "/v1/check", "POST"},
-           {http::verb::post, "/healthz", "GET"},
-           {http::verb::delete_, "/metrics", "GET"},
-           {http::verb::put, "/readyz", "GET"},
-           {http::verb::delete_, "/v1/requests", "GET, POST"},
+           {http::verb::head, "/v1/check", "POST"},
+           {http::verb::post, "/healthz", "GET, HEAD"},
+           {http::verb::delete_, "/metrics", "GET, HEAD"},
+           {http::verb::put, "/readyz", "GET, HEAD"},
+           {http::verb::delete_, "/v1/requests", "GET, HEAD, POST"},
            {http::verb::get, "/v1/requests/r-1/reviews", "POST"},
-           {http::verb::post, "/v1/requests/r-1", "GET"},
-           {http::verb::post, "/v1/policy", "GET, PUT"},
-           {http::verb::delete_, "/v1/tokens", "GET, POST"},
+           {http::verb::post, "/v1/requests/r-1", "GET, HEAD"},
+           {http::verb::post, "/v1/policy", "GET, HEAD, PUT"},
+           {http::verb::delete_, "/v1/tokens", "GET, HEAD, POST"},
        }) {
     HttpResult r = Call(c.method, c.target, "ADMIN");
     EXPECT_EQ(r.status, 405) << c.target << ": " << r.body;
     EXPECT_EQ(r.headers["Allow"], c.allow) << c.target;
+    if (c.method == http::verb::head) continue;  // the answer to HEAD has no body
     EXPECT_EQ(r.json().at("error").at("code"), "method_not_allowed") << c.target;
   }
   EXPECT_EQ(Get("/v1/requests/r-1/nothing", "ADMIN").status, 404);
   EXPECT_EQ(Call(http::verb::post, "/nothing", "").status, 404);
+}
+
+// Test that HEAD is answered wherever GET is: the same status and headers, no body.
+TEST_F(InputValidationTest, HeadIsAnsweredLikeGet) {
+  for (const char* target : {"/healthz", "/v1/whoami", "/v1/requests", "/v1/policy"}) {
+    HttpResult get = Get(target, "ADMIN");
+    HttpResult head = Call(http::verb::head, target, "ADMIN");
+    EXPECT_EQ(get.status, 200) << target << ": " << get.body;
+    EXPECT_EQ(head.status, 200) << target;
+    EXPECT_EQ(head.body, "") << target;
+    EXPECT_EQ(head.headers["Content-Type"], get.headers["Content-Type"]) << target;
+    EXPECT_NE(head.headers["Content-Length"], "0") << target;
+  }
+  EXPECT_EQ(Call(http::verb::head, "/v1/requests/r-404", "ADMIN").status, 404);
+  EXPECT_EQ(Call(http::verb::head, "/v1/whoami", "").status, 401);
 }
 
 // Test that the media type is read per RFC 9110: case-insensitive, white space around ';', only

@@ -312,7 +312,7 @@ TEST_F(DirectoryPolicyTest, RefusalsChangeNothing) {
   const std::string before = Version();
   HttpResult yaml = Put("ADMIN", Policy(true));
   EXPECT_EQ(yaml.status, 409) << yaml.body;
-  for (const std::string& name : {"../escape.yaml", ".hidden.yaml", "notes.txt", "tests.yaml"}) {
+  for (const char* name : {"../escape.yaml", ".hidden.yaml", "notes.txt", "tests.yaml"}) {
     HttpResult bad = PutFiles({{name, Policy(true)}});
     EXPECT_EQ(bad.status, 422) << name << ": " << bad.body;
   }

@@ -78,6 +78,11 @@ TEST_F(RateLimitTest, BurstIsLimitedPerPrincipal) {
     }
   }
   ASSERT_GT(limited, 0) << "12 calls at once with burst 2 were never limited";
+  const std::string metrics = Send(server_->port(), http::verb::get, "/metrics").body;
+  EXPECT_NE(metrics.find("drawbridge_rate_limited_total " + std::to_string(limited) + "\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("drawbridge_open_request_cap_total 0\n"), std::string::npos) << metrics;
   EXPECT_EQ(last_limited.json().at("error").at("code"), "resource_exhausted");
   ASSERT_TRUE(last_limited.headers.count("Retry-After")) << last_limited.body;
   EXPECT_GE(std::stoi(last_limited.headers.at("Retry-After")), 1);
@@ -101,6 +106,8 @@ TEST_F(RateLimitTest, OpenRequestsAreCappedPerRequester) {
   ASSERT_EQ(third.status, 429) << third.body;
   EXPECT_NE(third.body.find("pending requests"), std::string::npos) << third.body;
   EXPECT_TRUE(third.headers.count("Retry-After")) << third.body;
+  const std::string metrics = Send(server_->port(), http::verb::get, "/metrics").body;
+  EXPECT_NE(metrics.find("drawbridge_open_request_cap_total 1\n"), std::string::npos) << metrics;
 
   // Someone else is not affected by alice's cap.
   HttpResult bob = CallPaced(http::verb::post, "/v1/requests", "BOB",

@@ -63,6 +63,7 @@ class HttpConnection {
         beast::flat_buffer buffer;
         http::response_parser<http::string_body> parser;
         parser.body_limit(64 << 20);
+        parser.skip(method == http::verb::head);  // an answer to HEAD has no body to read
         http::read(*stream_, buffer, parser);
         auto res = parser.release();
         HttpResult r;

@@ -36,6 +36,25 @@ class TlsTest : public ::testing::Test {
 
   std::string Token(const std::string& name) { return tokens_.at("DRAWBRIDGE_TOKEN_" + name); }
 
+  // A new self-signed certificate for 127.0.0.1 and its key, written to `cert` and `key`.
+  void MakePair(const std::string& cert, const std::string& key) {
+    const std::string command =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout '" +
+        key + "' -out '" + cert + "' >/dev/null 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+  }
+
+  // Waits until the server's log holds `text`.
+  bool LogShows(const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (server_->Stderr().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
   // One request over TLS, verifying the server against `ca_file` and the name 127.0.0.1.
   HttpResult SendTls(const std::string& target, const std::string& token,
                      const std::string& ca_file) {
@@ -126,6 +145,66 @@ TEST_F(TlsTest, CliRemoteModeWithCaFile) {
                     {{"DRAWBRIDGE_ADDR", server_->url()}, {"DRAWBRIDGE_TOKEN", Token("ALICE")}});
   EXPECT_NE(untrusted.exit_code, 0) << untrusted.out;
   EXPECT_FALSE(untrusted.err.empty());
+}
+
+// Test that SIGHUP loads a renewed certificate for new connections, and that a renewal whose key
+// does not match is refused: the server keeps serving the certificate it had and counts the
+// failure in /metrics.
+TEST_F(TlsTest, SighupReloadsTheCertificate) {
+  const std::string old_cert = dir_ / "old.crt";
+  std::filesystem::copy_file(cert_, old_cert);
+  MakePair(dir_ / "new.crt", dir_ / "new.key");
+  std::filesystem::copy_file(dir_ / "new.crt", cert_,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(dir_ / "new.key", key_,
+                             std::filesystem::copy_options::overwrite_existing);
+  server_->Signal(SIGHUP);
+  ASSERT_TRUE(LogShows("TLS certificate reloaded")) << server_->Stderr();
+  EXPECT_EQ(SendTls("/healthz", "", dir_ / "new.crt").status, 200);
+  EXPECT_THROW(SendTls("/healthz", "", old_cert), boost::system::system_error);
+
+  // A certificate without its key: refused, the renewed one keeps serving.
+  MakePair(dir_ / "third.crt", dir_ / "third.key");
+  std::filesystem::copy_file(dir_ / "third.crt", cert_,
+                             std::filesystem::copy_options::overwrite_existing);
+  server_->Signal(SIGHUP);
+  ASSERT_TRUE(LogShows("TLS reload refused")) << server_->Stderr();
+  EXPECT_EQ(SendTls("/healthz", "", dir_ / "new.crt").status, 200);
+  const std::string metrics = SendTls("/metrics", "", dir_ / "new.crt").body;
+  EXPECT_NE(metrics.find("drawbridge_tls_reload_failures_total 1\n"), std::string::npos) << metrics;
+}
+
+// Test that a certificate whose key does not match stops the start with a message naming the
+// files, before the database is opened.
+TEST_F(TlsTest, MismatchedKeyRefusesToStart) {
+  MakePair(dir_ / "b.crt", dir_ / "b.key");
+  const std::string policy = dir_ / "policy";
+  WriteFile(dir_ / "bad.yaml", "tenants: [{name: default, policy: " + policy +
+                                   "}]\ntls: {cert: " + cert_ + ", key: " + (dir_ / "b.key") +
+                                   "}\ndatabase: " + (dir_ / "fresh/db.sqlite") + "\n");
+  CliResult start =
+      RunDrawbridge(dir_, {"serve", "--config", dir_ / "bad.yaml", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(start.exit_code, 1) << start.out << start.err;
+  EXPECT_NE(start.err.find("does not match"), std::string::npos) << start.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "fresh/db.sqlite"));
+
+  WriteFile(dir_ / "missing.yaml", "tenants: [{name: default, policy: " + policy +
+                                       "}]\ntls: {cert: " + (dir_ / "nope.crt") + ", key: " + key_ +
+                                       "}\n");
+  CliResult missing =
+      RunDrawbridge(dir_, {"serve", "--config", dir_ / "missing.yaml", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(missing.exit_code, 1) << missing.err;
+  EXPECT_NE(missing.err.find("nope.crt"), std::string::npos) << missing.err;
+}
+
+// Test that a failed handshake is logged with the peer, and the server goes on serving.
+TEST_F(TlsTest, FailedHandshakeIsLogged) {
+  const std::string other = dir_ / "other.crt";
+  MakePair(other, dir_ / "other.key");
+  EXPECT_THROW(SendTls("/healthz", "", other), boost::system::system_error);
+  EXPECT_TRUE(LogShows("TLS handshake failed")) << server_->Stderr();
+  EXPECT_NE(server_->Stderr().find("127.0.0.1"), std::string::npos);
+  EXPECT_EQ(SendTls("/healthz", "", cert_).status, 200);
 }
 
 }  // namespace
