@@ -11,7 +11,7 @@ packages=(
   libpg-query-dev libre2-dev libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libpam0g-dev
   libgtest-dev libgmock-dev googletest librapidcheck-dev libbenchmark-dev
-  wrk curl
+  wrk curl systemd
 )
 
 missing=()

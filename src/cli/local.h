@@ -25,6 +25,10 @@ struct GlobalOptions {
   bool json() const { return output == "json"; }
 };
 
+// Opens the local database, creating it when missing; a new file is announced on stderr, so that
+// a misspelt --db does not go unnoticed.
+StatusOr<std::unique_ptr<Store>> OpenLocalStore(const std::string& path);
+
 class LocalSession {
  public:
   // Opens (creating if needed) the database and the policy, and loads active grants.

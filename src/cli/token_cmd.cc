@@ -60,8 +60,8 @@ class LocalTokenBackend final : public TokenBackend {
       return InvalidArgument("no policy: give --policy PATH (or set DRAWBRIDGE_POLICY)");
     }
     DB_ASSIGN_OR_RETURN(auto policy, policy::LoadAndCompile(global.policy));
-    auto store = SqliteStore::Open({.path = global.db});
-    if (!store.ok()) return store.status().WithContext("opening " + global.db);
+    auto store = OpenLocalStore(global.db);
+    if (!store.ok()) return store.status();
     std::unique_ptr<LocalTokenBackend> backend(new LocalTokenBackend());
     backend->actor_ = global.as.empty() ? std::string(kLocalAdmin) : global.as;
     backend->store_ = std::move(store).value();

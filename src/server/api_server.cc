@@ -18,6 +18,7 @@
 #include "server/log.h"
 #include "server/mailbox.h"
 #include "server/policy_files.h"
+#include "server/sd_notify.h"
 #include "server/tls_context.h"
 #include "store/sqlite/serving_lock.h"
 #include "store/sqlite/sqlite_store.h"
@@ -174,6 +175,12 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
   std::vector<std::string> texts;
   for (const auto& [file, text] : loaded.sources) texts.push_back(text);
   const std::string version = policy::PolicyVersionOfTexts(texts);
+  if (!initial && replacement == nullptr && version == tenant.policy_version) {
+    // A SIGHUP that finds the same files: nothing changes, so nothing is recorded in the audit
+    // chain (a reload of every tenant must not add an event to each).
+    Log(LogLevel::kInfo, "policy unchanged", {{"tenant", tenant.name}, {"version", version}});
+    return Status::Ok();
+  }
   DB_ASSIGN_OR_RETURN(auto compiled, policy::Compile(loaded.document, version));
   if (initial) {
     service::ServiceOptions options;
@@ -342,7 +349,13 @@ Status ApiServer::Run(bool handle_signals) {
         if (ec) return;
         if (signal == SIGHUP) {
           // Reading and compiling policies may take a while: off the I/O threads.
-          net::post(blocking_, [this] { (void)ReloadAll("system:sighup"); });
+          net::post(blocking_, [this] {
+            NotifyServiceManager("RELOADING=1");
+            const Status reloaded = ReloadAll("system:sighup");
+            NotifyServiceManager(reloaded.ok() ? "READY=1\nSTATUS=serving; reloaded"
+                                               : "READY=1\nSTATUS=serving; reload refused, the "
+                                                 "old policy or certificate kept (see the log)");
+          });
           signals->async_wait(on_signal);
           return;
         }
@@ -376,9 +389,12 @@ Status ApiServer::Run(bool handle_signals) {
         {{"listen", config_.listen}});
   }
 
+  NotifyServiceManager("READY=1\nSTATUS=serving at " + url());
+
   {
     std::unique_lock lock(state_mu_);
     state_cv_.wait(lock, [this] { return stop_requested_; });
+    NotifyServiceManager("STOPPING=1\nSTATUS=draining");
     if (config_.shutdown_delay.count() > 0) {
       // Not ready, still serving: load balancers that poll /readyz take the instance out before
       // its listener closes. A second signal ends the wait.

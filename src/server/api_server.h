@@ -34,6 +34,7 @@
 #include "server/http.h"
 #include "server/io_pool.h"
 #include "server/listener.h"
+#include "server/log.h"
 #include "server/metrics.h"
 #include "server/policy_files.h"
 #include "server/rate_limiter.h"
@@ -136,6 +137,8 @@ class ApiServer final : public HttpHandler {
   classify::ClassifierAnalyzer analyzer_;
   // Before the tenants: their writer threads record into it until they stop.
   Metrics metrics_;
+  // The http log lines of 401 and 429 answers: 20 a second (log.h).
+  LogBudget refusal_log_budget_{20};
   std::optional<sqlite::ServingLock> serving_lock_;  // outlives the store
   std::unique_ptr<Store> store_;
   std::map<std::string, std::unique_ptr<Tenant>> tenants_;

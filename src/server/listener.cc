@@ -14,6 +14,7 @@
 #include <random>
 
 #include "server/log.h"
+#include "service/api_tokens.h"
 
 namespace drawbridge::server {
 
@@ -46,6 +47,8 @@ std::string NewRequestId() {
 
 bool UsableRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
+  // A client that put its token there by mistake must not see it copied into every log line.
+  if (id.find(service::kTokenPrefix) != std::string_view::npos) return false;
   for (char c : id) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
       return false;

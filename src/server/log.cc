@@ -26,6 +26,20 @@ std::string_view LevelName(LogLevel level) {
 
 }  // namespace
 
+bool LogBudget::Take(int64_t now_seconds, uint64_t& left_out) {
+  int64_t second = second_.load(std::memory_order_relaxed);
+  if (second != now_seconds &&
+      second_.compare_exchange_strong(second, now_seconds, std::memory_order_relaxed)) {
+    used_.store(0, std::memory_order_relaxed);
+  }
+  if (used_.fetch_add(1, std::memory_order_relaxed) >= per_second_) {
+    left_out_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  left_out = left_out_.exchange(0, std::memory_order_relaxed);
+  return true;
+}
+
 void SetLogLevel(LogLevel level) {
   g_level = static_cast<int>(level);
 }

@@ -3,7 +3,9 @@
 // layer logs the token id, never the token). Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <string_view>
 
 namespace drawbridge::server {
@@ -12,5 +14,23 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
 void SetLogLevel(LogLevel level);
 void Log(LogLevel level, std::string_view message, boost::json::object fields = {});
+
+// Lets through at most `per_second` lines of one kind a second (refused logins, rate-limited
+// calls: what comes in floods) and counts the rest, so that the next line let through can say
+// how many were left out. Lock-free and approximate at the edge of a second.
+class LogBudget {
+ public:
+  explicit LogBudget(uint32_t per_second) : per_second_(per_second) {}
+
+  // True when a line may be written now; `left_out` is then the number not written since the
+  // last one that was.
+  bool Take(int64_t now_seconds, uint64_t& left_out);
+
+ private:
+  const uint32_t per_second_;
+  std::atomic<int64_t> second_{0};
+  std::atomic<uint32_t> used_{0};
+  std::atomic<uint64_t> left_out_{0};
+};
 
 }  // namespace drawbridge::server

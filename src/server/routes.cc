@@ -134,6 +134,9 @@ std::string_view FirstRule(const core::Explanation& e) {
 struct ApiRoute {
   std::string_view path;  // the template: "/v1/requests/{id}/reviews"
   std::vector<http::verb> methods;
+  // The query parameters GET (and HEAD) reads there; other methods read none. Anything else is
+  // refused, so that a misspelt filter (`?stat=pending`) never silently returns everything.
+  std::vector<std::string_view> get_query = {};
 
   // HEAD is answered wherever GET is, as GET without the body (RFC 9110 §9.3.2).
   bool Allows(http::verb method) const {
@@ -152,20 +155,41 @@ const ApiRoute kHealthRoutes[] = {
 
 const ApiRoute kApiRoutes[] = {
     {"/v1/check", {kPost}},
-    {"/v1/requests", {kGet, kPost}},
-    {"/v1/requests/{id}", {kGet}},
+    {"/v1/requests", {kGet, kPost}, {"state", "mine", "limit"}},
+    {"/v1/requests/{id}", {kGet}, {"wait"}},
     {"/v1/requests/{id}/reviews", {kPost}},
     {"/v1/requests/{id}/cancel", {kPost}},
-    {"/v1/grants", {kGet}},
+    {"/v1/grants", {kGet}, {"state", "mine", "principal", "limit"}},
     {"/v1/grants/{id}/revoke", {kPost}},
     {"/v1/grants/{id}/release", {kPost}},
-    {"/v1/audit", {kGet}},
+    {"/v1/audit",
+     {kGet},
+     {"after", "limit", "since", "until", "principal", "resource", "type", "format"}},
     {"/v1/audit/verify", {kGet}},
     {"/v1/policy", {kGet, kPut}},
     {"/v1/whoami", {kGet}},
     {"/v1/tokens", {kGet, kPost}},
     {"/v1/tokens/{id}/revoke", {kPost}},
 };
+
+// 400 naming the first query parameter `route` does not read for `method`, and those it does.
+std::optional<HttpResponse> UnknownQueryParameter(const Call& call, const ApiRoute& route,
+                                                  http::verb method) {
+  if (call.query.empty()) return std::nullopt;
+  const bool get = method == http::verb::get || method == http::verb::head;
+  const std::vector<std::string_view> none;
+  const std::vector<std::string_view>& known = get ? route.get_query : none;
+  for (const auto& [key, value] : call.query) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string takes;
+    for (std::string_view k : known) takes += (takes.empty() ? "" : ", ") + std::string(k);
+    return BadRequest("unknown query parameter '" + key.substr(0, 64) +
+                      "': " + std::string(get ? "GET" : std::string_view(http::to_string(method))) +
+                      " " + std::string(route.path) +
+                      (takes.empty() ? " takes none" : " takes " + takes));
+  }
+  return std::nullopt;
+}
 
 const ApiRoute* MatchHealthRoute(std::string_view path) {
   for (const ApiRoute& route : kHealthRoutes) {
@@ -276,6 +300,9 @@ void ApiServer::Route(const std::shared_ptr<Call>& call) {
   }
   call->route = route->path;
   if (!route->Allows(method)) return Finish(call, MethodNotAllowed(call->request(), *route));
+  if (auto unknown = UnknownQueryParameter(*call, *route, method)) {
+    return Finish(call, std::move(*unknown));
+  }
   const HttpRequest& req = call->request();
   const bool has_body = method == http::verb::post || method == http::verb::put;
   // PUT /v1/policy also takes YAML: it checks its media type itself, after its caller's role.
@@ -346,11 +373,19 @@ void ApiServer::Finish(const std::shared_ptr<Call>& call, HttpResponse response)
   const int status = static_cast<int>(response.result_int());
   metrics_.RecordHttp(x.request.method_string(), call->route, status, seconds);
   // Checks come at line rate: logged only when they fail; everything else once per request.
-  if (call->route != "/v1/check" || status >= 400) {
-    json::object fields{
-        {"request_id", x.request_id}, {"method", std::string(x.request.method_string())},
-        {"route", call->route},       {"status", status},
-        {"ms", seconds * 1000},       {"peer", x.peer_ip}};
+  // Refused tokens and rate-limited calls come in floods: a bounded number a second, each line
+  // saying how many were left out before it.
+  uint64_t left_out = 0;
+  const bool flood = status == 401 || status == 429;
+  if ((call->route != "/v1/check" || status >= 400) &&
+      (!flood || refusal_log_budget_.Take(clock_.NowSeconds(), left_out))) {
+    json::object fields{{"request_id", x.request_id},
+                        {"method", std::string(x.request.method_string())},
+                        {"route", call->route},
+                        {"status", status},
+                        {"us", static_cast<int64_t>(seconds * 1e6)},
+                        {"peer", x.peer_ip}};
+    if (left_out > 0) fields["left_out"] = left_out;
     if (!call->caller.token_id.empty()) {
       fields["principal"] = call->caller.principal;
       fields["tenant"] = call->caller.tenant;
@@ -985,7 +1020,8 @@ HttpResponse ApiServer::CreateToken(Call& call) {
         in.role = *role;
       } else {
         auto d = policy::ParseDuration(v);
-        if (!d || d->count() <= 0) return BadRequest("ttl must look like 12h, 30d or 90m");
+        if (!d || d->count() <= 0)
+          return BadRequest("ttl must be a duration of at most 10 years, like 12h, 30d or 90m");
         in.ttl_seconds = d->count();
       }
     } else if (key == "groups") {

@@ -45,6 +45,14 @@ std::string CodeOf(const CliResult& r) {
 
 class OutputContractCliTest : public ::testing::Test {
  protected:
+  // The scratch database exists before each test, so that stderr holds only what a test's own
+  // command writes (making a database adds a note).
+  void SetUp() override {
+    CliResult made = Local("", {"requests", "ls"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    ASSERT_NE(made.err.find("created a new, empty database"), std::string::npos) << made.err;
+  }
+
   // Local mode on a scratch database with the example policy; `who` is --as unless empty.
   CliResult Local(const std::string& who, std::vector<std::string> args,
                   const std::vector<std::pair<std::string, std::string>>& env = {}) {

@@ -199,6 +199,25 @@ TEST_F(TokenCliTest, BadInputIsRefusedWithAdvice) {
   EXPECT_EQ(ls.out, "[]\n");
 }
 
+// Test that a command that makes a new database says so (a misspelt --db is seen at once), and
+// one that opens an existing database does not.
+TEST_F(TokenCliTest, ANewDatabaseIsAnnounced) {
+  Result first = Run({"token", "create", "--principal", "user:ops", "--role", "admin"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.err, HasSubstr("created a new, empty database " + db()));
+  Result second = Run({"token", "ls"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_THAT(second.err, Not(HasSubstr("new, empty database")));
+}
+
+// Test that a lifetime over the 10-year cap is a usage error naming the cap.
+TEST_F(TokenCliTest, TtlOverTheCapIsRefused) {
+  Result far = Run({"token", "create", "--principal", "user:alice", "--ttl", "4000d"});
+  EXPECT_EQ(far.exit_code, 2) << far.err;
+  EXPECT_THAT(far.err, HasSubstr("10 years"));
+  EXPECT_EQ(Run({"token", "create", "--principal", "user:alice", "--ttl", "3650d"}).exit_code, 0);
+}
+
 // Test that --help documents the subcommands, the roles and the flags.
 TEST_F(TokenCliTest, HelpDocumentsTheCommands) {
   Result top = Run({"token", "--help"}, false);

@@ -311,7 +311,7 @@ TEST(PolicyErrors, BadDuration) {
 )"),
                        "13:19",
                        "invalid duration '2 hours' for 'max_duration'; write a positive number "
-                       "with a unit, e.g. 90s, 15m, 2h, 1d or 1h30m"));
+                       "with a unit, at most 10 years, e.g. 90s, 15m, 2h, 1d or 1h30m"));
 }
 
 // Test that a zero duration is rejected.

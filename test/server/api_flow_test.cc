@@ -336,6 +336,56 @@ TEST_F(ApiFlowTest, UnreadableRequestsAreCountedAndCarryARequestId) {
   EXPECT_NE(metrics.find(R"(route="unparsed",status="431"} 1)"), std::string::npos) << metrics;
 }
 
+// Test that a client's X-Request-Id is echoed and logged, except one that holds a token, which is
+// replaced by the server's own so that the token never reaches the log.
+TEST_F(ApiFlowTest, RequestIdsHoldingATokenAreReplaced) {
+  HttpConnection c(server_->port());
+  HttpResult mine = c.Send(http::verb::get, "/v1/whoami", Token("ALICE"), "", "application/json",
+                           {{"X-Request-Id", "deploy-42.step_3"}});
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(mine.headers["X-Request-Id"], "deploy-42.step_3");
+  const std::string token = Token("ALICE");
+  HttpResult leaked = c.Send(http::verb::get, "/v1/whoami", token, "", "application/json",
+                             {{"X-Request-Id", token}});
+  ASSERT_EQ(leaked.status, 200) << leaked.body;
+  EXPECT_NE(leaked.headers["X-Request-Id"], token);
+  EXPECT_EQ(leaked.headers["X-Request-Id"].find("dbt_"), std::string::npos);
+  ASSERT_TRUE(
+      Eventually([&] { return server_->Stderr().find("deploy-42.step_3") != std::string::npos; },
+                 std::chrono::seconds(5)));
+  EXPECT_EQ(server_->Stderr().find(token), std::string::npos);
+}
+
+// Test that refused tokens are logged a bounded number of times a second, and a later line says
+// how many were left out; every one is still counted in the metrics.
+TEST_F(ApiFlowTest, RefusedTokenFloodsAreSampledInTheLog) {
+  auto http_401_lines = [&] {
+    const std::string log = server_->Stderr();
+    size_t n = 0;
+    for (size_t at = log.find("\"status\":401"); at != std::string::npos;
+         at = log.find("\"status\":401", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  HttpConnection c(server_->port());
+  constexpr int kCalls = 300;
+  for (int i = 0; i < kCalls; ++i) {
+    ASSERT_EQ(c.Send(http::verb::get, "/v1/whoami", "dbt_wrong").status, 401);
+  }
+  EXPECT_LT(http_401_lines(), static_cast<size_t>(kCalls));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(c.Send(http::verb::get, "/v1/whoami", "dbt_wrong").status, 401);
+  ASSERT_TRUE(
+      Eventually([&] { return server_->Stderr().find("\"left_out\":") != std::string::npos; },
+                 std::chrono::seconds(5)))
+      << server_->Stderr().substr(0, 2000);
+  const std::string metrics = Get("/metrics", "").body;
+  EXPECT_NE(metrics.find("route=\"unmatched\",status=\"401\"} " + std::to_string(kCalls + 1)),
+            std::string::npos)
+      << metrics;
+}
+
 // Test that a user token may only check for itself; a checker token may check for anyone.
 TEST_F(ApiFlowTest, CheckOnBehalfNeedsACheckerToken) {
   boost::json::object body{

@@ -19,7 +19,7 @@ TEST(ServerConfigTest, TheShippedExampleLoads) {
       LoadServerConfig(std::string(DRAWBRIDGE_SOURCE_DIR) + "/examples/server/drawbridge.yaml");
   ASSERT_TRUE(config.ok()) << config.status().message();
   ASSERT_FALSE(config->tenants.empty());
-  EXPECT_EQ(config->tenants.front().policy, "/etc/drawbridge/policy/policy.yaml");
+  EXPECT_EQ(config->tenants.front().policy, "/etc/drawbridge/policy/default");
   EXPECT_EQ(config->shutdown_grace, std::chrono::seconds(25));
   EXPECT_EQ(config->shutdown_delay, std::chrono::seconds(0));
 }

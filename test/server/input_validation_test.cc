@@ -220,6 +220,33 @@ TEST_F(InputValidationTest, WrongMethodIs405WithAllow) {
   EXPECT_EQ(Call(http::verb::post, "/nothing", "").status, 404);
 }
 
+// Test that a query parameter a route does not read is refused with 400 naming it and the ones
+// the route takes, so that a misspelt filter never answers with everything.
+TEST_F(InputValidationTest, UnknownQueryParametersAreRefused) {
+  struct Case {
+    http::verb method;
+    const char* target;
+    const char* message;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {http::verb::get, "/v1/requests?stat=pending",
+            "unknown query parameter 'stat': GET /v1/requests takes state, mine, limit"},
+           {http::verb::get, "/v1/grants?mine=1&limt=5", "'limt'"},
+           {http::verb::get, "/v1/audit?typ=check.decided", "'typ'"},
+           {http::verb::get, "/v1/whoami?verbose=1", "GET /v1/whoami takes none"},
+           {http::verb::head, "/v1/policy?x=1", "'x'"},
+           {http::verb::post, "/v1/requests?state=pending", "POST /v1/requests takes none"},
+       }) {
+    HttpResult r = Call(c.method, c.target, "ADMIN", c.method == http::verb::post ? "{}" : "");
+    EXPECT_EQ(r.status, 400) << c.target << ": " << r.body;
+    if (c.method == http::verb::head) continue;
+    EXPECT_NE(Message(r).find(c.message), std::string::npos) << c.target << ": " << r.body;
+  }
+  EXPECT_EQ(RequestCount(), 0u);
+  EXPECT_EQ(Get("/v1/requests?state=pending&mine=1&limit=5", "ADMIN").status, 200);
+  EXPECT_EQ(Get("/v1/audit?type=policy.changed&limit=5&format=csv", "ADMIN").status, 200);
+}
+
 // Test that HEAD is answered wherever GET is: the same status and headers, no body.
 TEST_F(InputValidationTest, HeadIsAnsweredLikeGet) {
   for (const char* target : {"/healthz", "/v1/whoami", "/v1/requests", "/v1/policy"}) {

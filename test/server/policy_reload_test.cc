@@ -223,6 +223,33 @@ TEST_F(PolicyReloadTest, SighupReloadsTheFileOnDisk) {
   EXPECT_EQ(AliceDecision(), "allow");
 }
 
+// Test that a SIGHUP finding the same files changes nothing and records nothing: no new
+// policy.changed event, the same version and load time.
+TEST_F(PolicyReloadTest, SighupWithoutAnEditRecordsNothing) {
+  auto policy_events = [&] {
+    HttpResult r =
+        Send(server_->port(), http::verb::get, "/v1/audit?type=policy.changed", Token("ADMIN"));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return std::count(r.body.begin(), r.body.end(), '\n');
+  };
+  const std::string before = Version();
+  const auto events = policy_events();
+  ASSERT_GE(events, 1);
+  server_->Signal(SIGHUP);
+  ASSERT_TRUE(
+      Eventually([&] { return server_->Stderr().find("policy unchanged") != std::string::npos; },
+                 std::chrono::seconds(10)))
+      << server_->Stderr();
+  EXPECT_EQ(Version(), before);
+  EXPECT_EQ(policy_events(), events);
+
+  // An edit afterwards is still recorded.
+  WriteFile(policy_path_, Policy(/*standing=*/true));
+  server_->Signal(SIGHUP);
+  ASSERT_TRUE(Eventually([&] { return Version() != before; }, std::chrono::seconds(10)));
+  EXPECT_EQ(policy_events(), events + 1);
+}
+
 // A policy kept as a directory: groups.yaml and main.yaml are read; tests.yaml (policy tests)
 // and notes/ are not, and must survive a replacement.
 class DirectoryPolicyTest : public PolicyReloadTest {
@@ -286,8 +313,9 @@ TEST_F(DirectoryPolicyTest, PutFilesReplacesTheDirectory) {
   auto reloads = [&] {
     const std::string log = server_->Stderr();
     size_t n = 0;
-    for (size_t at = log.find("policy reloaded"); at != std::string::npos;
-         at = log.find("policy reloaded", at + 1)) {
+    // The reload reads the same files the PUT wrote: it finds the version unchanged.
+    for (size_t at = log.find("policy unchanged"); at != std::string::npos;
+         at = log.find("policy unchanged", at + 1)) {
       ++n;
     }
     return n;

@@ -44,13 +44,15 @@ class HttpConnection {
 
   HttpResult Send(http::verb method, const std::string& target, const std::string& token = "",
                   const std::string& body = "",
-                  const std::string& content_type = "application/json") {
+                  const std::string& content_type = "application/json",
+                  const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       try {
         if (!stream_) Connect();
         http::request<http::string_body> req{method, target, 11};
         req.set(http::field::host, "127.0.0.1");
         if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+        for (const auto& [name, value] : headers) req.set(name, value);
         if (!body.empty() || method == http::verb::post || method == http::verb::put) {
           req.set(http::field::content_type, content_type);
           req.body() = body;
