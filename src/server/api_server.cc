@@ -137,8 +137,9 @@ Status ApiServer::Open() {
   };
   deliverer_ = std::make_unique<notify::OutboxDeliverer>(*store_, clock_, delivery);
   PushRoutes();
-
-  return Status::Ok();
+  // Only now that it can answer: until here a client is refused rather than left waiting in
+  // the backlog while the database opens.
+  return listener_->Listen();
 }
 
 Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool initial,
@@ -199,14 +200,8 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
                                                                   analyzer_, options));
   }
   DB_RETURN_IF_ERROR(tenant.service->ReplacePolicy(compiled, actor, tenant.policy_path));
-  if (staged) {
-    if (Status saved = staged->Commit(); !saved.ok()) {
-      // In force and audited, but a restart would load the old policy: say so loudly.
-      Log(LogLevel::kError, "the new policy is in force but could not be saved",
-          {{"tenant", tenant.name}, {"path", tenant.policy_path}, {"error", saved.message()}});
-      return Unavailable("the policy is in force but could not be saved: " + saved.message());
-    }
-  }
+  // From here the new policy decides: what the tenant reports (GET /v1/policy, metrics, the
+  // version a SIGHUP compares with) is that policy, even if saving it below fails.
   tenant.policy_version = version;
   tenant.policy_loaded_at = clock_.NowSeconds();
   tenant.policy_files.clear();
@@ -220,6 +215,16 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
        {"version", version},
        {"source", tenant.policy_path},
        {"actor", actor}});
+  if (staged) {
+    if (Status saved = staged->Commit(); !saved.ok()) {
+      // In force and audited, but the files on disk are still the old policy: a restart, or a
+      // SIGHUP (which finds a version other than the one in force), puts that one back.
+      Log(LogLevel::kError, "the new policy is in force but could not be saved",
+          {{"tenant", tenant.name}, {"path", tenant.policy_path}, {"error", saved.message()}});
+      return Unavailable("the policy is in force but could not be saved: " + saved.message() +
+                         "; a restart or SIGHUP would load the old one from " + tenant.policy_path);
+    }
+  }
   return Status::Ok();
 }
 
@@ -350,6 +355,7 @@ Status ApiServer::Run(bool handle_signals) {
         if (signal == SIGHUP) {
           // Reading and compiling policies may take a while: off the I/O threads.
           net::post(blocking_, [this] {
+            std::lock_guard reloading(reload_all_mu_);
             NotifyServiceManager("RELOADING=1");
             const Status reloaded = ReloadAll("system:sighup");
             NotifyServiceManager(reloaded.ok() ? "READY=1\nSTATUS=serving; reloaded"
@@ -394,7 +400,9 @@ Status ApiServer::Run(bool handle_signals) {
   {
     std::unique_lock lock(state_mu_);
     state_cv_.wait(lock, [this] { return stop_requested_; });
+    lock.unlock();  // a service manager slow to read must not hold up Shutdown()
     NotifyServiceManager("STOPPING=1\nSTATUS=draining");
+    lock.lock();
     if (config_.shutdown_delay.count() > 0) {
       // Not ready, still serving: load balancers that poll /readyz take the instance out before
       // its listener closes. A second signal ends the wait.

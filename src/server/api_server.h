@@ -73,6 +73,8 @@ class ApiServer final : public HttpHandler {
   void Shutdown();
   // Re-reads every tenant's policy from its path, and the TLS certificate and key; whatever does
   // not load is refused and the old one stays in force.
+  // One at a time (reload_all_mu_): a later SIGHUP's certificate must not be replaced by an
+  // earlier one that finished after it.
   Status ReloadAll(const std::string& actor);
 
   // Issues a token in `tenant` and makes it usable at once (dev mode's first start).
@@ -139,6 +141,7 @@ class ApiServer final : public HttpHandler {
   Metrics metrics_;
   // The http log lines of 401 and 429 answers: 20 a second (log.h).
   LogBudget refusal_log_budget_{20};
+  std::mutex reload_all_mu_;  // serialises ReloadAll and its messages to systemd
   std::optional<sqlite::ServingLock> serving_lock_;  // outlives the store
   std::unique_ptr<Store> store_;
   std::map<std::string, std::unique_ptr<Tenant>> tenants_;

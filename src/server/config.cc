@@ -222,12 +222,18 @@ class FileReader {
     return Status::Ok();
   }
 
+  // Decimal only, as the environment's variables are read: yaml-cpp would take 010 as octal
+  // and 0x10 as hex.
   template <typename N>
   Status Number(const Field& f, std::string_view expected, N& out) const {
     N value{};
-    if (!f.value.IsScalar() || !YAML::convert<N>::decode(f.value, value)) {
-      return Error(f, "expected " + std::string(expected) + ", got " + Describe(f.value));
+    bool ok = f.value.IsScalar() && !f.value.Scalar().empty();
+    if (ok) {
+      const std::string& text = f.value.Scalar();
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      ok = ec == std::errc() && end == text.data() + text.size();
     }
+    if (!ok) return Error(f, "expected " + std::string(expected) + ", got " + Describe(f.value));
     out = value;
     return Status::Ok();
   }

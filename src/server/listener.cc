@@ -111,9 +111,15 @@ class Session final : public SessionBase, public HangupWatch {
       Lowest().expires_after(limits_.read_timeout);
       stream_.async_handshake(net::ssl::stream_base::server, [self = Self()](beast::error_code e) {
         if (e) {
-          // Dropped; a server whose every handshake fails must still show why in its log.
-          self->listener_->Warn("TLS handshake failed",
-                                {{"peer", self->peer_ip_}, {"error", e.message()}});
+          // Dropped; a server whose every handshake fails must still show why in its log. A
+          // connection closed before saying anything (a load balancer's TCP probe) or closed by
+          // the server itself (draining, the read timeout) is not a failed handshake.
+          const bool failed = e != net::error::operation_aborted && e != net::error::eof &&
+                              e != beast::error::timeout;
+          if (failed) {
+            self->listener_->Warn("TLS handshake failed",
+                                  {{"peer", self->peer_ip_}, {"error", e.message()}});
+          }
           return;
         }
         self->Read();
@@ -333,13 +339,20 @@ StatusOr<std::shared_ptr<Listener>> Listener::Bind(IoPool& pool, const tcp::endp
   l->acceptor_.open(endpoint.protocol(), ec);
   if (!ec) l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) l->acceptor_.bind(endpoint, ec);
-  if (!ec) l->acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
     return Unavailable("cannot listen on " + endpoint.address().to_string() + ":" +
                        std::to_string(endpoint.port()) + ": " + ec.message());
   }
   l->port_ = l->acceptor_.local_endpoint().port();
   return l;
+}
+
+Status Listener::Listen() {
+  beast::error_code ec;
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Unavailable("cannot listen on port " + std::to_string(port_) + ": " + ec.message());
+  return Status::Ok();
 }
 
 void Listener::Start() {

@@ -34,6 +34,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
                                                   const boost::asio::ip::tcp::endpoint& endpoint,
                                                   std::shared_ptr<boost::asio::ssl::context> ssl,
                                                   const Limits& limits, HttpHandler& handler);
+  // Starts taking connections into the kernel's backlog; before this, clients are refused.
+  Status Listen();
   void Start();
   // Connections accepted from now on use `ssl` (a renewed certificate); open ones keep theirs.
   void ReplaceTls(std::shared_ptr<boost::asio::ssl::context> ssl) { ssl_.store(std::move(ssl)); }

@@ -27,10 +27,14 @@ std::string_view LevelName(LogLevel level) {
 }  // namespace
 
 bool LogBudget::Take(int64_t now_seconds, uint64_t& left_out) {
+  // Only forward: a caller holding a second already passed must not restart the budget. The
+  // one that moves it on resets the count; a few lines counted in between may be lost.
   int64_t second = second_.load(std::memory_order_relaxed);
-  if (second != now_seconds &&
-      second_.compare_exchange_strong(second, now_seconds, std::memory_order_relaxed)) {
-    used_.store(0, std::memory_order_relaxed);
+  while (now_seconds > second) {
+    if (second_.compare_exchange_weak(second, now_seconds, std::memory_order_relaxed)) {
+      used_.store(0, std::memory_order_relaxed);
+      break;
+    }
   }
   if (used_.fetch_add(1, std::memory_order_relaxed) >= per_second_) {
     left_out_.fetch_add(1, std::memory_order_relaxed);

@@ -980,6 +980,8 @@ HttpResponse ApiServer::PutPolicy(Call& call) {
   }
   Status s = LoadPolicy(*call.tenant, call.caller.principal, /*initial=*/false, &files);
   if (!s.ok()) {
+    // A policy in force but not saved still changes where notifications go.
+    if (s.code() == StatusCode::kUnavailable) PushRoutes();
     call.tenant->reload_failures.fetch_add(1);
     if (s.code() == StatusCode::kInvalidArgument) {
       return ErrorResponse(http::status::unprocessable_entity, "invalid_policy", s.message());

@@ -67,6 +67,8 @@ TEST(ServerConfigTest, EveryMistakeNamesItsLineAndKey) {
            {"listen: 127.0.0.1:99999\n", ":1: listen: must be HOST:PORT"},
            {"threads: many\n", ":1: threads: expected a whole number 0..256, got 'many'"},
            {"threads: 1000\n", ":1: threads: must be 0..256"},
+           {"threads: 0x10\n", ":1: threads: expected a whole number 0..256, got '0x10'"},
+           {"limits:\n  burst: 1e999\n", ":2: limits.burst: expected a number"},
            {"database:\n", ":1: database: is empty"},
            {"tls: {cert: c.pem}\n", ":1: tls: needs both cert and key (key is missing)"},
            {"tls: {}\n", "tls: needs both cert and key (both are missing)"},

@@ -260,6 +260,16 @@ TEST_F(InputValidationTest, HeadIsAnsweredLikeGet) {
   }
   EXPECT_EQ(Call(http::verb::head, "/v1/requests/r-404", "ADMIN").status, 404);
   EXPECT_EQ(Call(http::verb::head, "/v1/whoami", "").status, 401);
+
+  // On one kept-alive connection: a body sent after a HEAD answer would be read as the start of
+  // the next answer, and that one would not parse.
+  HttpConnection c(server_->port());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(c.Send(http::verb::head, "/v1/policy", Token("ADMIN")).status, 200);
+    HttpResult next = c.Send(http::verb::get, "/v1/whoami", Token("ADMIN"));
+    ASSERT_EQ(next.status, 200) << next.body;
+    EXPECT_EQ(next.json().at("principal"), "user:admin") << next.body;
+  }
 }
 
 // Test that the media type is read per RFC 9110: case-insensitive, white space around ';', only

@@ -20,6 +20,12 @@ TEST(LogBudgetTest, LetsABoundedNumberThroughAndCountsTheRest) {
   EXPECT_EQ(left_out, 5u);
   ASSERT_TRUE(budget.Take(1001, left_out));
   EXPECT_EQ(left_out, 0u);
+  ASSERT_TRUE(budget.Take(1001, left_out));
+  // A caller still holding the last second does not start the budget over.
+  EXPECT_FALSE(budget.Take(1000, left_out));
+  EXPECT_FALSE(budget.Take(1001, left_out));
+  ASSERT_TRUE(budget.Take(1002, left_out));
+  EXPECT_EQ(left_out, 2u);
 }
 
 }  // namespace

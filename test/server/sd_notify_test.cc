@@ -24,6 +24,7 @@ class NotifySocket {
   explicit NotifySocket(const std::string& name) : name_(name) {
     fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     sockaddr_un address{};
+    if (name.empty() || name.size() >= sizeof(address.sun_path)) return;
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, name.data(), name.size());
     if (name[0] == '@') address.sun_path[0] = '\0';
@@ -34,10 +35,10 @@ class NotifySocket {
 
   bool bound() const { return bound_; }
 
-  // The next message, or "" when none came within 10 seconds.
-  std::string Next() {
+  // The next message, or "" when none came within `wait_ms`.
+  std::string Next(int wait_ms = 10000) {
     pollfd p{.fd = fd_, .events = POLLIN, .revents = 0};
-    if (::poll(&p, 1, 10000) != 1) return "";
+    if (::poll(&p, 1, wait_ms) != 1) return "";
     char buffer[4096];
     const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
     return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : "";
@@ -78,10 +79,15 @@ TEST(ServiceManagerNotifyTest, AbstractSocketsAndNoManager) {
   ::setenv("NOTIFY_SOCKET", name.c_str(), 1);
   server::NotifyServiceManager("READY=1");
   EXPECT_EQ(socket.Next(), "READY=1");
-  ::setenv("NOTIFY_SOCKET", "relative/path", 1);
-  server::NotifyServiceManager("READY=1");
+  // Neither reaches the socket, and neither fails.
+  ::setenv("NOTIFY_SOCKET", name.substr(1).c_str(), 1);  // a relative path, not the socket
+  server::NotifyServiceManager("WRONG=1");
   ::unsetenv("NOTIFY_SOCKET");
-  server::NotifyServiceManager("READY=1");
+  server::NotifyServiceManager("WRONG=2");
+  ::setenv("NOTIFY_SOCKET", name.c_str(), 1);
+  server::NotifyServiceManager("STOPPING=1");
+  EXPECT_EQ(socket.Next(), "STOPPING=1");  // the next one there is this, not a WRONG
+  ::unsetenv("NOTIFY_SOCKET");
 }
 
 }  // namespace
