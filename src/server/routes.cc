@@ -23,7 +23,6 @@
 #include "server/call.h"
 #include "server/log.h"
 #include "service/audit_records.h"
-#include "service/input_limits.h"
 
 namespace drawbridge::server {
 
@@ -430,19 +429,16 @@ void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
     in.source_ip = call->exchange->peer_ip;
     in.mfa = false;
   }
-  // Over the API an identifier past its cap is the caller's mistake (422); the service's own
-  // answer, a deny for input_too_large, is for enforcement points that call it in process.
-  const CheckRequest request = in.View();
-  if (Status refused = service::CheckIdentifierLimits(request); !refused.ok()) {
-    return Finish(call, StatusResponse(refused));
-  }
   const auto started = Clock::now();
   std::string principal = in.principal;
   call->tenant->service->CheckAsync(
-      request,
+      in.View(),
       [this, call, started, principal = std::move(principal)](service::CheckOutcome out) mutable {
         auto answer = [this, call, started, principal = std::move(principal),
                        out = std::move(out)] {
+          // Over the API an identifier past its cap is the caller's mistake (422); the deny the
+          // service made of it is for callers in process.
+          if (!out.refused.ok()) return Finish(call, StatusResponse(out.refused));
           const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
           metrics_.RecordDecision(out.verdict.decision, FirstRule(out.explanation), seconds);
           unsigned char answer_arena[4096];

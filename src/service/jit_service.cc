@@ -288,6 +288,7 @@ void RefuseCheck(CheckOutcome& out, const Status& why) {
   out.explanation.reason = why.message() + "; denied";
   out.explanation.reason_code = "input_too_large";
   out.explanation.request.reset();
+  out.refused = why;
 }
 
 }  // namespace

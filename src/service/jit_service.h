@@ -60,6 +60,9 @@ struct ServiceOptions {
 struct CheckOutcome {
   core::Verdict verdict;
   core::Explanation explanation;
+  // Not ok when the check was refused before it was decided (an identifier over its cap): the
+  // verdict is then a deny for input_too_large, and an API answers the caller's mistake.
+  Status refused;
 };
 
 struct SweepReport {

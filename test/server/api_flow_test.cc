@@ -359,15 +359,7 @@ TEST_F(ApiFlowTest, RequestIdsHoldingATokenAreReplaced) {
 // Test that refused tokens are logged a bounded number of times a second, and a later line says
 // how many were left out; every one is still counted in the metrics.
 TEST_F(ApiFlowTest, RefusedTokenFloodsAreSampledInTheLog) {
-  auto http_401_lines = [&] {
-    const std::string log = server_->Stderr();
-    size_t n = 0;
-    for (size_t at = log.find("\"status\":401"); at != std::string::npos;
-         at = log.find("\"status\":401", at + 1)) {
-      ++n;
-    }
-    return n;
-  };
+  auto http_401_lines = [&] { return CountOccurrences(server_->Stderr(), "\"status\":401"); };
   HttpConnection c(server_->port());
   constexpr int kCalls = 300;
   for (int i = 0; i < kCalls; ++i) {

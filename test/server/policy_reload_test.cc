@@ -310,16 +310,8 @@ TEST_F(DirectoryPolicyTest, PutFilesReplacesTheDirectory) {
   EXPECT_FALSE(std::filesystem::exists(policy_dir_ + ".new"));
 
   const std::string version(put.json().at("version").as_string());
-  auto reloads = [&] {
-    const std::string log = server_->Stderr();
-    size_t n = 0;
-    // The reload reads the same files the PUT wrote: it finds the version unchanged.
-    for (size_t at = log.find("policy unchanged"); at != std::string::npos;
-         at = log.find("policy unchanged", at + 1)) {
-      ++n;
-    }
-    return n;
-  };
+  // The reload reads the same files the PUT wrote: it finds the version unchanged.
+  auto reloads = [&] { return CountOccurrences(server_->Stderr(), "policy unchanged"); };
   const size_t reloads_before = reloads();
   server_->Signal(SIGHUP);
   ASSERT_TRUE(Eventually([&] { return reloads() > reloads_before; }, std::chrono::seconds(10)))

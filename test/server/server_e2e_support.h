@@ -101,6 +101,13 @@ inline std::string CreateTokenLocally(const TempDir& dir, const std::string& db,
   return std::string(boost::json::parse(r.out).at("token").as_string());
 }
 
+// How many times `part` occurs in `text` (log lines of one kind, say).
+inline size_t CountOccurrences(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
 // Calls `probe` every 50 ms until it returns true or `timeout` passes; returns its last answer.
 inline bool Eventually(const std::function<bool()>& probe,
                        std::chrono::milliseconds timeout = std::chrono::seconds(10)) {

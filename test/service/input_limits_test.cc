@@ -262,6 +262,7 @@ TEST_F(InputLimitsTest, CheckOverACapIsDeniedAndNotAudited) {
     SCOPED_TRACE(over.field);
     CheckOutcome out = service_->Check(check.request);
     EXPECT_EQ(out.verdict.decision, Decision::kDeny);
+    EXPECT_FALSE(out.refused.ok());
     EXPECT_EQ(out.explanation.decision, Decision::kDeny);
     EXPECT_EQ(out.explanation.reason_code, "input_too_large");
     EXPECT_THAT(out.explanation.reason, HasSubstr(over.field));
@@ -272,6 +273,8 @@ TEST_F(InputLimitsTest, CheckOverACapIsDeniedAndNotAudited) {
     ASSERT_TRUE(answered.has_value());  // nothing to record: answered on the calling thread
     EXPECT_EQ(answered->verdict.decision, Decision::kDeny);
     EXPECT_EQ(answered->explanation.reason_code, "input_too_large");
+    EXPECT_EQ(answered->refused.code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(answered->refused.message(), HasSubstr(over.field));
     EXPECT_TRUE(Events().empty());
   }
 }
@@ -294,6 +297,7 @@ TEST_F(InputLimitsTest, CheckAtTheCapsIsDecided) {
   check.request.context.source_ip = check.Keep(std::string(kMaxSourceIpBytes, '1'));
   CheckOutcome out = service_->Check(check.request);
   EXPECT_EQ(out.verdict.decision, Decision::kApprovalRequired) << out.explanation.reason;
+  EXPECT_TRUE(out.refused.ok());
   EXPECT_EQ(Events().size(), 1u);
 }
 
