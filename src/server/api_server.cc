@@ -1,5 +1,6 @@
 #include "server/api_server.h"
 
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <sys/resource.h>
 
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <optional>
 
+#include "audit/digest.h"
 #include "policy/compiler.h"
 #include "policy/loader.h"
 #include "server/call.h"
@@ -99,6 +101,7 @@ Status ApiServer::Open() {
   if (config_.tls()) {
     DB_ASSIGN_OR_RETURN(ssl_, MakeTlsContext(config_.tls_cert, config_.tls_key));
   }
+  DB_RETURN_IF_ERROR(LoadMetricsToken());
   FitConnectionsToDescriptors(config_.limits);
   boost::system::error_code ec;
   auto address = net::ip::make_address(config_.host(), ec);
@@ -238,6 +241,36 @@ void ApiServer::PushRoutes() {
   deliverer_->SetTenantRoutes(std::move(routes));
 }
 
+Status ApiServer::LoadMetricsToken() {
+  if (config_.metrics_token_file.empty()) return Status::Ok();
+  const std::string& path = config_.metrics_token_file;
+  std::ifstream in(path, std::ios::binary);
+  std::string token((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof())
+    return InvalidArgument("metrics_token_file " + path + ": cannot read it");
+  // The file's last line break (and any white space around the token) is not part of it.
+  const size_t first = token.find_first_not_of(" \t\r\n");
+  const size_t last = token.find_last_not_of(" \t\r\n");
+  token = first == std::string::npos ? "" : token.substr(first, last - first + 1);
+  constexpr size_t kMinTokenChars = 16;
+  if (token.size() < kMinTokenChars || token.find_first_of(" \t\r\n") != std::string::npos) {
+    return InvalidArgument("metrics_token_file " + path + ": expected one token of at least " +
+                           std::to_string(kMinTokenChars) +
+                           " characters without spaces (e.g. from `openssl rand -hex 32`)");
+  }
+  metrics_token_digest_.store(std::make_shared<const std::string>(audit::Sha256(token)));
+  return Status::Ok();
+}
+
+bool ApiServer::MetricsCallerAllowed(std::string_view authorization) const {
+  const std::shared_ptr<const std::string> want = metrics_token_digest_.load();
+  if (!want) return true;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!authorization.starts_with(kBearer)) return false;
+  const std::string got = audit::Sha256(authorization.substr(kBearer.size()));
+  return got.size() == want->size() && CRYPTO_memcmp(got.data(), want->data(), got.size()) == 0;
+}
+
 Status ApiServer::ReloadAll(const std::string& actor) {
   Status first;
   for (auto& [name, tenant] : tenants_) {
@@ -250,6 +283,11 @@ Status ApiServer::ReloadAll(const std::string& actor) {
     }
   }
   PushRoutes();
+  if (Status metrics = LoadMetricsToken(); !metrics.ok()) {
+    Log(LogLevel::kError, "metrics token reload refused; the old token stays in force",
+        {{"error", metrics.message()}});
+    if (first.ok()) first = metrics;
+  }
   if (config_.tls()) {
     // A renewed certificate: new connections get it, open ones keep theirs.
     auto tls = MakeTlsContext(config_.tls_cert, config_.tls_key);

@@ -154,6 +154,10 @@ class ApiServer final : public HttpHandler {
   IoPool io_;
   std::shared_ptr<boost::asio::ssl::context> ssl_;
   std::atomic<uint64_t> tls_reload_failures_{0};
+  // SHA-256 of the token /metrics requires (config metrics_token_file), null when none is.
+  std::atomic<std::shared_ptr<const std::string>> metrics_token_digest_;
+  Status LoadMetricsToken();
+  bool MetricsCallerAllowed(std::string_view authorization) const;
   const int64_t started_at_ = std::chrono::duration_cast<std::chrono::seconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
                                   .count();

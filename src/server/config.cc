@@ -18,8 +18,8 @@ namespace {
 constexpr int kMaxThreads = 256;
 
 const std::vector<std::string_view> kSettings = {
-    "listen",         "threads",        "database",       "tls",     "tenants", "limits",
-    "sweep_interval", "shutdown_delay", "shutdown_grace", "webhooks"};
+    "listen",         "threads",        "database",       "tls",      "tenants",           "limits",
+    "sweep_interval", "shutdown_delay", "shutdown_grace", "webhooks", "metrics_token_file"};
 const std::vector<std::string_view> kTlsSettings = {"cert", "key"};
 const std::vector<std::string_view> kTenantSettings = {"name", "policy"};
 const std::vector<std::string_view> kLimitSettings = {"max_body_bytes",
@@ -159,6 +159,9 @@ class FileReader {
         DB_RETURN_IF_ERROR(Duration(f, config_.shutdown_delay));
       } else if (key == "shutdown_grace") {
         DB_RETURN_IF_ERROR(Duration(f, config_.shutdown_grace));
+      } else if (key == "metrics_token_file") {
+        DB_RETURN_IF_ERROR(
+            String(f, "the path of a file holding the token", config_.metrics_token_file));
       } else if (key == "webhooks") {
         DB_RETURN_IF_ERROR(Webhooks(f));
       }

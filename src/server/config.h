@@ -76,6 +76,9 @@ struct ServerConfig {
   std::chrono::seconds shutdown_grace{25};
   std::chrono::seconds webhook_connect_timeout{2};
   std::chrono::seconds webhook_timeout{5};
+  // A file holding the bearer token /metrics then requires (read at start and on SIGHUP);
+  // empty: /metrics answers without one.
+  std::string metrics_token_file;
   std::string config_path;  // where it was read from, for messages
 
   // Where the file set each setting, "FILE:LINE" by key ("listen", "tls.cert", "limits.burst",

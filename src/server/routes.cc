@@ -260,6 +260,13 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
       return Finish(call, JsonResponse(http::status::ok, json::object{{"status", "ok"}}));
     }
     if (path == "/readyz") return Finish(call, Ready());
+    if (!MetricsCallerAllowed(req[http::field::authorization])) {
+      HttpResponse refused =
+          ErrorResponse(http::status::unauthorized, "unauthenticated",
+                        "/metrics needs the bearer token of the server's metrics_token_file");
+      refused.set(http::field::www_authenticate, "Bearer realm=\"drawbridge-metrics\"");
+      return Finish(call, std::move(refused));
+    }
     return Blocking(call, [this] { return RenderMetrics(); });
   }
   if (path.rfind("/v1/", 0) != 0) {
