@@ -45,6 +45,8 @@
 
 namespace drawbridge::server {
 
+struct ApiRoute;  // routes.cc
+
 // One tenant: its policy source, its service (grant index, audit chain) and what is loaded.
 struct Tenant {
   std::string name;
@@ -108,7 +110,7 @@ class ApiServer final : public HttpHandler {
   void BackgroundLoop();
 
   // Routing and the endpoints (routes_*.cc).
-  void Route(const std::shared_ptr<Call>& call);
+  void Route(const std::shared_ptr<Call>& call, const ApiRoute* route);
   void Finish(const std::shared_ptr<Call>& call, HttpResponse response);
   void Blocking(const std::shared_ptr<Call>& call, std::function<HttpResponse()> work);
   void PostCheck(const std::shared_ptr<Call>& call);

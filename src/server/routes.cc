@@ -129,6 +129,8 @@ std::string_view FirstRule(const core::Explanation& e) {
   return rule.rfind("grant:", 0) == 0 ? std::string_view("grant") : rule;
 }
 
+}  // namespace
+
 // A path the server answers and the methods it takes there.
 struct ApiRoute {
   std::string_view path;  // the template: "/v1/requests/{id}/reviews"
@@ -143,6 +145,8 @@ struct ApiRoute {
     return std::find(methods.begin(), methods.end(), method) != methods.end();
   }
 };
+
+namespace {
 
 constexpr http::verb kGet = http::verb::get, kPost = http::verb::post, kPut = http::verb::put;
 
@@ -273,6 +277,10 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
     return Finish(call, ErrorResponse(http::status::not_found, "not_found",
                                       "no such endpoint: " + path + " (see docs/API.md)"));
   }
+  // Matched before authentication so that refusals (401, 403, 429) are counted by route; an
+  // unknown path is still answered 404 only to an authenticated caller.
+  const ApiRoute* route = MatchApiRoute(path, call->params);
+  if (route != nullptr) call->route = route->path;
   auto caller = tokens_.Authenticate(req[http::field::authorization], clock_.NowSeconds());
   if (!caller.ok()) return Finish(call, StatusResponse(caller.status()));
   call->caller = std::move(caller).value();
@@ -294,17 +302,15 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
     r.set(http::field::retry_after, std::to_string(retry_after));
     return Finish(call, std::move(r));
   }
-  Route(call);
+  Route(call, route);
 }
 
-void ApiServer::Route(const std::shared_ptr<Call>& call) {
+void ApiServer::Route(const std::shared_ptr<Call>& call, const ApiRoute* route) {
   const http::verb method = call->request().method();
-  const ApiRoute* route = MatchApiRoute(call->path, call->params);
   if (route == nullptr) {
     return Finish(call, ErrorResponse(http::status::not_found, "not_found",
                                       "no such endpoint: " + call->path + " (see docs/API.md)"));
   }
-  call->route = route->path;
   if (!route->Allows(method)) return Finish(call, MethodNotAllowed(call->request(), *route));
   if (auto unknown = UnknownQueryParameter(*call, *route, method)) {
     return Finish(call, std::move(*unknown));

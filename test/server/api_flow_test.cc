@@ -285,6 +285,8 @@ TEST_F(ApiFlowTest, ErrorStatuses) {
   EXPECT_EQ(Send(port, http::verb::post, "/v1/check", Token("ALICE"), "{not json").status, 400);
   EXPECT_EQ(Get("/v1/requests/r-nosuchrequest", "ALICE").status, 404);
   EXPECT_EQ(Get("/v1/nothing", "ALICE").status, 404);
+  // An unknown path says so only to a caller the server knows.
+  EXPECT_EQ(Send(port, http::verb::get, "/v1/nothing", "dbt_wrong").status, 401);
   EXPECT_EQ(Send(port, http::verb::delete_, "/v1/requests", Token("ALICE")).status, 405);
   EXPECT_EQ(
       Send(port, http::verb::post, "/v1/check", Token("ALICE"), std::string(2 << 20, 'x')).status,
@@ -303,6 +305,14 @@ TEST_F(ApiFlowTest, ErrorStatuses) {
   EXPECT_EQ(too_long.status, 422) << too_long.body;
   EXPECT_NE(too_long.json().at("error").at("message").as_string().find("max"), std::string::npos)
       << too_long.body;
+
+  const std::string metrics = Get("/metrics", "").body;
+  for (const char* series : {"method=\"GET\",route=\"/v1/requests/{id}\",status=\"404\"} 1\n",
+                             "method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n",
+                             "method=\"GET\",route=\"unmatched\",status=\"401\"} 1\n",
+                             "method=\"DELETE\",route=\"/v1/requests\",status=\"405\"} 1\n"}) {
+    EXPECT_NE(metrics.find(series), std::string::npos) << series << "\n" << metrics;
+  }
 }
 
 // Test that a request refused before it could be read whole (413, 431) still gets a request id
@@ -373,7 +383,7 @@ TEST_F(ApiFlowTest, RefusedTokenFloodsAreSampledInTheLog) {
                  std::chrono::seconds(5)))
       << server_->Stderr().substr(0, 2000);
   const std::string metrics = Get("/metrics", "").body;
-  EXPECT_NE(metrics.find("route=\"unmatched\",status=\"401\"} " + std::to_string(kCalls + 1)),
+  EXPECT_NE(metrics.find("route=\"/v1/whoami\",status=\"401\"} " + std::to_string(kCalls + 1)),
             std::string::npos)
       << metrics;
 }

@@ -83,6 +83,9 @@ TEST_F(RateLimitTest, BurstIsLimitedPerPrincipal) {
             std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("drawbridge_open_request_cap_total 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("route=\"/v1/whoami\",status=\"429\"} " + std::to_string(limited) + "\n"),
+            std::string::npos)
+      << metrics;
   EXPECT_EQ(last_limited.json().at("error").at("code"), "resource_exhausted");
   ASSERT_TRUE(last_limited.headers.count("Retry-After")) << last_limited.body;
   EXPECT_GE(std::stoi(last_limited.headers.at("Retry-After")), 1);
