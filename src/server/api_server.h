@@ -45,7 +45,7 @@
 
 namespace drawbridge::server {
 
-struct ApiRoute;  // routes.cc
+struct ApiRoute;  // route_table.h
 
 // One tenant: its policy source, its service (grant index, audit chain) and what is loaded.
 struct Tenant {

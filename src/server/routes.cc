@@ -22,6 +22,7 @@
 #include "server/api_server.h"
 #include "server/call.h"
 #include "server/log.h"
+#include "server/route_table.h"
 #include "service/audit_records.h"
 
 namespace drawbridge::server {
@@ -129,52 +130,6 @@ std::string_view FirstRule(const core::Explanation& e) {
   return rule.rfind("grant:", 0) == 0 ? std::string_view("grant") : rule;
 }
 
-}  // namespace
-
-// A path the server answers and the methods it takes there.
-struct ApiRoute {
-  std::string_view path;  // the template: "/v1/requests/{id}/reviews"
-  std::vector<http::verb> methods;
-  // The query parameters GET (and HEAD) reads there; other methods read none. Anything else is
-  // refused, so that a misspelt filter (`?stat=pending`) never silently returns everything.
-  std::vector<std::string_view> get_query = {};
-
-  // HEAD is answered wherever GET is, as GET without the body (RFC 9110 §9.3.2).
-  bool Allows(http::verb method) const {
-    if (method == http::verb::head) method = http::verb::get;
-    return std::find(methods.begin(), methods.end(), method) != methods.end();
-  }
-};
-
-namespace {
-
-constexpr http::verb kGet = http::verb::get, kPost = http::verb::post, kPut = http::verb::put;
-
-const ApiRoute kHealthRoutes[] = {
-    {"/healthz", {kGet}},
-    {"/readyz", {kGet}},
-    {"/metrics", {kGet}},
-};
-
-const ApiRoute kApiRoutes[] = {
-    {"/v1/check", {kPost}},
-    {"/v1/requests", {kGet, kPost}, {"state", "mine", "limit"}},
-    {"/v1/requests/{id}", {kGet}, {"wait"}},
-    {"/v1/requests/{id}/reviews", {kPost}},
-    {"/v1/requests/{id}/cancel", {kPost}},
-    {"/v1/grants", {kGet}, {"state", "mine", "principal", "limit"}},
-    {"/v1/grants/{id}/revoke", {kPost}},
-    {"/v1/grants/{id}/release", {kPost}},
-    {"/v1/audit",
-     {kGet},
-     {"after", "limit", "since", "until", "principal", "resource", "type", "format"}},
-    {"/v1/audit/verify", {kGet}},
-    {"/v1/policy", {kGet, kPut}},
-    {"/v1/whoami", {kGet}},
-    {"/v1/tokens", {kGet, kPost}},
-    {"/v1/tokens/{id}/revoke", {kPost}},
-};
-
 // 400 naming the first query parameter `route` does not read for `method`, and those it does.
 std::optional<HttpResponse> UnknownQueryParameter(const Call& call, const ApiRoute& route,
                                                   http::verb method) {
@@ -192,41 +147,6 @@ std::optional<HttpResponse> UnknownQueryParameter(const Call& call, const ApiRou
                       (takes.empty() ? " takes none" : " takes " + takes));
   }
   return std::nullopt;
-}
-
-const ApiRoute* MatchHealthRoute(std::string_view path) {
-  for (const ApiRoute& route : kHealthRoutes) {
-    if (route.path == path) return &route;
-  }
-  return nullptr;
-}
-
-// The route whose template `path` fits, its {id} segments (non-empty) appended to `params`.
-const ApiRoute* MatchApiRoute(std::string_view path, std::vector<std::string>& params) {
-  for (const ApiRoute& route : kApiRoutes) {
-    std::string_view want = route.path, have = path;
-    std::vector<std::string> found;
-    bool fits = true;
-    while (fits && !want.empty() && !have.empty()) {
-      const size_t want_end = std::min(want.find('/', 1), want.size());
-      const size_t have_end = std::min(have.find('/', 1), have.size());
-      std::string_view want_segment = want.substr(0, want_end);
-      std::string_view have_segment = have.substr(0, have_end);
-      if (want_segment == "/{id}") {
-        fits = have_segment.size() > 1;
-        if (fits) found.emplace_back(have_segment.substr(1));
-      } else {
-        fits = want_segment == have_segment;
-      }
-      want.remove_prefix(want_end);
-      have.remove_prefix(have_end);
-    }
-    if (fits && want.empty() && have.empty()) {
-      for (std::string& p : found) params.push_back(std::move(p));
-      return &route;
-    }
-  }
-  return nullptr;
 }
 
 // 405 with the Allow header RFC 9110 §15.5.6 requires: the methods the path takes.
