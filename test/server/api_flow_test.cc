@@ -2,6 +2,10 @@
 // driven over HTTP. Each test gets its own database and tokens.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+#include <sstream>
+
 #include "server/server_e2e_support.h"
 
 namespace drawbridge::testing {
@@ -80,6 +84,84 @@ TEST_F(ApiFlowTest, MetricsShowThePolicyInForce) {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_GT(started, now - 600);
   EXPECT_LE(started, now + 1);
+}
+
+// Test that /metrics serves exactly the families docs/API.md lists, with the documented type and
+// labels: dashboards and alerts are written from that table.
+TEST_F(ApiFlowTest, MetricsAreTheDocumentedOnes) {
+  CheckAlice("DELETE FROM orders");  // a decision, so that the labelled families have samples
+  struct Family {
+    std::string type;
+    std::set<std::string> labels;
+  };
+  auto label_names = [](std::string_view text) {
+    std::set<std::string> names;
+    for (size_t at = text.find('`'); at != std::string_view::npos; at = text.find('`', at + 1)) {
+      const size_t end = text.find('`', at + 1);
+      names.insert(std::string(text.substr(at + 1, end - at - 1)));
+      at = end;
+    }
+    return names;
+  };
+  std::map<std::string, Family> documented;
+  std::istringstream api(ReadFile(DRAWBRIDGE_SOURCE_DIR "/docs/API.md"));
+  for (std::string line; std::getline(api, line);) {
+    if (line.rfind("| `drawbridge_", 0) != 0) continue;
+    std::vector<std::string> cells;  // the first three: family, type, labels
+    for (size_t at = 1; cells.size() < 3 && at < line.size();) {
+      const size_t end = line.find('|', at);
+      const size_t first = line.find_first_not_of(' ', at);
+      const size_t last = line.find_last_not_of(' ', end - 1);
+      cells.push_back(first < end ? line.substr(first, last - first + 1) : "");
+      at = end + 1;
+    }
+    ASSERT_GE(cells.size(), 3u) << line;
+    documented[cells[0].substr(1, cells[0].size() - 2)] = {cells[1], label_names(cells[2])};
+  }
+  ASSERT_GT(documented.size(), 20u);
+
+  std::map<std::string, Family> served;
+  std::istringstream scrape(Get("/metrics", "").body);
+  for (std::string line; std::getline(scrape, line);) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      const size_t space = line.find(' ', 7);
+      served[line.substr(7, space - 7)].type = line.substr(space + 1);
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    std::string name = line.substr(0, line.find_first_of("{ "));
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      const std::string s(suffix);
+      const std::string family = name.substr(0, name.size() - std::min(name.size(), s.size()));
+      if (name.ends_with(s) && served.count(family) && served[family].type == "histogram") {
+        name = family;
+      }
+    }
+    const size_t open = line.find('{');
+    if (open == std::string::npos || open > line.find(' ')) continue;
+    const std::string labels = line.substr(open + 1, line.find('}') - open - 1);
+    for (size_t at = 0; at < labels.size();) {
+      const size_t eq = labels.find('=', at);
+      const std::string key = labels.substr(at, eq - at);
+      if (key != "le") served[name].labels.insert(key);
+      at = labels.find("\",", eq);
+      at = at == std::string::npos ? labels.size() : at + 2;
+    }
+  }
+
+  for (const auto& [name, family] : served) {
+    if (!documented.count(name)) {
+      ADD_FAILURE() << name << " is served but not in docs/API.md";
+      continue;
+    }
+    EXPECT_EQ(family.type, documented[name].type) << name;
+    EXPECT_EQ(family.labels, documented[name].labels) << name;
+  }
+  for (const auto& [name, family] : documented) {
+    // Only a server with TLS has certificates to reload.
+    if (name == "drawbridge_tls_reload_failures_total") continue;
+    EXPECT_TRUE(served.count(name)) << name << " is in docs/API.md but not served";
+  }
 }
 
 // Test that the requests gauge counts requests by state, zeros included.
