@@ -514,4 +514,22 @@ Status ValidateConfig(const ServerConfig& c) {
   return Status::Ok();
 }
 
+std::vector<std::string> ConfigKeys() {
+  const std::pair<std::string_view, const std::vector<std::string_view>*> sections[] = {
+      {"tls", &kTlsSettings}, {"limits", &kLimitSettings}, {"webhooks", &kWebhookSettings}};
+  std::vector<std::string> keys;
+  for (std::string_view setting : kSettings) {
+    const auto* section = std::find_if(std::begin(sections), std::end(sections),
+                                       [&](const auto& s) { return s.first == setting; });
+    if (section == std::end(sections)) {
+      keys.emplace_back(setting);
+      continue;
+    }
+    for (std::string_view key : *section->second) {
+      keys.push_back(std::string(setting) + "." + std::string(key));
+    }
+  }
+  return keys;
+}
+
 }  // namespace drawbridge::server

@@ -112,6 +112,10 @@ Status ApplyEnvironment(ServerConfig& config, const EnvironmentLookup& lookup);
 // that `source` (e.g. "--listen") replaced `key`, when the file had set it.
 void RecordOverride(ServerConfig& config, const std::string& key, std::string_view source);
 
+// Every key a config file may set, dotted ("limits.burst"); a section's own name ("limits") only
+// where it takes a value itself ("tenants").
+std::vector<std::string> ConfigKeys();
+
 // Checks the whole configuration: listen address, threads, TLS pair, tenants, limits. Its
 // messages name the key ("threads: must be 0..256 (got 300)").
 Status ValidateConfig(const ServerConfig& config);

@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "server/server_e2e_support.h"
 
 namespace drawbridge::server {
 namespace {
 
+using drawbridge::testing::ReadFile;
 using drawbridge::testing::TempDir;
 using drawbridge::testing::WriteFile;
 
@@ -22,6 +25,30 @@ TEST(ServerConfigTest, TheShippedExampleLoads) {
   EXPECT_EQ(config->tenants.front().policy, "/etc/drawbridge/policy/default");
   EXPECT_EQ(config->shutdown_grace, std::chrono::seconds(25));
   EXPECT_EQ(config->shutdown_delay, std::chrono::seconds(0));
+}
+
+// Test that docs/SERVER.md's table lists exactly the keys a config file may set, and that the
+// shipped example shows each of them (set or commented out), so neither drifts from the parser.
+TEST(ServerConfigTest, EveryKeyIsDocumentedAndInTheExample) {
+  const std::vector<std::string> keys = ConfigKeys();
+  ASSERT_GT(keys.size(), 20u);
+  const std::string guide = ReadFile(DRAWBRIDGE_SOURCE_DIR "/docs/SERVER.md");
+  const size_t table = guide.find("### Configuration file");
+  ASSERT_NE(table, std::string::npos);
+  const std::string section = guide.substr(table, guide.find("\n#", table + 1) - table);
+  std::set<std::string> documented;
+  for (size_t at = section.find("\n| `"); at != std::string::npos;
+       at = section.find("\n| `", at + 1)) {
+    documented.insert(section.substr(at + 4, section.find('`', at + 4) - at - 4));
+  }
+  EXPECT_EQ(documented, std::set<std::string>(keys.begin(), keys.end()));
+
+  const std::string example = ReadFile(DRAWBRIDGE_SOURCE_DIR "/examples/server/drawbridge.yaml");
+  for (const std::string& key : keys) {
+    const std::string leaf = key.substr(key.rfind('.') + 1);
+    EXPECT_NE(example.find(leaf + ":"), std::string::npos)
+        << key << " is not in examples/server/drawbridge.yaml";
+  }
 }
 
 // Test that shutdown_delay reads as a duration, and a malformed one is refused with its line.
