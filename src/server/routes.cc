@@ -149,6 +149,21 @@ std::optional<HttpResponse> UnknownQueryParameter(const Call& call, const ApiRou
   return std::nullopt;
 }
 
+// 404; a path that only a trailing slash keeps from a route is pointed at that route.
+HttpResponse NoSuchEndpoint(std::string_view path) {
+  std::string message = "no such endpoint: " + std::string(path);
+  std::string_view trimmed = path;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.remove_suffix(1);
+  std::vector<std::string> ignored;
+  if (trimmed.size() < path.size() &&
+      (MatchHealthRoute(trimmed) != nullptr || MatchApiRoute(trimmed, ignored) != nullptr)) {
+    message += " (did you mean " + std::string(trimmed) + "?)";
+  } else {
+    message += " (see docs/API.md)";
+  }
+  return ErrorResponse(http::status::not_found, "not_found", message);
+}
+
 // 405 with the Allow header RFC 9110 §15.5.6 requires: the methods the path takes.
 HttpResponse MethodNotAllowed(const HttpRequest& req, const ApiRoute& route) {
   std::string allow;
@@ -193,10 +208,7 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
     }
     return Blocking(call, [this] { return RenderMetrics(); });
   }
-  if (path.rfind("/v1/", 0) != 0) {
-    return Finish(call, ErrorResponse(http::status::not_found, "not_found",
-                                      "no such endpoint: " + path + " (see docs/API.md)"));
-  }
+  if (path.rfind("/v1/", 0) != 0) return Finish(call, NoSuchEndpoint(path));
   // Matched before authentication so that refusals (401, 403, 429) are counted by route; an
   // unknown path is still answered 404 only to an authenticated caller.
   const ApiRoute* route = MatchApiRoute(path, call->params);
@@ -227,10 +239,7 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
 
 void ApiServer::Route(const std::shared_ptr<Call>& call, const ApiRoute* route) {
   const http::verb method = call->request().method();
-  if (route == nullptr) {
-    return Finish(call, ErrorResponse(http::status::not_found, "not_found",
-                                      "no such endpoint: " + call->path + " (see docs/API.md)"));
-  }
+  if (route == nullptr) return Finish(call, NoSuchEndpoint(call->path));
   if (!route->Allows(method)) return Finish(call, MethodNotAllowed(call->request(), *route));
   if (auto unknown = UnknownQueryParameter(*call, *route, method)) {
     return Finish(call, std::move(*unknown));

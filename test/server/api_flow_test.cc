@@ -367,6 +367,10 @@ TEST_F(ApiFlowTest, ErrorStatuses) {
   EXPECT_EQ(Send(port, http::verb::post, "/v1/check", Token("ALICE"), "{not json").status, 400);
   EXPECT_EQ(Get("/v1/requests/r-nosuchrequest", "ALICE").status, 404);
   EXPECT_EQ(Get("/v1/nothing", "ALICE").status, 404);
+  HttpResult slash = Get("/v1/requests/", "ALICE");
+  EXPECT_EQ(slash.status, 404);
+  EXPECT_NE(slash.body.find("did you mean /v1/requests?"), std::string::npos) << slash.body;
+  EXPECT_NE(Get("/healthz/", "").body.find("did you mean /healthz?"), std::string::npos);
   // An unknown path says so only to a caller the server knows.
   EXPECT_EQ(Send(port, http::verb::get, "/v1/nothing", "dbt_wrong").status, 401);
   EXPECT_EQ(Send(port, http::verb::delete_, "/v1/requests", Token("ALICE")).status, 405);
@@ -390,7 +394,7 @@ TEST_F(ApiFlowTest, ErrorStatuses) {
 
   const std::string metrics = Get("/metrics", "").body;
   for (const char* series : {"method=\"GET\",route=\"/v1/requests/{id}\",status=\"404\"} 1\n",
-                             "method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n",
+                             "method=\"GET\",route=\"unmatched\",status=\"404\"} 3\n",
                              "method=\"GET\",route=\"unmatched\",status=\"401\"} 1\n",
                              "method=\"DELETE\",route=\"/v1/requests\",status=\"405\"} 1\n"}) {
     EXPECT_NE(metrics.find(series), std::string::npos) << series << "\n" << metrics;
