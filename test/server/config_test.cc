@@ -177,6 +177,28 @@ class ConfigEnvironmentTest : public ::testing::Test {
   drawbridge::testing::TempDir dir_;
 };
 
+// Test that the variables SERVER.md's override table lists are the ones the server reads
+// (DRAWBRIDGE_CONFIG_FILE, which names the file, is read by `serve` itself).
+TEST_F(ConfigEnvironmentTest, TheDocumentedVariablesAreTheOnesRead) {
+  auto config = Load("tenants: [{name: default, policy: p.yaml}]\n");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  std::set<std::string> read = {"DRAWBRIDGE_CONFIG_FILE"};
+  ASSERT_TRUE(ApplyEnvironment(*config, [&](const std::string& name) -> std::optional<std::string> {
+                read.insert(name);
+                return std::nullopt;
+              }).ok());
+  const std::string guide = ReadFile(DRAWBRIDGE_SOURCE_DIR "/docs/SERVER.md");
+  const size_t table = guide.find("### Environment overrides");
+  ASSERT_NE(table, std::string::npos);
+  const std::string section = guide.substr(table, guide.find("\n#", table + 1) - table);
+  std::set<std::string> documented;
+  for (size_t at = section.find("\n| `DRAWBRIDGE_"); at != std::string::npos;
+       at = section.find("\n| `DRAWBRIDGE_", at + 1)) {
+    documented.insert(section.substr(at + 4, section.find('`', at + 4) - at - 4));
+  }
+  EXPECT_EQ(documented, read);
+}
+
 // Test that a variable replacing a setting of the file is recorded with the file's line, and an
 // empty variable or one equal to the file's value is not an override.
 TEST_F(ConfigEnvironmentTest, OverridesAreRecorded) {
