@@ -2,12 +2,47 @@
 // duplicate-key check on JSON bodies.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+#include <fstream>
+#include <iterator>
+#include <string>
+
 #include "api/json_body.h"
 #include "api/wire.h"
 #include "server/call.h"
 
 namespace drawbridge::server {
 namespace {
+
+// Test that every error a Status can become is in docs/API.md's table of errors, with the same
+// HTTP status and code: clients branch on that pair.
+TEST(StatusResponse, EveryErrorIsDocumented) {
+  const std::string guide = [] {
+    std::ifstream in(DRAWBRIDGE_SOURCE_DIR "/docs/API.md");
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }();
+  for (StatusCode code :
+       {StatusCode::kInvalidArgument, StatusCode::kNotFound, StatusCode::kAlreadyExists,
+        StatusCode::kFailedPrecondition, StatusCode::kPermissionDenied,
+        StatusCode::kUnauthenticated, StatusCode::kResourceExhausted, StatusCode::kUnavailable,
+        StatusCode::kDataLoss, StatusCode::kInternal}) {
+    for (bool refused_input : {false, true}) {
+      HttpResponse r = StatusResponse(Status(code, "m"), refused_input);
+      const auto body = boost::json::parse(r.body()).as_object();
+      const std::string error(body.at("error").at("code").as_string());
+      // Rows read "| 409 | `already_exists` | ..." or "| 503 | `unavailable`, `data_loss` | ...".
+      const std::string row = "\n| " + std::to_string(r.result_int()) + " | ";
+      bool found = false;
+      for (size_t at = guide.find(row); at != std::string::npos && !found;
+           at = guide.find(row, at + 1)) {
+        const size_t codes = at + row.size();
+        const std::string cell = guide.substr(codes, guide.find(" |", codes) - codes);
+        found = cell.find("`" + error + "`") != std::string::npos;
+      }
+      EXPECT_TRUE(found) << r.result_int() << " " << error << " is not in docs/API.md";
+    }
+  }
+}
 
 // Test that type and subtype are case-insensitive and white space around ';' is allowed.
 TEST(ParseMediaType, CaseAndWhiteSpace) {
