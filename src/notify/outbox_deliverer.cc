@@ -52,6 +52,7 @@ OutboxDeliverer::~OutboxDeliverer() {
 
 void OutboxDeliverer::SetTenantRoutes(
     std::map<std::string, std::vector<policy::NotificationRoute>> by_tenant) {
+  for (const auto& [tenant, routes] : by_tenant) WarnMissingSecrets(routes, tenant);
   auto shared = std::make_shared<const RouteMap>(std::move(by_tenant));
   std::lock_guard<std::mutex> lock(routes_mu_);
   routes_ = std::move(shared);
@@ -59,6 +60,7 @@ void OutboxDeliverer::SetTenantRoutes(
 
 void OutboxDeliverer::SetRoutes(std::vector<policy::NotificationRoute> routes,
                                 const std::string& tenant) {
+  WarnMissingSecrets(routes, tenant);
   std::lock_guard<std::mutex> lock(routes_mu_);
   auto updated = std::make_shared<RouteMap>(*routes_);
   (*updated)[tenant] = std::move(routes);
@@ -73,12 +75,43 @@ DeliveryCounters OutboxDeliverer::Counters() const {
 }
 
 void OutboxDeliverer::Log(DeliveryReport& report, std::string line) {
+  Emit(line);
+  report.problems.push_back(std::move(line));
+}
+
+void OutboxDeliverer::Emit(const std::string& line) const {
   if (options_.log) {
     options_.log(line);
   } else {
     std::cerr << "drawbridge notify: " << line << '\n';
   }
-  report.problems.push_back(std::move(line));
+}
+
+void OutboxDeliverer::WarnMissingSecrets(const std::vector<policy::NotificationRoute>& routes,
+                                         const std::string& tenant) {
+  for (const policy::NotificationRoute& route : routes) {
+    const policy::Webhook& hook = route.webhook;
+    if (hook.secret_env.empty()) continue;
+    const std::string key = WebhookKey(hook);
+    if (SecretFromEnv(hook.secret_env)) {
+      SecretFound(key);
+    } else if (FirstMissingSecret(key)) {
+      Emit("webhook to " + RedactUrl(hook.url) + " (tenant " + tenant + "): environment variable " +
+           hook.secret_env +
+           " (secret_env) is unset or empty; its events stay in the outbox, retried with backoff, "
+           "until the server is started with it (logged once)");
+    }
+  }
+}
+
+bool OutboxDeliverer::FirstMissingSecret(const std::string& webhook_key) {
+  std::lock_guard<std::mutex> lock(missing_secret_mu_);
+  return missing_secret_logged_.insert(webhook_key).second;
+}
+
+void OutboxDeliverer::SecretFound(const std::string& webhook_key) {
+  std::lock_guard<std::mutex> lock(missing_secret_mu_);
+  missing_secret_logged_.erase(webhook_key);
 }
 
 StatusOr<DeliveryReport> OutboxDeliverer::RunOnce() {
@@ -151,17 +184,26 @@ StatusOr<size_t> OutboxDeliverer::TakeDue() {
       std::optional<std::string> secret;
       if (!hook.secret_env.empty()) secret = SecretFromEnv(hook.secret_env);
       std::string refusal;
+      bool logged_before = false;
       if (!format.ok()) {
         refusal = format.status().message();
       } else if (!hook.secret_env.empty() && !secret) {
         refusal = "environment variable " + hook.secret_env +
                   " (secret_env) is unset or empty; not sending unsigned";
+        logged_before = !FirstMissingSecret(key);
+      } else if (secret) {
+        SecretFound(key);
       }
       if (!refusal.empty()) {
         p.failed = true;
         failures_.fetch_add(1);
         ++report_.failures;
-        Log(report_, label + " to " + where + ": " + refusal);
+        std::string line = label + " to " + where + ": " + refusal;
+        if (logged_before) {
+          report_.problems.push_back(std::move(line));
+        } else {
+          Log(report_, std::move(line));
+        }
         continue;
       }
       HttpPost post;

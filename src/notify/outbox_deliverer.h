@@ -132,6 +132,13 @@ class OutboxDeliverer {
   };
 
   void Log(DeliveryReport& report, std::string line);
+  void Emit(const std::string& line) const;
+  // Logs, once per webhook until its secret is seen again, that its secret_env is unset: the
+  // failure repeats on every retry of every event, and the log would say only that.
+  void WarnMissingSecrets(const std::vector<policy::NotificationRoute>& routes,
+                          const std::string& tenant);
+  bool FirstMissingSecret(const std::string& webhook_key);
+  void SecretFound(const std::string& webhook_key);
   // Takes up to batch_size due messages that are not in flight and starts their posts; settles
   // the ones with nothing to send. Records finished messages first, so none is read back as due.
   // Returns how many messages it took.
@@ -152,6 +159,9 @@ class OutboxDeliverer {
   using RouteMap = std::map<std::string, std::vector<policy::NotificationRoute>>;
   mutable std::mutex routes_mu_;
   std::shared_ptr<const RouteMap> routes_;  // replaced whole, so a batch keeps a consistent view
+
+  std::mutex missing_secret_mu_;
+  std::set<std::string> missing_secret_logged_;  // webhook keys
 
   std::mutex run_mu_;  // serialises RunOnce and the background thread; guards the members below
   std::mt19937_64 jitter_;

@@ -297,6 +297,40 @@ TEST_F(OutboxDelivererTest, UnsetSecretFailsClosed) {
   unsetenv(kUnsetEnv);
 }
 
+// Test that an unset secret is logged when the routes are set, not again on every retry of every
+// event while it stays unset (each failure is still counted and reported), and again once it
+// was set and is gone.
+TEST_F(OutboxDelivererTest, UnsetSecretIsLoggedOnceUntilItIsSet) {
+  HttpReceiver receiver;
+  OutboxDeliverer deliverer(*store_, clock_, Options());
+  auto mentions_unset = [&] {
+    return std::count_if(logged_.begin(), logged_.end(), [](const std::string& line) {
+      return line.find(kUnsetEnv) != std::string::npos;
+    });
+  };
+  deliverer.SetRoutes({Route({"*"}, receiver.Url(), "json", kUnsetEnv)});
+  ASSERT_EQ(mentions_unset(), 1) << ::testing::PrintToString(logged_);
+  EXPECT_THAT(logged_.back(), HasSubstr("(tenant default)"));
+  AppendEvent();
+  AppendEvent("request.approved");
+  DeliveryReport first = Run(deliverer);
+  EXPECT_EQ(first.failures, 2u);
+  EXPECT_EQ(first.problems.size(), 2u);
+  clock_.AdvanceSeconds(120);
+  EXPECT_EQ(Run(deliverer).failures, 2u);
+  deliverer.SetRoutes({Route({"*"}, receiver.Url(), "json", kUnsetEnv)});
+  EXPECT_EQ(mentions_unset(), 1) << ::testing::PrintToString(logged_);
+  EXPECT_EQ(deliverer.Counters().failures, 4u);
+
+  setenv(kUnsetEnv, "now-set", 1);
+  clock_.AdvanceSeconds(120);
+  EXPECT_EQ(Run(deliverer).delivered, 2u);
+  unsetenv(kUnsetEnv);
+  AppendEvent();
+  EXPECT_EQ(Run(deliverer).failures, 1u);
+  EXPECT_EQ(mentions_unset(), 2) << ::testing::PrintToString(logged_);
+}
+
 // Test that a route without secret_env is sent without a signature, as the policy documents.
 TEST_F(OutboxDelivererTest, RouteWithoutSecretIsUnsigned) {
   HttpReceiver receiver;
