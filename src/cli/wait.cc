@@ -98,6 +98,13 @@ class StatusLine {
     last_approvals_ = approvals;
   }
 
+  // The request as it ended the wait: off a terminal its decided state is one more line, so a
+  // CI log shows what the wait saw happen; on one the line is cleared for the output after it.
+  void Settle(const Request& r, std::chrono::seconds waited) {
+    if (!terminal_) Show(r, waited);
+    Clear();
+  }
+
   // Leaves the terminal line empty so that other output starts at column 0.
   void Clear() {
     if (terminal_ && shown_) std::cerr << "\r\033[K" << std::flush;
@@ -160,7 +167,7 @@ int WaitForDecision(WorkflowBackend& backend, const GlobalOptions& g, const Requ
   InterruptCatcher catcher;
   int failures = 0;
   auto finish = [&](const Request& r) {
-    line.Clear();
+    line.Settle(r, waited());
     PrintRequest(g, r);
     return ExitCodeForDecidedState(r.state);
   };

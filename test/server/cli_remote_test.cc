@@ -89,6 +89,9 @@ TEST_F(CliRemoteTest, WaitReturnsOnceApproved) {
   approver.join();
   EXPECT_TRUE(approved.load());
   EXPECT_EQ(waited.exit_code, 0) << waited.out << waited.err;
+  // Off a terminal the wait writes a line per change, its outcome included.
+  EXPECT_NE(waited.err.find(" pending, approvals 0, waited "), std::string::npos) << waited.err;
+  EXPECT_NE(waited.err.find(" active, approvals 1, waited "), std::string::npos) << waited.err;
   EXPECT_EQ(As("ALICE", CheckSelect()).exit_code, 0);
 }
 
