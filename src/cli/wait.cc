@@ -107,7 +107,8 @@ class StatusLine {
 
   // Leaves the terminal line empty so that other output starts at column 0.
   void Clear() {
-    if (terminal_ && shown_) std::cerr << "\r\033[K" << std::flush;
+    if (!terminal_) return;  // lines already written stand; the next one only if something changed
+    if (shown_) std::cerr << "\r\033[K" << std::flush;
     shown_ = false;
   }
 

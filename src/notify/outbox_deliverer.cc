@@ -98,8 +98,10 @@ void OutboxDeliverer::WarnMissingSecrets(const std::vector<policy::NotificationR
     } else if (FirstMissingSecret(key)) {
       Emit("webhook to " + RedactUrl(hook.url) + " (tenant " + tenant + "): environment variable " +
            hook.secret_env +
-           " (secret_env) is unset or empty; its events stay in the outbox, retried with backoff, "
-           "until the server is started with it (logged once)");
+           " (secret_env) is unset or empty; its events are not sent unsigned but retried with "
+           "backoff, and dead-lettered once they run out of attempts or age, until the server is "
+           "started with it (logged once; every failed attempt is counted in "
+           "drawbridge_webhook_failures_total)");
     }
   }
 }

@@ -98,6 +98,10 @@ TEST_F(ApiFlowTest, MetricsAreTheDocumentedOnes) {
     std::set<std::string> names;
     for (size_t at = text.find('`'); at != std::string_view::npos; at = text.find('`', at + 1)) {
       const size_t end = text.find('`', at + 1);
+      if (end == std::string_view::npos) {
+        ADD_FAILURE() << "an unclosed ` in docs/API.md: " << text;
+        break;
+      }
       names.insert(std::string(text.substr(at + 1, end - at - 1)));
       at = end;
     }
@@ -139,7 +143,10 @@ TEST_F(ApiFlowTest, MetricsAreTheDocumentedOnes) {
     }
     const size_t open = line.find('{');
     if (open == std::string::npos || open > line.find(' ')) continue;
-    const std::string labels = line.substr(open + 1, line.find('}') - open - 1);
+    // The last '}' before the value: a label value may hold braces (route="/v1/requests/{id}").
+    const size_t close = line.rfind('}', line.rfind(' '));
+    ASSERT_NE(close, std::string::npos) << line;
+    const std::string labels = line.substr(open + 1, close - open - 1);
     for (size_t at = 0; at < labels.size();) {
       const size_t eq = labels.find('=', at);
       const std::string key = labels.substr(at, eq - at);

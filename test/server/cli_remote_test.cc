@@ -99,6 +99,9 @@ TEST_F(CliRemoteTest, WaitReturnsOnceApproved) {
 TEST_F(CliRemoteTest, WaitTimesOutPending) {
   CliResult waited = As("ALICE", RequestDbAdmin({"--wait", "--wait-timeout", "2s"}));
   EXPECT_EQ(waited.exit_code, 4) << waited.out << waited.err;
+  // Nothing changed while it waited: one status line, and the note that it is still pending.
+  EXPECT_EQ(CountOccurrences(waited.err, " pending, approvals 0, waited "), 1u) << waited.err;
+  EXPECT_NE(waited.err.find("still pending after"), std::string::npos) << waited.err;
 }
 
 }  // namespace
