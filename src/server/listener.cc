@@ -340,8 +340,18 @@ StatusOr<std::shared_ptr<Listener>> Listener::Bind(IoPool& pool, const tcp::endp
   if (!ec) l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) l->acceptor_.bind(endpoint, ec);
   if (ec) {
+    std::string hint;
+    if (ec == net::error::address_in_use) {
+      hint =
+          " (another server has it: choose another with listen:, DRAWBRIDGE_LISTEN or "
+          "--listen; port 0 picks a free one)";
+    } else if (ec == net::error::access_denied) {
+      hint = " (a port below 1024 needs CAP_NET_BIND_SERVICE)";
+    } else if (ec == boost::system::errc::address_not_available) {
+      hint = " (no interface of this host has that address)";
+    }
     return Unavailable("cannot listen on " + endpoint.address().to_string() + ":" +
-                       std::to_string(endpoint.port()) + ": " + ec.message());
+                       std::to_string(endpoint.port()) + ": " + ec.message() + hint);
   }
   l->port_ = l->acceptor_.local_endpoint().port();
   return l;

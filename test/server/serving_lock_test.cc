@@ -89,5 +89,21 @@ TEST_F(ServingLockTest, ASecondServerCannotOpenTheSameDatabase) {
   EXPECT_EQ(Send(server_->port(), http::verb::get, "/healthz", "").status, 200);
 }
 
+// Test that a server whose port is taken refuses to start, says how to pick another, and
+// leaves no database behind.
+TEST_F(ServingLockTest, APortInUseIsRefusedWithAWayOut) {
+  const std::string other_db = dir_ / "other.sqlite";
+  CliResult second = RunDrawbridge(
+      dir_, {"serve", "--dev", "--listen", "127.0.0.1:" + std::to_string(server_->port()), "--db",
+             other_db, "--tokens-file", dir_ / "other-tokens.env"});
+  EXPECT_NE(second.exit_code, 0) << second.out;
+  EXPECT_NE(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(server_->port())),
+            std::string::npos)
+      << second.err;
+  EXPECT_NE(second.err.find("--listen; port 0 picks a free one"), std::string::npos) << second.err;
+  EXPECT_FALSE(std::filesystem::exists(other_db));
+  EXPECT_EQ(Send(server_->port(), http::verb::get, "/healthz", "").status, 200);
+}
+
 }  // namespace
 }  // namespace drawbridge::testing
