@@ -35,11 +35,12 @@ bool Decode(std::string_view in, std::string& out, bool plus_is_space) {
 
 }  // namespace
 
-bool ParseTarget(std::string_view target, std::string& path,
-                 std::map<std::string, std::string, std::less<>>& query) {
+Status ParseTarget(std::string_view target, std::string& path,
+                   std::map<std::string, std::string, std::less<>>& query) {
+  const Status bad_encoding = InvalidArgument("the request target is not valid percent-encoding");
   size_t q = target.find('?');
-  if (!Decode(target.substr(0, q), path, false)) return false;
-  if (q == std::string_view::npos) return true;
+  if (!Decode(target.substr(0, q), path, false)) return bad_encoding;
+  if (q == std::string_view::npos) return Status::Ok();
   std::string_view rest = target.substr(q + 1);
   while (!rest.empty()) {
     size_t amp = rest.find('&');
@@ -48,11 +49,17 @@ bool ParseTarget(std::string_view target, std::string& path,
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
     std::string key, value;
-    if (!Decode(pair.substr(0, eq), key, true)) return false;
-    if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), value, true)) return false;
-    query[std::move(key)] = std::move(value);
+    if (!Decode(pair.substr(0, eq), key, true)) return bad_encoding;
+    if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), value, true)) {
+      return bad_encoding;
+    }
+    auto [it, added] = query.try_emplace(std::move(key), std::move(value));
+    if (!added) {
+      return InvalidArgument("the query parameter '" + it->first.substr(0, 64) +
+                             "' is given more than once; give it once");
+    }
   }
-  return true;
+  return Status::Ok();
 }
 
 namespace {

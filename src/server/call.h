@@ -38,10 +38,11 @@ struct Call {
   }
 };
 
-// Splits a request target into a decoded path and query. False when the percent-encoding is
-// broken.
-bool ParseTarget(std::string_view target, std::string& path,
-                 std::map<std::string, std::string, std::less<>>& query);
+// Splits a request target into a decoded path and query. Refuses broken percent-encoding and a
+// query parameter given twice: as with a JSON key, one reader could take the first and another
+// the last, so the target must mean one thing.
+Status ParseTarget(std::string_view target, std::string& path,
+                   std::map<std::string, std::string, std::less<>>& query);
 
 // A Content-Type value read per RFC 9110 §8.3.1: `type/subtype *(OWS ";" OWS name=value)`.
 struct MediaType {

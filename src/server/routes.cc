@@ -188,8 +188,8 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
   auto call = std::make_shared<Call>();
   call->exchange = std::move(exchange);
   HttpRequest& req = call->request();
-  if (!ParseTarget(req.target(), call->path, call->query)) {
-    return Finish(call, BadRequest("the request target is not valid percent-encoding"));
+  if (Status target = ParseTarget(req.target(), call->path, call->query); !target.ok()) {
+    return Finish(call, BadRequest(target.message()));
   }
   const std::string& path = call->path;
   if (const ApiRoute* health = MatchHealthRoute(path)) {

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 
 #include "api/json_body.h"
@@ -46,6 +47,39 @@ TEST(StatusResponse, EveryErrorIsDocumented) {
       EXPECT_TRUE(found) << r.result_int() << " " << error << " is not in docs/API.md";
     }
   }
+}
+
+// Test that a target is split into its decoded path and query: '+' is a space only in the query,
+// empty pairs are skipped, and a key without '=' has an empty value.
+TEST(ParseTarget, DecodesPathAndQuery) {
+  std::string path;
+  std::map<std::string, std::string, std::less<>> query;
+  ASSERT_TRUE(
+      ParseTarget("/v1/requests/r-1%2Bx+y?state=pend%69ng&&mine&who=a+b%20c", path, query).ok());
+  EXPECT_EQ(path, "/v1/requests/r-1+x+y");
+  EXPECT_EQ(query, (std::map<std::string, std::string, std::less<>>{
+                       {"state", "pending"}, {"mine", ""}, {"who", "a b c"}}));
+  query.clear();
+  ASSERT_TRUE(ParseTarget("/healthz", path, query).ok());
+  EXPECT_EQ(path, "/healthz");
+  EXPECT_TRUE(query.empty());
+}
+
+// Test that broken percent-encoding and a parameter given twice are refused, saying which.
+TEST(ParseTarget, RefusesBrokenEncodingAndRepeatedParameters) {
+  std::string path;
+  std::map<std::string, std::string, std::less<>> query;
+  for (const char* target : {"/v1/%zz", "/v1/%4", "/v1/a%", "/v1/x?k=%g0", "/v1/x?%=1"}) {
+    query.clear();
+    Status s = ParseTarget(target, path, query);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << target;
+    EXPECT_NE(s.message().find("percent-encoding"), std::string::npos) << target;
+  }
+  query.clear();
+  Status twice = ParseTarget("/v1/requests?limit=5&state=a&st%61te=b", path, query);
+  EXPECT_EQ(twice.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(twice.message().find("'state' is given more than once"), std::string::npos)
+      << twice.message();
 }
 
 // Test that type and subtype are case-insensitive and white space around ';' is allowed.

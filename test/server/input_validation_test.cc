@@ -236,6 +236,10 @@ TEST_F(InputValidationTest, UnknownQueryParametersAreRefused) {
            {http::verb::get, "/v1/whoami?verbose=1", "GET /v1/whoami takes none"},
            {http::verb::head, "/v1/policy?x=1", "'x'"},
            {http::verb::post, "/v1/requests?state=pending", "POST /v1/requests takes none"},
+           {http::verb::get, "/v1/requests?state=pending&state=active",
+            "the query parameter 'state' is given more than once"},
+           {http::verb::get, "/v1/grants?mine&mine=0", "'mine' is given more than once"},
+           {http::verb::get, "/v1/audit?limit=%zz", "not valid percent-encoding"},
        }) {
     HttpResult r = Call(c.method, c.target, "ADMIN", c.method == http::verb::post ? "{}" : "");
     EXPECT_EQ(r.status, 400) << c.target << ": " << r.body;
