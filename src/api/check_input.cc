@@ -74,7 +74,9 @@ Status ParsePayloadJson(const boost::json::value& json, CheckInput& input) {
     return InvalidArgument("payload.kind must be one of sql, shell, argv, http");
   }
   const std::string_view k = kind->as_string();
-  for (const auto& [key, value] : o) {
+  for (const auto& member : o) {
+    const std::string_view key = member.key();
+    const boost::json::value& value = member.value();
     auto field = [&](std::string& out) -> Status {
       auto s = StringField(value, "payload." + std::string(key));
       if (!s.ok()) return s.status();

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/request_head.h"
 #include "auth/caller.h"
 #include "drawbridge/status.h"
 #include "server/http.h"
@@ -38,18 +39,9 @@ struct Call {
   }
 };
 
-// Splits a request target into a decoded path and query. Refuses broken percent-encoding and a
-// query parameter given twice: as with a JSON key, one reader could take the first and another
-// the last, so the target must mean one thing.
-Status ParseTarget(std::string_view target, std::string& path,
-                   std::map<std::string, std::string, std::less<>>& query);
-
-// A Content-Type value read per RFC 9110 §8.3.1: `type/subtype *(OWS ";" OWS name=value)`.
-struct MediaType {
-  std::string essence;  // "type/subtype" in lowercase, without parameters or white space
-  std::string charset;  // the charset parameter's value in lowercase, unquoted; "" when absent
-};
-MediaType ParseMediaType(std::string_view header);
+using api::MediaType;
+using api::ParseMediaType;
+using api::ParseTarget;
 
 HttpResponse JsonResponse(http::status status, const boost::json::value& body);
 HttpResponse ErrorResponse(http::status status, std::string_view code, std::string_view message);
