@@ -141,11 +141,11 @@ std::vector<std::string> Subcommands(const std::string& help) {
 // that docs/CLI.md describes every command a user can run.
 TEST(CliHelp, EveryCommandHasHelpAndIsDocumented) {
   const std::string guide = Slurp(DRAWBRIDGE_SOURCE_DIR "/docs/CLI.md");
-  std::vector<std::vector<std::string>> todo = {{}};
+  std::vector<std::vector<std::string>> unvisited = {{}};
   size_t commands = 0;
-  while (!todo.empty()) {
-    std::vector<std::string> path = todo.back();
-    todo.pop_back();
+  while (!unvisited.empty()) {
+    std::vector<std::string> path = unvisited.back();
+    unvisited.pop_back();
     std::vector<std::string> args = path;
     args.push_back("--help");
     Result r = RunCli(args);
@@ -166,7 +166,7 @@ TEST(CliHelp, EveryCommandHasHelpAndIsDocumented) {
     for (const std::string& child : children) {
       std::vector<std::string> next = path;
       next.push_back(child);
-      todo.push_back(next);
+      unvisited.push_back(next);
     }
   }
   EXPECT_GT(commands, 25u);

@@ -16,6 +16,21 @@ using drawbridge::testing::ReadFile;
 using drawbridge::testing::TempDir;
 using drawbridge::testing::WriteFile;
 
+// The names in the first column of the table under `heading` in docs/SERVER.md (rows that start
+// "| `name`"); empty when there is no such heading.
+std::set<std::string> ServerGuideTable(std::string_view heading) {
+  const std::string guide = ReadFile(DRAWBRIDGE_SOURCE_DIR "/docs/SERVER.md");
+  std::set<std::string> names;
+  const size_t start = guide.find(heading);
+  if (start == std::string::npos) return names;
+  const std::string section = guide.substr(start, guide.find("\n#", start + 1) - start);
+  for (size_t at = section.find("\n| `"); at != std::string::npos;
+       at = section.find("\n| `", at + 1)) {
+    names.insert(section.substr(at + 4, section.find('`', at + 4) - at - 4));
+  }
+  return names;
+}
+
 // Test that examples/server/drawbridge.yaml, which SERVER.md tells operators to start from,
 // loads.
 TEST(ServerConfigTest, TheShippedExampleLoads) {
@@ -33,16 +48,8 @@ TEST(ServerConfigTest, TheShippedExampleLoads) {
 TEST(ServerConfigTest, EveryKeyIsDocumentedAndInTheExample) {
   const std::vector<std::string> keys = ConfigKeys();
   ASSERT_GT(keys.size(), 20u);
-  const std::string guide = ReadFile(DRAWBRIDGE_SOURCE_DIR "/docs/SERVER.md");
-  const size_t table = guide.find("### Configuration file");
-  ASSERT_NE(table, std::string::npos);
-  const std::string section = guide.substr(table, guide.find("\n#", table + 1) - table);
-  std::set<std::string> documented;
-  for (size_t at = section.find("\n| `"); at != std::string::npos;
-       at = section.find("\n| `", at + 1)) {
-    documented.insert(section.substr(at + 4, section.find('`', at + 4) - at - 4));
-  }
-  EXPECT_EQ(documented, std::set<std::string>(keys.begin(), keys.end()));
+  EXPECT_EQ(ServerGuideTable("### Configuration file"),
+            std::set<std::string>(keys.begin(), keys.end()));
 
   const std::string example = ReadFile(DRAWBRIDGE_SOURCE_DIR "/examples/server/drawbridge.yaml");
   for (const std::string& key : keys) {
@@ -190,16 +197,7 @@ TEST_F(ConfigEnvironmentTest, TheDocumentedVariablesAreTheOnesRead) {
                 read.insert(name);
                 return std::nullopt;
               }).ok());
-  const std::string guide = ReadFile(DRAWBRIDGE_SOURCE_DIR "/docs/SERVER.md");
-  const size_t table = guide.find("### Environment overrides");
-  ASSERT_NE(table, std::string::npos);
-  const std::string section = guide.substr(table, guide.find("\n#", table + 1) - table);
-  std::set<std::string> documented;
-  for (size_t at = section.find("\n| `DRAWBRIDGE_"); at != std::string::npos;
-       at = section.find("\n| `DRAWBRIDGE_", at + 1)) {
-    documented.insert(section.substr(at + 4, section.find('`', at + 4) - at - 4));
-  }
-  EXPECT_EQ(documented, read);
+  EXPECT_EQ(ServerGuideTable("### Environment overrides"), read);
 }
 
 // Test that a variable replacing a setting of the file is recorded with the file's line, and an
