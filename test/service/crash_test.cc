@@ -69,8 +69,21 @@ TEST(CrashTest, KilledWriterLosesNothingCommitted) {
   std::uniform_int_distribution<int> pause_ms(5, 120);
   const int kCycles = 60;
   for (int cycle = 0; cycle < kCycles; ++cycle) {
+    const auto reported_before =
+        std::filesystem::exists(report) ? std::filesystem::file_size(report) : 0;
     pid_t pid = StartWriter(db, report);
     ASSERT_GT(pid, 0);
+    // Every other cycle is killed only once the writer has reported a step, so that a slow start
+    // (a sanitizer build, a loaded machine) still leaves steps to check; the rest may be killed
+    // while the database is still opening.
+    if (cycle % 2 == 1) {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (std::chrono::steady_clock::now() < deadline &&
+             (!std::filesystem::exists(report) ||
+              std::filesystem::file_size(report) == reported_before)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
     kill(pid, SIGKILL);
     int status = 0;
