@@ -37,9 +37,12 @@ bool Decode(std::string_view in, std::string& out, bool plus_is_space) {
 
 Status ParseTarget(std::string_view target, std::string& path,
                    std::map<std::string, std::string, std::less<>>& query) {
-  const Status bad_encoding = InvalidArgument("the request target is not valid percent-encoding");
+  // Built only when refused: this runs for every request, checks included.
+  auto bad_encoding = [] {
+    return InvalidArgument("the request target is not valid percent-encoding");
+  };
   size_t q = target.find('?');
-  if (!Decode(target.substr(0, q), path, false)) return bad_encoding;
+  if (!Decode(target.substr(0, q), path, false)) return bad_encoding();
   if (q == std::string_view::npos) return Status::Ok();
   std::string_view rest = target.substr(q + 1);
   while (!rest.empty()) {
@@ -49,9 +52,9 @@ Status ParseTarget(std::string_view target, std::string& path,
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
     std::string key, value;
-    if (!Decode(pair.substr(0, eq), key, true)) return bad_encoding;
+    if (!Decode(pair.substr(0, eq), key, true)) return bad_encoding();
     if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), value, true)) {
-      return bad_encoding;
+      return bad_encoding();
     }
     auto [it, added] = query.try_emplace(std::move(key), std::move(value));
     if (!added) {
