@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   clang libclang-rt-14-dev clang-format
-  libboost1.81-dev libboost-json1.81-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libyaml-cpp-dev libsqlite3-dev sqlite3 libpq-dev libssl-dev openssl ca-certificates
   libpg-query-dev libre2-dev libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libpam0g-dev
