@@ -91,7 +91,7 @@ std::string FormatRfc3339(int64_t t) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  char buf[32];
+  char buf[64];  // room for what the compiler cannot prove the clamp rules out
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
                 static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60));

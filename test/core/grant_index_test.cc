@@ -279,7 +279,7 @@ TEST_F(GrantIndexTest, LoaderBuildsTheSameIndexAsAdd) {
   for (int64_t now : {0, 49, 120, 299, 350, 700}) {
     for (int u = 0; u < 8; ++u) {
       const std::string principal = u == 7 ? "user:other" : "user:u" + std::to_string(u);
-      for (const std::string& action : {"db.query", "db.connect", "db.drop", "k8s.exec"}) {
+      for (const char* action : {"db.query", "db.connect", "db.drop", "k8s.exec"}) {
         for (const std::string& id : resource_ids) {
           ResourceView r = Resource(id, "postgres", none);
           GrantHit want = index_.FindAccess(principal, action, r, now);

@@ -605,8 +605,8 @@ std::unique_ptr<Store> OpenSqlite(const TempDir& dir) {
 INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest,
                          ::testing::Values(StoreImplementation{"Memory", OpenMemory},
                                            StoreImplementation{"Sqlite", OpenSqlite}),
-                         [](const ::testing::TestParamInfo<StoreImplementation>& info) {
-                           return info.param.name;
+                         [](const ::testing::TestParamInfo<StoreImplementation>& param_info) {
+                           return param_info.param.name;
                          });
 
 }  // namespace

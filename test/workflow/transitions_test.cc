@@ -26,7 +26,9 @@ TEST(TransitionsTest, ExactlyTheSpecGraph) {
       const S f = static_cast<S>(from), t = static_cast<S>(to);
       EXPECT_EQ(IsTransitionAllowed(f, t), allowed.count({f, t}) == 1)
           << RequestStateName(f) << " -> " << RequestStateName(t);
-      if (IsTerminal(f)) EXPECT_FALSE(IsTransitionAllowed(f, t));
+      if (IsTerminal(f)) {
+        EXPECT_FALSE(IsTransitionAllowed(f, t));
+      }
     }
   }
 }

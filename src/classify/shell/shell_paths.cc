@@ -209,7 +209,7 @@ std::string NormalizePath(std::string_view path) {
     if (i > 0) out.push_back('/');
     out.append(stack[i]);
   }
-  if (out.empty()) out = ".";
+  if (out.empty()) return ".";
   return out;
 }
 
