@@ -7,6 +7,7 @@
 
 #include "classify/payload_analyzer.h"
 #include "core/engine.h"
+#include "core/interner.h"
 #include "policy/compiler.h"
 #include "policy/loader.h"
 
@@ -144,6 +145,24 @@ void BM_GrantIndexLoad(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
 }
 BENCHMARK(BM_GrantIndexLoad)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// One name lookup of the kind a check makes several of (principal, action, resource, labels,
+// groups), in an interner the size of jit-workload/1's principals; a quarter of the names asked
+// for are absent, as unknown principals and label values are.
+void BM_InternerFind(benchmark::State& state) {
+  drawbridge::core::Interner names;
+  for (int i = 0; i < 5000; ++i) names.Intern("user:u" + std::to_string(100000 + i));
+  std::vector<std::string> asked;
+  for (int i = 0; i < 4096; ++i) {
+    const int n = (i * 7919) % 6667;  // past 4999: absent
+    asked.push_back("user:u" + std::to_string(100000 + n));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(names.Find(asked[i++ & 4095]));
+  }
+}
+BENCHMARK(BM_InternerFind);
 
 }  // namespace
 

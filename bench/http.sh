@@ -3,7 +3,7 @@
 # (../shared/peer-bench/bench/http-peer.mjs), on the jit-workload/1 request stream, in one command.
 #
 #   bench/http.sh [--scale 1k] [--runs 3] [--duration 15] [--connections "32 64"] [--no-peer]
-#                 [--ceiling] [--split] [--threads 2]
+#                 [--ceiling] [--split] [--threads 2] [--perf DIR]
 #   bench/http.sh --mixed SECONDS [--scale 1k] [--connections 32]
 #
 # Check mode: prepares the workload (bench/peer/prepare.sh), seeds a scratch database with the
@@ -22,6 +22,9 @@
 # takes part in (routine_allow: answered from memory) and those that are audited durably
 # before the answer (grant_allow, grant_missing, deny_explicit): the cost of the audit path.
 #
+# --perf DIR records the server's threads with `perf record -g` during every wrk run, one file per
+# run (DIR/<part>-c<C>-r<R>.data): `perf report -i FILE --no-children` shows where its time went.
+#
 # Mixed mode: 90% checks and 10% workflow writes (create an access request as one of 8 users,
 # then cancel it) for SECONDS, reporting the answers that were not 2xx (must be 0) and the
 # server's resident memory every 10 s.
@@ -38,6 +41,7 @@ port=${DRAWBRIDGE_PORT:-18480}
 peer_port=${PEER_PORT:-18481}
 
 scale=1k runs=3 duration=15 connections="32 64" peer=1 mixed=0 ceiling=0 split=0 threads=2
+perf_dir=""
 while [ $# -gt 0 ]; do
   case $1 in
     --scale) scale=$2; shift 2 ;;
@@ -48,11 +52,14 @@ while [ $# -gt 0 ]; do
     --ceiling) ceiling=1; shift ;;
     --threads) threads=$2; shift 2 ;;
     --split) split=1; shift ;;
+    --perf) perf_dir=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
     --mixed) mixed=$2; connections=${connections%% *}; shift 2 ;;
-    *) sed -n '2,31p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,34p' "$0" >&2; exit 2 ;;
   esac
 done
-for tool in wrk curl; do
+tools="wrk curl"
+[ -z "$perf_dir" ] || tools+=" perf"
+for tool in $tools; do
   command -v "$tool" >/dev/null || { echo "http.sh: needs $tool (apt-get install $tool)" >&2; exit 1; }
 done
 
@@ -201,10 +208,16 @@ bench_server() {
     : > "$tmp/$name-c$c.txt"
     for r in $(seq "$runs"); do
       latency_buckets > "$tmp/buckets-before"
+      if [ -n "$perf_dir" ]; then
+        perf record -q -g -o "$perf_dir/$name-c$c-r$r.data" -p "${SERVER_PIDS// /,}" \
+          -- sleep "$duration" 2>/dev/null &
+        perf_pid=$!
+      fi
       before=$(cpu_ticks $SERVER_PIDS)
       wrk_cpu=$( { TIMEFORMAT='%U %S'; time wrk -t1 -c"$c" -d"${duration}s" --latency -s "$script" \
                    "$url" > "$tmp/wrk.out"; } 2>&1 | awk '{ print $1 + $2 }')
       after=$(cpu_ticks $SERVER_PIDS)
+      [ -z "$perf_dir" ] || wait "$perf_pid" || true
       latency_buckets > "$tmp/buckets-after"
       p99=$(server_p99 "$tmp/buckets-before" "$tmp/buckets-after")
       line=$(parse_wrk "$tmp/wrk.out" | awk -v s=$((after - before)) -v w="$wrk_cpu" -v hz="$ticks_per_s" \

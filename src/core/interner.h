@@ -8,7 +8,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace drawbridge::core {
@@ -21,27 +20,44 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// Open addressing over one flat array: a lookup on the check path costs a hash, one slot (or a
+// few, with linear probing at most half full) and one string comparison, where a node-based map
+// divides by a prime and follows two pointers per probe.
 class Interner {
  public:
-  Id Intern(std::string_view name) {
-    if (auto it = ids_.find(name); it != ids_.end()) return it->second;
-    const std::string& stored = names_.emplace_back(name);
-    Id id = static_cast<Id>(views_.size());
-    views_.push_back(stored);
-    ids_.emplace(stored, id);
-    return id;
-  }
+  Interner() = default;
+  Interner(const Interner&) = delete;
+  Interner& operator=(const Interner&) = delete;
+  Interner(Interner&&) = default;
+  Interner& operator=(Interner&&) = default;
+
+  Id Intern(std::string_view name);
   Id Find(std::string_view name) const {
-    auto it = ids_.find(name);
-    return it == ids_.end() ? kNoId : it->second;
+    if (slots_.empty()) return kNoId;
+    const size_t hash = StringHash{}(name);
+    const uint32_t tag = Tag(hash);
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot slot = slots_[i];
+      if (slot.id == kNoId) return kNoId;
+      if (slot.tag == tag && views_[slot.id] == name) return slot.id;
+    }
   }
   std::string_view Name(Id id) const { return views_[id]; }
   size_t size() const { return views_.size(); }
 
  private:
+  struct Slot {
+    uint32_t tag;  // the hash's high half: most mismatches end here, before any string compare
+    Id id;         // kNoId: empty
+  };
+  static uint32_t Tag(size_t hash) { return static_cast<uint32_t>(uint64_t{hash} >> 32); }
+  void Place(Id id, size_t hash);
+  void Grow();
+
   std::deque<std::string> names_;  // stable addresses for the views
   std::vector<std::string_view> views_;
-  std::unordered_map<std::string_view, Id, StringHash, std::equal_to<>> ids_;
+  std::vector<Slot> slots_;  // a power of two in size, at most half full
+  size_t mask_ = 0;
 };
 
 // A fixed-size set of small ids.
