@@ -27,8 +27,8 @@ std::string FormatDouble(double v) {
 }
 
 // A histogram family without labels: its HELP and TYPE lines, then its series.
-void RenderHistogramFamily(std::string& out, const Histogram& histogram, std::string_view name,
-                           std::string_view help) {
+void RenderHistogramFamily(std::string& out, const HistogramCounts& histogram,
+                           std::string_view name, std::string_view help) {
   out += "# HELP ";
   out += name;
   out += ' ';
@@ -57,57 +57,115 @@ std::string LabelValue(std::string_view value) {
   return out;
 }
 
+void HistogramCounts::Observe(double seconds) {
+  size_t i = 0;
+  while (i < kHistogramBounds.size() && seconds > kHistogramBounds[i]) ++i;
+  ++buckets[i];
+  ++count;
+  sum_ns += static_cast<uint64_t>(seconds * 1e9);
+}
+
+void HistogramCounts::Add(const HistogramCounts& other) {
+  for (size_t i = 0; i < buckets.size(); ++i) buckets[i] += other.buckets[i];
+  count += other.count;
+  sum_ns += other.sum_ns;
+}
+
+void HistogramCounts::Render(std::string& out, std::string_view name,
+                             std::string_view labels) const {
+  uint64_t cumulative = 0;
+  std::string prefix = labels.empty() ? "" : std::string(labels) + ",";
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    cumulative += buckets[i];
+    std::string le = i < kHistogramBounds.size() ? FormatDouble(kHistogramBounds[i]) : "+Inf";
+    out += std::string(name) + "_bucket{" + prefix + "le=\"" + le + "\"} " +
+           std::to_string(cumulative) + "\n";
+  }
+  std::string braces = labels.empty() ? "" : "{" + std::string(labels) + "}";
+  out += std::string(name) + "_sum" + braces + " " + FormatDouble(sum_ns / 1e9) + "\n";
+  out += std::string(name) + "_count" + braces + " " + std::to_string(count) + "\n";
+}
+
 void Histogram::Observe(double seconds) {
   size_t i = 0;
-  while (i < kBounds.size() && seconds > kBounds[i]) ++i;
+  while (i < kHistogramBounds.size() && seconds > kHistogramBounds[i]) ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
   sum_ns_.fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
 }
 
-void Histogram::Render(std::string& out, std::string_view name, std::string_view labels) const {
-  uint64_t cumulative = 0;
-  std::string prefix = labels.empty() ? "" : std::string(labels) + ",";
-  for (size_t i = 0; i <= kBounds.size(); ++i) {
-    cumulative += buckets_[i].load(std::memory_order_relaxed);
-    std::string le = i < kBounds.size() ? FormatDouble(kBounds[i]) : "+Inf";
-    out += std::string(name) + "_bucket{" + prefix + "le=\"" + le + "\"} " +
-           std::to_string(cumulative) + "\n";
+HistogramCounts Histogram::Snapshot() const {
+  HistogramCounts counts;
+  for (size_t i = 0; i < buckets_.size(); ++i) {
+    counts.buckets[i] = buckets_[i].load(std::memory_order_relaxed);
   }
-  std::string braces = labels.empty() ? "" : "{" + std::string(labels) + "}";
-  out += std::string(name) + "_sum" + braces + " " +
-         FormatDouble(sum_ns_.load(std::memory_order_relaxed) / 1e9) + "\n";
-  out += std::string(name) + "_count" + braces + " " +
-         std::to_string(count_.load(std::memory_order_relaxed)) + "\n";
+  counts.count = count_.load(std::memory_order_relaxed);
+  counts.sum_ns = sum_ns_.load(std::memory_order_relaxed);
+  return counts;
 }
 
-void Metrics::Increment(std::shared_mutex& mu, CounterMap& map, std::string_view key) {
-  {
-    std::shared_lock lock(mu);
-    auto it = map.find(key);
-    if (it != map.end()) {
-      it->second->fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
+// Aligned to a cache line of its own: two threads' shards never share one.
+struct alignas(64) Metrics::Shard {
+  // Taken by its thread on every record and by a render reading it: uncontended but for scrapes.
+  mutable std::mutex mu;
+  Counts decisions;                                 // key: decision \x1f rule
+  Counts http;                                      // key: method \x1f route \x1f status
+  std::array<HistogramCounts, 3> decision_latency;  // by decision
+  HistogramCounts http_latency;
+};
+
+namespace {
+std::atomic<uint64_t> next_instance{1};
+
+void Count(std::map<std::string, uint64_t, std::less<>>& counts, std::string_view key) {
+  if (auto it = counts.find(key); it != counts.end()) {
+    ++it->second;
+  } else {
+    counts.emplace(std::string(key), 1);
   }
-  std::unique_lock lock(mu);
-  auto& slot = map[std::string(key)];
-  if (!slot) slot = std::make_unique<std::atomic<uint64_t>>(0);
-  slot->fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+Metrics::Metrics() : instance_(next_instance.fetch_add(1, std::memory_order_relaxed)) {}
+Metrics::~Metrics() = default;
+
+Metrics::Shard& Metrics::Local() {
+  struct Cached {
+    uint64_t instance = 0;
+    Shard* shard = nullptr;
+  };
+  thread_local Cached cached;
+  if (cached.instance == instance_) return *cached.shard;
+  // This thread's first record here, or its last one was for another Metrics (several servers
+  // in one process): a shard of its own, made once per thread and kept when the thread ends, so
+  // that no count is ever lost.
+  static thread_local std::vector<std::pair<uint64_t, Shard*>> mine;
+  Shard* shard = nullptr;
+  for (const auto& [instance, s] : mine) {
+    if (instance == instance_) shard = s;
+  }
+  if (shard == nullptr) {
+    std::lock_guard lock(shards_mu_);
+    shard = shards_.emplace_back(std::make_unique<Shard>()).get();
+    mine.emplace_back(instance_, shard);
+  }
+  cached = {instance_, shard};
+  return *shard;
 }
 
 void Metrics::RecordDecision(Decision decision, std::string_view rule, double seconds) {
-  decision_latency_[static_cast<size_t>(decision)].Observe(seconds);
   std::string& key = ScratchKey();
   key += DecisionName(decision);
   key += kSep;
   key += rule.empty() ? "none" : rule;
-  Increment(decisions_mu_, decisions_, key);
+  Shard& shard = Local();
+  std::lock_guard lock(shard.mu);
+  shard.decision_latency[static_cast<size_t>(decision)].Observe(seconds);
+  Count(shard.decisions, key);
 }
 
 void Metrics::RecordHttp(std::string_view method, std::string_view route, int status,
                          double seconds) {
-  http_latency_.Observe(seconds);
   std::string& key = ScratchKey();
   key += method;
   key += kSep;
@@ -116,7 +174,25 @@ void Metrics::RecordHttp(std::string_view method, std::string_view route, int st
   char digits[12];
   auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), status);
   key.append(digits, end);
-  Increment(http_mu_, http_, key);
+  Shard& shard = Local();
+  std::lock_guard lock(shard.mu);
+  shard.http_latency.Observe(seconds);
+  Count(shard.http, key);
+}
+
+void Metrics::Merge(Counts& decisions, Counts& http,
+                    std::array<HistogramCounts, 3>& decision_latency,
+                    HistogramCounts& http_latency) const {
+  std::lock_guard lock(shards_mu_);
+  for (const auto& shard : shards_) {
+    std::lock_guard shard_lock(shard->mu);
+    for (const auto& [key, n] : shard->decisions) decisions[key] += n;
+    for (const auto& [key, n] : shard->http) http[key] += n;
+    for (size_t d = 0; d < decision_latency.size(); ++d) {
+      decision_latency[d].Add(shard->decision_latency[d]);
+    }
+    http_latency.Add(shard->http_latency);
+  }
 }
 
 void Metrics::RecordGroupCommit(size_t checks, size_t transitions, double oldest_wait_seconds,
@@ -128,42 +204,40 @@ void Metrics::RecordGroupCommit(size_t checks, size_t transitions, double oldest
 }
 
 void Metrics::Render(std::string& out) const {
+  Counts decisions, http;
+  std::array<HistogramCounts, 3> decision_latency;
+  HistogramCounts http_latency;
+  Merge(decisions, http, decision_latency, http_latency);
   out +=
       "# HELP drawbridge_decisions_total Decisions made by POST /v1/check, by outcome and rule.\n";
   out += "# TYPE drawbridge_decisions_total counter\n";
-  {
-    std::shared_lock lock(decisions_mu_);
-    for (const auto& [key, value] : decisions_) {
-      size_t sep = key.find(kSep);
-      out += "drawbridge_decisions_total{decision=\"" + key.substr(0, sep) + "\",rule=\"" +
-             LabelValue(key.substr(sep + 1)) + "\"} " + std::to_string(value->load()) + "\n";
-    }
+  for (const auto& [key, value] : decisions) {
+    size_t sep = key.find(kSep);
+    out += "drawbridge_decisions_total{decision=\"" + key.substr(0, sep) + "\",rule=\"" +
+           LabelValue(key.substr(sep + 1)) + "\"} " + std::to_string(value) + "\n";
   }
   out += "# HELP drawbridge_decision_seconds Time to decide a check (engine and audit).\n";
   out += "# TYPE drawbridge_decision_seconds histogram\n";
-  for (size_t d = 0; d < decision_latency_.size(); ++d) {
-    decision_latency_[d].Render(
+  for (size_t d = 0; d < decision_latency.size(); ++d) {
+    decision_latency[d].Render(
         out, "drawbridge_decision_seconds",
         "decision=\"" + std::string(DecisionName(static_cast<Decision>(d))) + "\"");
   }
   out += "# HELP drawbridge_http_requests_total HTTP responses by method, route and status.\n";
   out += "# TYPE drawbridge_http_requests_total counter\n";
-  {
-    std::shared_lock lock(http_mu_);
-    for (const auto& [key, value] : http_) {
-      size_t a = key.find(kSep);
-      size_t b = key.find(kSep, a + 1);
-      out += "drawbridge_http_requests_total{method=\"" + key.substr(0, a) + "\",route=\"" +
-             LabelValue(key.substr(a + 1, b - a - 1)) + "\",status=\"" + key.substr(b + 1) +
-             "\"} " + std::to_string(value->load()) + "\n";
-    }
+  for (const auto& [key, value] : http) {
+    size_t a = key.find(kSep);
+    size_t b = key.find(kSep, a + 1);
+    out += "drawbridge_http_requests_total{method=\"" + key.substr(0, a) + "\",route=\"" +
+           LabelValue(key.substr(a + 1, b - a - 1)) + "\",status=\"" + key.substr(b + 1) + "\"} " +
+           std::to_string(value) + "\n";
   }
-  RenderHistogramFamily(out, http_latency_, "drawbridge_http_request_seconds",
+  RenderHistogramFamily(out, http_latency, "drawbridge_http_request_seconds",
                         "Time from a parsed request to its response.");
-  RenderHistogramFamily(out, audit_wait_, "drawbridge_audit_batch_wait_seconds",
+  RenderHistogramFamily(out, audit_wait_.Snapshot(), "drawbridge_audit_batch_wait_seconds",
                         "Per group commit (audited checks and workflow transitions): how long "
                         "its oldest entry waited for the commit to start.");
-  RenderHistogramFamily(out, audit_commit_, "drawbridge_audit_commit_seconds",
+  RenderHistogramFamily(out, audit_commit_.Snapshot(), "drawbridge_audit_commit_seconds",
                         "Per group commit: writing and committing it, fsync included.");
   out +=
       "# HELP drawbridge_audit_committed_checks_total Audited checks written by group "
