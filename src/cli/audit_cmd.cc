@@ -28,7 +28,21 @@ struct AuditOptions {
   int page_size = 1000;
 };
 
+// A server reads only its caller's tenant: a --tenant it would silently ignore is refused, so
+// that nobody believes they read another tenant's chain.
+std::string RemoteTenantProblem(const GlobalOptions& g, const AuditOptions& o) {
+  if (o.tenant.empty()) return "--tenant must not be empty";
+  auto mode = ChooseBackend(g);
+  if (mode.ok() && *mode == BackendMode::kRemote && o.tenant != "default") {
+    return "--tenant is for local mode; a server takes the tenant from your token";
+  }
+  return "";
+}
+
 int Tail(const GlobalOptions& g, const AuditOptions& o) {
+  if (std::string problem = RemoteTenantProblem(g, o); !problem.empty()) {
+    return UsageError(problem);
+  }
   return RunWithBackend(g, false, [&](WorkflowBackend& b) {
     auto events = b.ReadAudit(o.tenant);
     if (!events.ok()) return Fail(events.status());
@@ -54,6 +68,9 @@ int VerifyOn(WorkflowBackend& backend, const GlobalOptions& g, const AuditOption
 int Verify(const GlobalOptions& g, const AuditOptions& o) {
   if (!o.checkpoints.empty() && o.public_key.empty()) {
     return UsageError("--checkpoints needs --public-key to check their signatures");
+  }
+  if (std::string problem = RemoteTenantProblem(g, o); !problem.empty()) {
+    return UsageError(problem);
   }
   return RunWithBackend(g, false, [&](WorkflowBackend& b) { return VerifyOn(b, g, o); });
 }
@@ -109,6 +126,9 @@ int Export(const GlobalOptions& g, const AuditOptions& o) {
     if (auto t = audit::ParseRfc3339Millis(*text); !t.ok()) {
       return UsageError("--since/--until must be RFC 3339 times: " + t.status().message());
     }
+  }
+  if (std::string problem = RemoteTenantProblem(g, o); !problem.empty()) {
+    return UsageError(problem);
   }
   return RunWithBackend(g, false, [&](WorkflowBackend& b) {
     auto text = b.ExportAudit(o.tenant, {.format = o.format,

@@ -16,9 +16,14 @@ StatusOr<client::ClientConfig> LoadRemoteConfig(const GlobalOptions& g) {
 }
 
 std::string NoBackendMessage() {
+  // The file this environment leads to: with XDG_CONFIG_HOME set, ~/.config is not read.
+  const auto config = client::ConfigPath(client::ProcessEnv());
+  const std::string file =
+      config ? config->first : std::string("~/.config/drawbridge/config.yaml (HOME is not set)");
   return "nowhere to run: give --db FILE (local mode, with --policy and --as), or --addr URL / "
          "DRAWBRIDGE_ADDR (a Drawbridge server, with DRAWBRIDGE_TOKEN), or put addr and token "
-         "in ~/.config/drawbridge/config.yaml";
+         "in " +
+         file;
 }
 
 std::string CheckModeFlags(const GlobalOptions& g, BackendMode mode) {
@@ -65,7 +70,13 @@ int RunWithBackend(const GlobalOptions& g, bool needs_principal,
     return UsageError(problem);
   }
   if (*mode == BackendMode::kLocal && needs_principal && g.as.empty()) {
-    return UsageError("say who you are: --as PRINCIPAL (or set DRAWBRIDGE_AS)");
+    std::string message = "say who you are: --as PRINCIPAL (or set DRAWBRIDGE_AS)";
+    if (!g.addr.empty()) {
+      // Both are set, and a database wins: the likely intent was the server.
+      message += "; this is local mode because --db or DRAWBRIDGE_DB is set (" + g.db +
+                 "): leave it out to use the server at " + g.addr;
+    }
+    return UsageError(message);
   }
   auto backend = *mode == BackendMode::kLocal ? MakeLocalBackend(g) : MakeRemoteBackend(g);
   if (!backend.ok()) return Fail(backend.status());

@@ -335,7 +335,9 @@ void RegisterPolicy(CLI::App& app, GlobalOptions& global, int& exit_code) {
       "Run policy unit tests: each case is a check and its expected decision.\n"
       "Prints 'N passed, M failed'; exit 1 on any failure.");
   test->add_option("path", o->path, "Policy file or directory")->required();
-  test->add_option("tests", o->tests, "Tests YAML file")->required();
+  // Named as the usage line shows it, so that a missing one is reported as "TESTS.yaml is
+  // required".
+  test->add_option("TESTS.yaml", o->tests, "Tests YAML file")->required();
   test->add_option("--output,-o", o->output, "text or json (default: the global --output)")
       ->check(CLI::IsMember({"text", "json"}));
   test->callback([o, &global, &exit_code] {

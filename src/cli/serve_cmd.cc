@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -112,7 +113,14 @@ int RunServe(const ServeOptions& o) {
     if (!loaded.ok()) return Fail(loaded.status());
     config = std::move(loaded).value();
   } else if (!o.dev) {
-    return UsageError("give --config FILE, or --dev for the embedded default (see docs/SERVER.md)");
+    std::string message =
+        "give --config FILE (or set DRAWBRIDGE_CONFIG_FILE), or --dev for the embedded default "
+        "(see docs/SERVER.md)";
+    // The CLI's own config file variable, which the server does not read.
+    if (const char* client = std::getenv("DRAWBRIDGE_CONFIG"); client != nullptr && *client) {
+      message += "; DRAWBRIDGE_CONFIG is the CLI's client config, not the server's";
+    }
+    return UsageError(message);
   }
   if (o.dev && config.tenants.empty() && o.policy.empty()) {
     auto policy = DevPolicy(o.tokens_file);

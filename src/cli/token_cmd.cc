@@ -64,6 +64,7 @@ class LocalTokenBackend final : public TokenBackend {
     if (!store.ok()) return store.status();
     std::unique_ptr<LocalTokenBackend> backend(new LocalTokenBackend());
     backend->actor_ = global.as.empty() ? std::string(kLocalAdmin) : global.as;
+    backend->tenant_ = tenant;
     backend->store_ = std::move(store).value();
     DB_ASSIGN_OR_RETURN(
         backend->service_,
@@ -73,6 +74,17 @@ class LocalTokenBackend final : public TokenBackend {
   }
 
   StatusOr<service::IssuedToken> Create(const service::TokenInput& input) override {
+    // A misspelt tenant would make a token every server refuses (403): the first token of a
+    // tenant other than the default is worth a second look.
+    if (tenant_ != "default") {
+      auto existing = service_->ListTokens();
+      if (existing.ok() && existing->empty()) {
+        std::cerr << "drawbridge: note: tenant '" << tenant_
+                  << "' has no tokens in this database yet; a server accepts its tokens only if "
+                     "its configuration lists the tenant (tenants: [{name: "
+                  << tenant_ << ", ...}])\n";
+      }
+    }
     return service_->CreateToken(input, actor_);
   }
   StatusOr<ApiToken> Revoke(const std::string& id) override {
@@ -83,6 +95,7 @@ class LocalTokenBackend final : public TokenBackend {
  private:
   LocalTokenBackend() = default;
   std::string actor_;
+  std::string tenant_;
   SystemWallClock clock_;
   service::RandomIdSource ids_;
   classify::ClassifierAnalyzer analyzer_;
@@ -219,6 +232,19 @@ std::optional<service::TokenInput> ParseCreate(const TokenOptions& o) {
   return in;
 }
 
+// The command that revokes `t`, in the mode it was made in: local mode needs the database and
+// the policy again (and the tenant, if not the default).
+std::string RevokeCommand(const GlobalOptions& g, const ApiToken& t) {
+  std::string command = "drawbridge";
+  if (!g.db.empty()) {
+    command += " --db " + g.db;
+    if (!g.policy.empty()) command += " --policy " + g.policy;
+  }
+  command += " token revoke " + t.id;
+  if (!g.db.empty() && t.tenant != "default") command += " --tenant " + t.tenant;
+  return command;
+}
+
 int CreateToken(const GlobalOptions& g, TokenBackend& backend, const service::TokenInput& in) {
   auto issued = backend.Create(in);
   if (!issued.ok()) return Fail(issued.status());
@@ -233,7 +259,7 @@ int CreateToken(const GlobalOptions& g, TokenBackend& backend, const service::To
               << (t.expires_at == 0 ? "never" : core::FormatRfc3339(t.expires_at)) << "):\n\n"
               << "  " << issued->secret << "\n\n"
               << "Store it now: it is not shown again, and only its SHA-256 is kept. Send it as\n"
-              << "`Authorization: Bearer <token>`; revoke it with `drawbridge token revoke " << t.id
+              << "`Authorization: Bearer <token>`; revoke it with `" << RevokeCommand(g, t)
               << "`.\n";
   }
   return kExitOk;

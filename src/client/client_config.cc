@@ -3,8 +3,11 @@
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -17,7 +20,7 @@ struct FileSettings {
 
 StatusOr<FileSettings> ReadConfigFile(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return NotFound("cannot read config file " + path);
+  if (!in) return NotFound("cannot read config file " + path + ": " + std::strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
   FileSettings out;
@@ -52,7 +55,8 @@ StatusOr<FileSettings> ReadConfigFile(const std::string& path) {
   return out;
 }
 
-// The config file to read, and whether it must exist.
+}  // namespace
+
 std::optional<std::pair<std::string, bool>> ConfigPath(const EnvLookup& env) {
   if (auto explicit_path = env("DRAWBRIDGE_CONFIG"); explicit_path && !explicit_path->empty()) {
     return std::pair{*explicit_path, true};
@@ -65,6 +69,8 @@ std::optional<std::pair<std::string, bool>> ConfigPath(const EnvLookup& env) {
   }
   return std::nullopt;
 }
+
+namespace {
 
 bool FileExists(const std::string& path) {
   struct stat st {};
@@ -118,6 +124,11 @@ StatusOr<ClientConfig> LoadClientConfig(const EnvLookup& env) {
       if (!read.ok()) return read.status();
       file = std::move(read).value();
       config.config_file = name;
+      // A relative ca_file names a file beside the config file, wherever the command runs.
+      if (file.ca_file && !file.ca_file->empty() && file.ca_file->front() != '/') {
+        const std::filesystem::path dir = std::filesystem::path(name).parent_path();
+        file.ca_file = (dir / *file.ca_file).string();
+      }
       if (file.token && !file.token->empty() && ReadableByOthers(name)) {
         config.warnings.push_back(name + " holds a token but others may read it; chmod 600 " +
                                   name);

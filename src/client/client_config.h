@@ -45,6 +45,11 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 // The process environment.
 EnvLookup ProcessEnv();
 
+// The config file `env` leads to: $DRAWBRIDGE_CONFIG (which must exist), else
+// $XDG_CONFIG_HOME/drawbridge/config.yaml when XDG_CONFIG_HOME is set, else
+// $HOME/.config/drawbridge/config.yaml; whether it must exist; nullopt without any of them.
+std::optional<std::pair<std::string, bool>> ConfigPath(const EnvLookup& env);
+
 // Reads the config from `env` and the config file it leads to.
 StatusOr<ClientConfig> LoadClientConfig(const EnvLookup& env);
 

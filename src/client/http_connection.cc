@@ -1,6 +1,7 @@
 #include "client/http_connection.h"
 
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -40,6 +41,28 @@ std::string Describe(const error_code& ec) {
     out = buf;
   }
   return out;
+}
+
+// What to do about a failed TLS handshake: `verify` is OpenSSL's verdict on the server's
+// certificate (X509_V_OK when the failure was not about it).
+std::string TlsFailureHint(long verify, const std::string& why, const std::string& host) {
+  switch (verify) {
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      return " (the server's certificate is not for " + host +
+             ": its subjectAltName must name it, e.g. openssl req -addext "
+             "\"subjectAltName=DNS:localhost,IP:127.0.0.1\"; or use an address it names)";
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return " (renew the server's certificate, or check this machine's clock)";
+    case X509_V_OK:
+      return why.find("certificate") != std::string::npos
+                 ? " (a private CA? set DRAWBRIDGE_CA_FILE or ca_file)"
+                 : " (does the server speak TLS on this port?)";
+    default:
+      return " (a private CA? set DRAWBRIDGE_CA_FILE or ca_file to the CA that signed the "
+             "server's certificate)";
+  }
 }
 
 }  // namespace
@@ -165,8 +188,14 @@ Status HttpConnection::Connect() {
   if (url_.tls) {
     impl_->secure.emplace(impl_->ioc, *impl_->tls);
     SSL* native = impl_->secure->native_handle();
-    if (!url_.HostIsIpAddress()) SSL_set_tlsext_host_name(native, url_.host.c_str());
-    impl_->secure->set_verify_callback(ssl::host_name_verification(url_.host));
+    // OpenSSL checks the name itself, so that a mismatch is reported as one (not as a generic
+    // verify failure that reads like an unknown CA).
+    if (url_.HostIsIpAddress()) {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(native), url_.host.c_str());
+    } else {
+      SSL_set_tlsext_host_name(native, url_.host.c_str());
+      SSL_set1_host(native, url_.host.c_str());
+    }
   } else {
     impl_->plain.emplace(impl_->ioc);
   }
@@ -199,11 +228,12 @@ Status HttpConnection::Connect() {
     }
     if (ec) {
       Close();
-      std::string why = Describe(ec);
-      std::string hint = why.find("certificate") != std::string::npos
-                             ? " (a private CA? set DRAWBRIDGE_CA_FILE or ca_file)"
-                             : " (does the server speak TLS on this port?)";
-      return Unavailable("TLS with the server at " + where + " failed: " + why + hint);
+      const long verify = SSL_get_verify_result(impl_->secure->native_handle());
+      std::string why = verify != X509_V_OK ? "certificate verify failed: " +
+                                                  std::string(X509_verify_cert_error_string(verify))
+                                            : Describe(ec);
+      return Unavailable("TLS with the server at " + where + " failed: " + why +
+                         TlsFailureHint(verify, why, url_.host));
     }
   }
   return Status::Ok();
@@ -270,7 +300,15 @@ StatusOr<HttpResponse> HttpConnection::Exchange(const HttpRequest& request, bool
       return ResourceExhausted("the answer of the server at " + where + " is larger than " +
                                std::to_string(kMaxResponseBytes >> 20) + " MiB");
     }
-    return Unavailable("lost the connection to the server at " + where + ": " + Describe(ec));
+    // A TLS port closes on a plain request (or answers with an alert, not HTTP).
+    const bool not_http =
+        !parser.got_some() || ec.category() == make_error_code(http::error::bad_version).category();
+    const std::string hint = !url_.tls && not_http
+                                 ? " (no HTTP answer: if the server serves TLS, use an https:// "
+                                   "address)"
+                                 : "";
+    return Unavailable("lost the connection to the server at " + where + ": " + Describe(ec) +
+                       hint);
   }
   http::response<http::string_body> res = parser.release();
   HttpResponse out;

@@ -458,10 +458,12 @@ ParsedFile ReadPolicyFile(std::string_view yaml, const std::string& file_name,
     diagnostics->Add(MarkPos(file_name, e.mark),
                      "YAML syntax error: " + e.msg +
                          "; fix the YAML (check indentation, brackets and quotes) near here");
+    out.unreadable = true;
     return out;
   } catch (const std::exception& e) {
     diagnostics->Add(SourcePos{file_name, 1, 1},
                      std::string("the file could not be read as YAML: ") + e.what());
+    out.unreadable = true;
     return out;
   }
   if (root.IsNull()) {

@@ -17,7 +17,8 @@ namespace drawbridge::policy {
 
 struct ParsedFile {
   std::string file;
-  bool empty = true;  // no YAML document at all (only comments or blanks)
+  bool empty = true;        // no YAML document at all (only comments or blanks)
+  bool unreadable = false;  // not YAML: nothing in it is known, so neither is what others name
   std::optional<int> version;
   SourcePos version_pos;
   std::vector<GroupDecl> groups;

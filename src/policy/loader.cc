@@ -49,7 +49,11 @@ LoadResult MergeAndValidate(std::vector<ParsedFile> files, Diagnostics& diagnost
     MoveAppend(merged.notifications, part.notifications);
     references.Append(std::move(file.references));
   }
-  ValidatePolicy(merged, references, &diagnostics);
+  // A file that is not YAML hides what it defines: checking what the others refer to would
+  // only report its roles and groups as unknown, burying the one error that matters.
+  const bool all_read = std::none_of(files.begin(), files.end(),
+                                     [](const ParsedFile& file) { return file.unreadable; });
+  if (all_read) ValidatePolicy(merged, references, &diagnostics);
   result.errors = diagnostics.TakeSorted(merged.files);
   return result;
 }

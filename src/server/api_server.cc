@@ -9,6 +9,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -58,6 +60,16 @@ void FitConnectionsToDescriptors(Limits& limits) {
   }
 }
 
+// A file's bytes, or "" when it cannot be read.
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string TlsFilesDigest(const ServerConfig& config) {
+  return audit::Sha256(FileBytes(config.tls_cert) + '\n' + FileBytes(config.tls_key));
+}
+
 bool ListensOnLoopbackOnly(const ServerConfig& config) {
   boost::system::error_code ec;
   const auto address = net::ip::make_address(config.host(), ec);
@@ -99,8 +111,10 @@ Status ApiServer::Open() {
   // The address and the TLS files next, so that a start that cannot serve (port taken, key
   // unreadable) stops before it opens the database or records anything in the audit log.
   if (config_.tls()) {
+    tls_files_digest_ = TlsFilesDigest(config_);
     DB_ASSIGN_OR_RETURN(ssl_, MakeTlsContext(config_.tls_cert, config_.tls_key));
   }
+  if (!config_.config_path.empty()) config_text_ = FileBytes(config_.config_path);
   DB_RETURN_IF_ERROR(LoadMetricsToken());
   FitConnectionsToDescriptors(config_.limits);
   boost::system::error_code ec;
@@ -245,9 +259,12 @@ Status ApiServer::LoadMetricsToken() {
   if (config_.metrics_token_file.empty()) return Status::Ok();
   const std::string& path = config_.metrics_token_file;
   std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return InvalidArgument("metrics_token_file " + path +
+                           ": cannot read it: " + std::strerror(errno));
+  }
   std::string token((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof())
-    return InvalidArgument("metrics_token_file " + path + ": cannot read it");
+  if (in.bad()) return InvalidArgument("metrics_token_file " + path + ": cannot read it");
   // The file's last line break (and any white space around the token) is not part of it.
   const size_t first = token.find_first_not_of(" \t\r\n");
   const size_t last = token.find_last_not_of(" \t\r\n");
@@ -258,7 +275,12 @@ Status ApiServer::LoadMetricsToken() {
                            std::to_string(kMinTokenChars) +
                            " characters without spaces (e.g. from `openssl rand -hex 32`)");
   }
-  metrics_token_digest_.store(std::make_shared<const std::string>(audit::Sha256(token)));
+  auto digest = std::make_shared<const std::string>(audit::Sha256(token));
+  const std::shared_ptr<const std::string> before = metrics_token_digest_.load();
+  if (before && *before != *digest) {
+    Log(LogLevel::kInfo, "metrics token reloaded", {{"metrics_token_file", path}});
+  }
+  metrics_token_digest_.store(std::move(digest));
   return Status::Ok();
 }
 
@@ -272,6 +294,14 @@ bool ApiServer::MetricsCallerAllowed(std::string_view authorization) const {
 }
 
 Status ApiServer::ReloadAll(const std::string& actor) {
+  if (!config_.config_path.empty() && FileBytes(config_.config_path) != config_text_) {
+    // Only what the configuration file points at is reloaded, not the file itself: an operator
+    // who edited it must not believe the edit is in force.
+    Log(LogLevel::kWarn,
+        "the configuration file changed since the server started; SIGHUP reloads the policies, "
+        "the TLS certificate and key and the metrics token only: restart the server to apply it",
+        {{"config", config_.config_path}});
+  }
   Status first;
   for (auto& [name, tenant] : tenants_) {
     Status s = LoadPolicy(*tenant, actor, /*initial=*/false, nullptr);
@@ -290,10 +320,14 @@ Status ApiServer::ReloadAll(const std::string& actor) {
   }
   if (config_.tls()) {
     // A renewed certificate: new connections get it, open ones keep theirs.
+    const std::string digest = TlsFilesDigest(config_);
     auto tls = MakeTlsContext(config_.tls_cert, config_.tls_key);
     if (tls.ok()) {
       listener_->ReplaceTls(std::move(tls).value());
-      Log(LogLevel::kInfo, "TLS certificate reloaded", {{"cert", config_.tls_cert}});
+      if (digest != tls_files_digest_) {
+        Log(LogLevel::kInfo, "TLS certificate reloaded", {{"cert", config_.tls_cert}});
+      }
+      tls_files_digest_ = digest;
     } else {
       tls_reload_failures_.fetch_add(1);
       Log(LogLevel::kError, "TLS reload refused; the old certificate keeps serving",

@@ -156,7 +156,7 @@ class FileReader {
       } else if (key == "sweep_interval") {
         DB_RETURN_IF_ERROR(Duration(f, config_.sweep_interval));
       } else if (key == "shutdown_delay") {
-        DB_RETURN_IF_ERROR(Duration(f, config_.shutdown_delay));
+        DB_RETURN_IF_ERROR(Duration(f, config_.shutdown_delay, /*zero_means_none=*/true));
       } else if (key == "shutdown_grace") {
         DB_RETURN_IF_ERROR(Duration(f, config_.shutdown_grace));
       } else if (key == "metrics_token_file") {
@@ -241,14 +241,36 @@ class FileReader {
     return Status::Ok();
   }
 
-  Status Duration(const Field& f, std::chrono::seconds& out) const {
+  // `zero_means_none`: the setting may be 0 (shutdown_delay: no delay).
+  Status Duration(const Field& f, std::chrono::seconds& out, bool zero_means_none = false) const {
     std::optional<policy::Seconds> duration;
-    if (f.value.IsScalar()) duration = policy::ParseDuration(f.value.Scalar());
+    const std::string text = f.value.IsScalar() ? f.value.Scalar() : "";
+    if (f.value.IsScalar()) duration = policy::ParseDuration(text);
+    if (!duration && IsZero(text)) {
+      if (zero_means_none) {
+        out = std::chrono::seconds(0);
+        return Status::Ok();
+      }
+      return Error(f, "must be more than zero, such as 30s, 5m or 1h");
+    }
+    if (!duration && text.size() > 2 && text.ends_with("ms")) {
+      return Error(f,
+                   "takes whole seconds or more, such as 2s, 5m or 1h; got " + Describe(f.value));
+    }
     if (!duration) {
       return Error(f, "expected a duration such as 30s, 5m or 1h, got " + Describe(f.value));
     }
     out = *duration;
     return Status::Ok();
+  }
+
+  // "0", "0s", "00m": a zero written as a duration.
+  static bool IsZero(std::string_view text) {
+    if (text.empty() || text.front() != '0') return false;
+    const size_t digits = text.find_first_not_of('0');
+    if (digits == std::string_view::npos) return true;
+    return digits == text.size() - 1 &&
+           std::string_view("smhd").find(text.back()) != std::string_view::npos;
   }
 
   // A present `tls` must enable TLS: a map that lost its cert or key would otherwise start a

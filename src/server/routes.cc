@@ -332,7 +332,9 @@ void ApiServer::Finish(const std::shared_ptr<Call>& call, HttpResponse response)
       fields["tenant"] = call->caller.tenant;
       fields["token_id"] = call->caller.token_id;
     }
-    Log(status >= 500 ? LogLevel::kError : LogLevel::kInfo, "http", std::move(fields));
+    // A 503 from /readyz is the server saying it is draining (or not ready yet), as planned.
+    const bool failed = status >= 500 && call->route != "/readyz";
+    Log(failed ? LogLevel::kError : LogLevel::kInfo, "http", std::move(fields));
   }
   x.respond(std::move(response));
   if (in_flight_.fetch_sub(1) == 1 && draining_.load()) {

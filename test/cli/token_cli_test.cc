@@ -174,6 +174,23 @@ TEST_F(TokenCliTest, TenantsListOnlyTheirOwnTokens) {
   EXPECT_EQ(Run({"token", "revoke", id, "--tenant", "acme"}).exit_code, 0);
 }
 
+// Test that the first token of a tenant other than the default draws a note (a misspelt tenant
+// makes a token every server refuses), the second none; and that the text output's revoke
+// command can be run as shown, with the database, the policy and the tenant.
+TEST_F(TokenCliTest, ANewTenantIsPointedOutAndTheRevokeCommandIsComplete) {
+  Result first = Run({"token", "create", "--principal", "user:alice", "--tenant", "paymnets"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.err, HasSubstr("tenant 'paymnets' has no tokens in this database yet"));
+  EXPECT_THAT(first.out, HasSubstr("--db " + db() + " --policy " + kPolicy + " token revoke t-"));
+  EXPECT_THAT(first.out, HasSubstr(" --tenant paymnets`"));
+  Result second = Run({"token", "create", "--principal", "user:bob", "--tenant", "paymnets"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_THAT(second.err, Not(HasSubstr("no tokens")));
+  Result in_default = Run({"token", "create", "--principal", "user:carol"});
+  EXPECT_THAT(in_default.err, Not(HasSubstr("no tokens")));
+  EXPECT_THAT(in_default.out, Not(HasSubstr("--tenant")));
+}
+
 // Test that bad flags are usage errors (exit 2) that say what to write, a malformed principal
 // included, and values only the service can judge exit 1 with advice; nothing is created.
 TEST_F(TokenCliTest, BadInputIsRefusedWithAdvice) {

@@ -174,15 +174,23 @@ TEST(CliRemote, PrintsServerRefusal) {
   EXPECT_NE(run.output.find("admins only"), std::string::npos) << run.output;
 }
 
-// Test that local-only commands say so in remote mode.
+// Test that local-only commands say so in remote mode, both as usage errors, and that audit
+// commands refuse a --tenant a server would ignore.
 TEST(CliRemote, LocalOnlyCommandsExplainThemselves) {
   TestHttpServer server;
   RunResult sweep = RunCli(server, "sweep");
-  EXPECT_EQ(sweep.exit_code, 1);
+  EXPECT_EQ(sweep.exit_code, 2);
   EXPECT_NE(sweep.output.find("local mode"), std::string::npos) << sweep.output;
   RunResult checkpoint = RunCli(server, "audit checkpoint --key /nonexistent");
   EXPECT_EQ(checkpoint.exit_code, 2);
   EXPECT_NE(checkpoint.output.find("local mode"), std::string::npos) << checkpoint.output;
+  for (const char* command : {"audit --tenant payments tail", "audit --tenant payments verify",
+                              "audit --tenant payments export"}) {
+    RunResult other_tenant = RunCli(server, command);
+    EXPECT_EQ(other_tenant.exit_code, 2) << command;
+    EXPECT_NE(other_tenant.output.find("--tenant is for local mode"), std::string::npos)
+        << command << ": " << other_tenant.output;
+  }
   EXPECT_TRUE(server.received().empty());
 }
 

@@ -85,6 +85,28 @@ TEST_F(ClientConfigTest, PrefersXdgConfigHome) {
   EXPECT_EQ(c->addr, "http://xdg:1");
 }
 
+// Test that a relative ca_file in the config file names a file beside it, while one from the
+// environment keeps the current directory's meaning; and that with XDG_CONFIG_HOME set only its
+// file is read, which ConfigPath names.
+TEST_F(ClientConfigTest, RelativeCaFileIsBesideTheConfigFile) {
+  WriteFile("xdg/drawbridge/config.yaml", "addr: https://x:1\nca_file: certs/ca.pem\n");
+  env_ = {{"XDG_CONFIG_HOME", (dir_ / "xdg").string()}};
+  auto c = LoadClientConfig(Env());
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->ca_file, (dir_ / "xdg/drawbridge/certs/ca.pem").string());
+  env_["DRAWBRIDGE_CA_FILE"] = "here/ca.pem";
+  auto from_env = LoadClientConfig(Env());
+  ASSERT_TRUE(from_env.ok());
+  EXPECT_EQ(from_env->ca_file, "here/ca.pem");
+
+  WriteFile("home/.config/drawbridge/config.yaml", "addr: http://home:1\n");
+  env_ = {{"HOME", (dir_ / "home").string()}, {"XDG_CONFIG_HOME", (dir_ / "empty").string()}};
+  auto only_xdg = LoadClientConfig(Env());
+  ASSERT_TRUE(only_xdg.ok());
+  EXPECT_EQ(only_xdg->addr, "");
+  EXPECT_EQ(ConfigPath(Env())->first, (dir_ / "empty").string() + "/drawbridge/config.yaml");
+}
+
 // Test that each environment variable wins over the same key of the file.
 TEST_F(ClientConfigTest, EnvironmentWinsOverFile) {
   std::string path = WriteFile("c.yaml", "addr: http://file:1\ntoken: file-token\n");

@@ -46,6 +46,19 @@ TEST(PolicyErrors, YamlBadIndentation) {
                        "YAML syntax error"));
 }
 
+// Test that a file that is not YAML is the only error reported: the roles and groups it would
+// have defined are not reported as unknown where other files use them.
+TEST(PolicyErrors, YamlSyntaxErrorHidesNoOtherFile) {
+  LoadResult result = LoadPolicyTexts({{"roles.yaml", "version: 1\nroles:\n  - name: [broken\n"},
+                                       {"assign.yaml",
+                                        "version: 1\ngroups:\n  dba: [user:alice]\nassignments:\n"
+                                        "  - {principals: [group:dba], roles: [db-admin]}\n"}});
+  ASSERT_EQ(result.errors.size(), 1u) << result.ErrorText();
+  EXPECT_NE(result.errors[0].message.find("YAML syntax error"), std::string::npos)
+      << result.ErrorText();
+  EXPECT_EQ(result.errors[0].pos.file, "roles.yaml");
+}
+
 // Test that a file without a version says how to add one.
 TEST(PolicyErrors, MissingVersion) {
   EXPECT_TRUE(HasError("groups: {}\n", "1:1",

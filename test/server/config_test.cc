@@ -61,7 +61,8 @@ TEST(ServerConfigTest, EveryKeyIsDocumentedAndInTheExample) {
   }
 }
 
-// Test that shutdown_delay reads as a duration, and a malformed one is refused with its line.
+// Test that shutdown_delay reads as a duration, 0s being no delay, and a malformed one is refused
+// with its line.
 TEST(ServerConfigTest, ShutdownDelayIsADuration) {
   TempDir dir;
   const std::string path = dir / "server.yaml";
@@ -69,6 +70,10 @@ TEST(ServerConfigTest, ShutdownDelayIsADuration) {
   auto config = LoadServerConfig(path);
   ASSERT_TRUE(config.ok()) << config.status().message();
   EXPECT_EQ(config->shutdown_delay, std::chrono::seconds(15));
+  WriteFile(path, "tenants: [{name: default, policy: p.yaml}]\nshutdown_delay: 0s\n");
+  auto none = LoadServerConfig(path);
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_EQ(none->shutdown_delay, std::chrono::seconds(0));
   WriteFile(path, "tenants: [{name: default, policy: p.yaml}]\nshutdown_delay: soon\n");
   auto bad = LoadServerConfig(path);
   ASSERT_FALSE(bad.ok());
@@ -126,7 +131,10 @@ TEST(ServerConfigTest, EveryMistakeNamesItsLineAndKey) {
            {"limits:\n  idle_timeout: forever\n", ":2: limits.idle_timeout: expected a duration"},
            {"limits:\n  burst: 5\n  burst: 6\n", ":3: limits.burst: given twice (first at line 2)"},
            {"limits: [1, 2]\n", ":1: limits: expected a map of limits"},
-           {"webhooks: {timeout: 0s}\n", "webhooks.timeout: expected a duration"},
+           {"webhooks: {timeout: 0s}\n", "webhooks.timeout: must be more than zero"},
+           {"shutdown_grace: 0s\n", ":1: shutdown_grace: must be more than zero"},
+           {"limits:\n  read_timeout: 1500ms\n",
+            ":2: limits.read_timeout: takes whole seconds or more, such as 2s"},
            {"[1, 2]\n", "expected a map of settings, got a list"},
            {"listen: [unclosed\n", "not valid YAML"},
        }) {

@@ -62,6 +62,28 @@ TEST_F(MetricsTokenTest, SighupRotatesTheToken) {
   EXPECT_EQ(MetricsStatus(kRotated), 200);
 }
 
+// Test that SIGHUP says when it reloaded the token, and that an edited configuration file is
+// named as needing a restart rather than silently left unapplied.
+TEST_F(MetricsTokenTest, SighupSaysWhatItReloadedAndWhatNeedsARestart) {
+  server_->Signal(SIGHUP);
+  ASSERT_TRUE(Eventually([&] {
+    return server_->Stderr().find("policy unchanged") != std::string::npos;
+  })) << server_->Stderr();
+  EXPECT_EQ(server_->Stderr().find("metrics token reloaded"), std::string::npos);
+  EXPECT_EQ(server_->Stderr().find("configuration file changed"), std::string::npos);
+
+  WriteFile(dir_ / "metrics.token", kRotated);
+  std::string config = ReadFile(dir_ / "server.yaml");
+  WriteFile(dir_ / "server.yaml", config + "threads: 1\n");
+  server_->Signal(SIGHUP);
+  ASSERT_TRUE(Eventually([&] {
+    return server_->Stderr().find("metrics token reloaded") != std::string::npos;
+  })) << server_->Stderr();
+  EXPECT_NE(server_->Stderr().find("configuration file changed since the server started"),
+            std::string::npos)
+      << server_->Stderr();
+}
+
 // Test that a server whose token file is missing or too short does not start, naming the file.
 TEST(MetricsTokenStartTest, AnUnusableTokenFileStopsTheStart) {
   TempDir dir;

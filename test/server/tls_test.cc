@@ -147,6 +147,32 @@ TEST_F(TlsTest, CliRemoteModeWithCaFile) {
   EXPECT_FALSE(untrusted.err.empty());
 }
 
+// Test that the CLI names the way out of each kind of failed TLS connection: a certificate for
+// another name, plain HTTP to the TLS port, and a certificate from a CA it was not told to trust.
+TEST_F(TlsTest, CliNamesWhyItRefusedTheCertificate) {
+  const std::string port = std::to_string(server_->port());
+  CliResult wrong_name = RunDrawbridge(dir_, {"requests", "ls"},
+                                       {{"DRAWBRIDGE_ADDR", "https://localhost:" + port},
+                                        {"DRAWBRIDGE_TOKEN", Token("ALICE")},
+                                        {"DRAWBRIDGE_CA_FILE", cert_}});
+  EXPECT_NE(wrong_name.exit_code, 0);
+  EXPECT_NE(wrong_name.err.find("is not for localhost"), std::string::npos) << wrong_name.err;
+  EXPECT_NE(wrong_name.err.find("subjectAltName"), std::string::npos) << wrong_name.err;
+
+  CliResult plain = RunDrawbridge(
+      dir_, {"requests", "ls"},
+      {{"DRAWBRIDGE_ADDR", "http://127.0.0.1:" + port}, {"DRAWBRIDGE_TOKEN", Token("ALICE")}});
+  EXPECT_NE(plain.exit_code, 0);
+  EXPECT_NE(plain.err.find("use an https:// address"), std::string::npos) << plain.err;
+
+  CliResult unknown_ca =
+      RunDrawbridge(dir_, {"requests", "ls"},
+                    {{"DRAWBRIDGE_ADDR", server_->url()}, {"DRAWBRIDGE_TOKEN", Token("ALICE")}});
+  EXPECT_NE(unknown_ca.exit_code, 0);
+  EXPECT_NE(unknown_ca.err.find("DRAWBRIDGE_CA_FILE"), std::string::npos) << unknown_ca.err;
+  EXPECT_EQ(unknown_ca.err.find("is not for"), std::string::npos) << unknown_ca.err;
+}
+
 // Test that SIGHUP loads a renewed certificate for new connections, and that a renewal whose key
 // does not match is refused: the server keeps serving the certificate it had and counts the
 // failure in /metrics.
