@@ -31,12 +31,8 @@ struct AuditOptions {
 // A server reads only its caller's tenant: a --tenant it would silently ignore is refused, so
 // that nobody believes they read another tenant's chain.
 std::string RemoteTenantProblem(const GlobalOptions& g, const AuditOptions& o) {
-  if (o.tenant.empty()) return "--tenant must not be empty";
   auto mode = ChooseBackend(g);
-  if (mode.ok() && *mode == BackendMode::kRemote && o.tenant != "default") {
-    return "--tenant is for local mode; a server takes the tenant from your token";
-  }
-  return "";
+  return TenantFlagProblem(o.tenant, mode.ok() ? *mode : BackendMode::kNone);
 }
 
 int Tail(const GlobalOptions& g, const AuditOptions& o) {

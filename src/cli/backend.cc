@@ -26,6 +26,14 @@ std::string NoBackendMessage() {
          file;
 }
 
+std::string TenantFlagProblem(const std::string& tenant, BackendMode mode) {
+  if (tenant.empty()) return "--tenant must not be empty";
+  if (mode == BackendMode::kRemote && tenant != "default") {
+    return "--tenant is for local mode; a server takes the tenant from your token";
+  }
+  return "";
+}
+
 std::string CheckModeFlags(const GlobalOptions& g, BackendMode mode) {
   if (mode == BackendMode::kLocal && !g.as.empty() && !core::IsValidPrincipal(g.as)) {
     return "--as (or DRAWBRIDGE_AS) must be user:NAME, service:NAME or agent:NAME, got '" + g.as +

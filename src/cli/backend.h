@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/check_input.h"
@@ -95,6 +96,14 @@ StatusOr<BackendMode> ChooseBackend(const GlobalOptions& g);
 // The usage problem with the global flags for `mode` (a malformed --as in local mode, a
 // malformed --addr in remote mode), or "" when there is none.
 std::string CheckModeFlags(const GlobalOptions& g, BackendMode mode);
+
+// The usage problem with a --tenant in `mode`, or "" when there is none: a server takes the
+// tenant from the token, so a --tenant other than the default would be silently ignored.
+std::string TenantFlagProblem(const std::string& tenant, BackendMode mode);
+
+// What `sweep` says in remote mode.
+inline constexpr std::string_view kSweepIsLocal =
+    "sweep works only in local mode (--db FILE): a server sweeps on its own schedule";
 
 // The backend for the mode ChooseBackend picks; kNone is an InvalidArgument naming both ways.
 StatusOr<std::unique_ptr<WorkflowBackend>> OpenBackend(const GlobalOptions& g);

@@ -73,8 +73,7 @@ class RemoteBackend final : public WorkflowBackend {
   }
 
   StatusOr<service::SweepReport> Sweep() override {
-    return FailedPrecondition(
-        "sweep works only in local mode (--db FILE): a server sweeps on its own schedule");
+    return FailedPrecondition(std::string(kSweepIsLocal));
   }
 
   StatusOr<std::vector<audit::AuditEvent>> ReadAudit(const std::string&) override {

@@ -128,11 +128,10 @@ class RemoteTokenBackend final : public TokenBackend {
 // The usage problem with --tenant, --db/--policy or --addr in `mode`, or "" when there is none.
 std::string CheckBackendFlags(const GlobalOptions& global, const TokenOptions& options,
                               BackendMode mode) {
-  if (options.tenant.empty()) return "--tenant must not be empty";
-  if (mode == BackendMode::kNone) return NoBackendMessage();
-  if (mode == BackendMode::kRemote && options.tenant != "default") {
-    return "--tenant is for local mode; a server takes the tenant from your token";
+  if (std::string problem = TenantFlagProblem(options.tenant, mode); !problem.empty()) {
+    return problem;
   }
+  if (mode == BackendMode::kNone) return NoBackendMessage();
   if (mode == BackendMode::kLocal && global.policy.empty()) {
     return "no policy: give --policy PATH (or set DRAWBRIDGE_POLICY) with --db";
   }

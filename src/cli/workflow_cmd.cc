@@ -280,8 +280,7 @@ int ReleaseGrant(const GlobalOptions& g, const WorkflowOptions& o) {
 int Sweep(const GlobalOptions& g) {
   // Like `audit checkpoint`: which mode is a usage question, answered before anything runs.
   if (auto mode = ChooseBackend(g); mode.ok() && *mode == BackendMode::kRemote) {
-    return UsageError(
-        "sweep works only in local mode (--db FILE): a server sweeps on its own schedule");
+    return UsageError(kSweepIsLocal);
   }
   return RunWorkflow(g, false, [&](WorkflowBackend& b) {
     auto r = b.Sweep();

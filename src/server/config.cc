@@ -243,9 +243,8 @@ class FileReader {
 
   // `zero_means_none`: the setting may be 0 (shutdown_delay: no delay).
   Status Duration(const Field& f, std::chrono::seconds& out, bool zero_means_none = false) const {
-    std::optional<policy::Seconds> duration;
     const std::string text = f.value.IsScalar() ? f.value.Scalar() : "";
-    if (f.value.IsScalar()) duration = policy::ParseDuration(text);
+    const std::optional<policy::Seconds> duration = policy::ParseDuration(text);  // "": nullopt
     if (!duration && IsZero(text)) {
       if (zero_means_none) {
         out = std::chrono::seconds(0);

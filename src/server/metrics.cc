@@ -26,6 +26,13 @@ std::string FormatDouble(double v) {
   return buf;
 }
 
+// The bucket `seconds` falls in: the first bound at or above it, else the last (+Inf).
+size_t BucketOf(double seconds) {
+  size_t i = 0;
+  while (i < kHistogramBounds.size() && seconds > kHistogramBounds[i]) ++i;
+  return i;
+}
+
 // A histogram family without labels: its HELP and TYPE lines, then its series.
 void RenderHistogramFamily(std::string& out, const HistogramCounts& histogram,
                            std::string_view name, std::string_view help) {
@@ -58,9 +65,7 @@ std::string LabelValue(std::string_view value) {
 }
 
 void HistogramCounts::Observe(double seconds) {
-  size_t i = 0;
-  while (i < kHistogramBounds.size() && seconds > kHistogramBounds[i]) ++i;
-  ++buckets[i];
+  ++buckets[BucketOf(seconds)];
   ++count;
   sum_ns += static_cast<uint64_t>(seconds * 1e9);
 }
@@ -87,9 +92,7 @@ void HistogramCounts::Render(std::string& out, std::string_view name,
 }
 
 void Histogram::Observe(double seconds) {
-  size_t i = 0;
-  while (i < kHistogramBounds.size() && seconds > kHistogramBounds[i]) ++i;
-  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  buckets_[BucketOf(seconds)].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
   sum_ns_.fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
 }
@@ -130,26 +133,17 @@ Metrics::Metrics() : instance_(next_instance.fetch_add(1, std::memory_order_rela
 Metrics::~Metrics() = default;
 
 Metrics::Shard& Metrics::Local() {
-  struct Cached {
-    uint64_t instance = 0;
-    Shard* shard = nullptr;
-  };
-  thread_local Cached cached;
-  if (cached.instance == instance_) return *cached.shard;
-  // This thread's first record here, or its last one was for another Metrics (several servers
-  // in one process): a shard of its own, made once per thread and kept when the thread ends, so
-  // that no count is ever lost.
-  static thread_local std::vector<std::pair<uint64_t, Shard*>> mine;
-  Shard* shard = nullptr;
-  for (const auto& [instance, s] : mine) {
-    if (instance == instance_) shard = s;
+  // This thread's shard of each Metrics it has recorded for (one, but for tests that run several
+  // servers in one process), made on its first record and kept when the thread ends, so that no
+  // count is ever lost. Instance numbers are never reused: an entry for a destroyed object is
+  // never matched.
+  thread_local std::vector<std::pair<uint64_t, Shard*>> mine;
+  for (const auto& [instance, shard] : mine) {
+    if (instance == instance_) return *shard;
   }
-  if (shard == nullptr) {
-    std::lock_guard lock(shards_mu_);
-    shard = shards_.emplace_back(std::make_unique<Shard>()).get();
-    mine.emplace_back(instance_, shard);
-  }
-  cached = {instance_, shard};
+  std::lock_guard lock(shards_mu_);
+  Shard* shard = shards_.emplace_back(std::make_unique<Shard>()).get();
+  mine.emplace_back(instance_, shard);
   return *shard;
 }
 

@@ -79,7 +79,7 @@ class Metrics {
   void Merge(Counts& decisions, Counts& http, std::array<HistogramCounts, 3>& decision_latency,
              HistogramCounts& http_latency) const;
 
-  const uint64_t instance_;  // tells this object's shards from another's in a thread's cache
+  const uint64_t instance_;  // tells this object's shards from another's in a thread's list
   mutable std::mutex shards_mu_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<uint64_t> rate_limited_{0};

@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "server/server_e2e_support.h"
+
 namespace drawbridge::server {
 namespace {
 
@@ -17,15 +19,7 @@ std::string Rendered(const Metrics& metrics) {
 
 // The value of one series, or -1 when the text has no such line.
 double Series(const std::string& text, const std::string& series) {
-  const std::string prefix = series + " ";
-  for (size_t at = 0; at < text.size();) {
-    const size_t end = text.find('\n', at);
-    const std::string line = text.substr(at, end - at);
-    if (line.starts_with(prefix)) return std::stod(line.substr(prefix.size()));
-    if (end == std::string::npos) break;
-    at = end + 1;
-  }
-  return -1;
+  return drawbridge::testing::MetricSeries(text, series).value_or(-1);
 }
 
 // Test that what many threads record is summed into one series each, with nothing lost.

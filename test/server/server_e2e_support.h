@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -106,6 +108,16 @@ inline size_t CountOccurrences(const std::string& text, const std::string& part)
   size_t n = 0;
   for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
   return n;
+}
+
+// The value of one series (`name` with its labels, as written) in a Prometheus text body, or
+// nullopt when the body has no such line.
+inline std::optional<double> MetricSeries(const std::string& body, const std::string& series) {
+  std::istringstream lines(body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  }
+  return std::nullopt;
 }
 
 // Calls `probe` every 50 ms until it returns true or `timeout` passes; returns its last answer.

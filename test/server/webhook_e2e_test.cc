@@ -20,15 +20,6 @@ using notify::testing::RefusingPort;
 constexpr char kSecretEnv[] = "DRAWBRIDGE_TEST_HOOK_SECRET";
 constexpr char kSecret[] = "s3cret-for-the-receiver";
 
-// The value of `name` in a Prometheus text body (0 when absent).
-double MetricValue(const std::string& body, const std::string& name) {
-  std::istringstream lines(body);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-  }
-  return 0;
-}
-
 class WebhookE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -123,12 +114,14 @@ TEST_F(WebhookE2eTest, RequestAndApprovalAreDeliveredSigned) {
 
   ASSERT_TRUE(Eventually([&] {
     HttpResult m = Send(server_->port(), http::verb::get, "/metrics");
-    return m.status == 200 && MetricValue(m.body, "drawbridge_webhook_deliveries_total") > 0;
+    return m.status == 200 &&
+           MetricSeries(m.body, "drawbridge_webhook_deliveries_total").value_or(0) > 0;
   }));
   // The dead route's attempts are counted as failures, not deliveries.
   EXPECT_TRUE(Eventually([&] {
     HttpResult m = Send(server_->port(), http::verb::get, "/metrics");
-    return m.status == 200 && MetricValue(m.body, "drawbridge_webhook_failures_total") > 0;
+    return m.status == 200 &&
+           MetricSeries(m.body, "drawbridge_webhook_failures_total").value_or(0) > 0;
   }));
 }
 
