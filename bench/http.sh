@@ -18,6 +18,10 @@
 # --ceiling also replays GET /healthz on the same server (HTTP stack only: no token, no JSON, no
 # decision; it writes an access-log line, which checks do not) and runs the peer in its
 # `--mode null` (node's HTTP stack, no decision): how much of a request's cost is the HTTP layer.
+# It also replays the stream's checks against two servers that answer every request with a fixed
+# 200 and do nothing else: bench/http/null_server.cc, a bare epoll loop (the floor under any
+# server here: the kernel and wrk only), and bench/http/beast_null_server.cc, the shortest Beast
+# loop (the floor under a server on Boost.Beast/Asio).
 # --split also replays two parts of the stream on their own: the checks no guardrail or grant
 # takes part in (routine_allow: answered from memory) and those that are audited durably
 # before the answer (grant_allow, grant_missing, deny_explicit): the cost of the audit path.
@@ -65,7 +69,7 @@ done
 
 build_log=${TMPDIR:-/tmp}/drawbridge-http-build.log
 if [ -z "${SKIP_BUILD:-}" ]; then
-  cmake --build "$build" --target drawbridge seed_grants > "$build_log" 2>&1 ||
+  cmake --build "$build" --target drawbridge seed_grants null_server beast_null_server > "$build_log" 2>&1 ||
     { cat "$build_log" >&2; exit 1; }
 fi
 "$root/bench/peer/prepare.sh" "$scale" >/dev/null
@@ -306,6 +310,23 @@ if [ "$split" -eq 1 ]; then
     bench_server audited "$root/bench/http/wrk-check-post.lua" "http://127.0.0.1:$port"
 fi
 stop "$server_pid"
+# Replays the check stream against a fixed-answer server: NAME BINARY.
+bench_floor() {
+  "$build/bench/$2" "$port" "$threads" > "$tmp/$1.log" 2>&1 &
+  local floor_pid=$!
+  pids+=("$floor_pid")
+  wait_for_line "$tmp/$1.log" "listening" "$floor_pid"
+  SERVER_PIDS=$floor_pid WRK_BODIES=$tmp/bodies.txt WRK_TOKEN=$checker \
+    bench_server "$1" "$root/bench/http/wrk-check-post.lua" "http://127.0.0.1:$port"
+  stop "$floor_pid"
+}
+if [ "$ceiling" -eq 1 ]; then
+  unset METRICS_URL
+  echo "== null_server (bare epoll, fixed answer): the same check stream, same wrk settings"
+  bench_floor null null_server
+  echo "== beast_null_server (shortest Beast loop, fixed answer): the same check stream"
+  bench_floor beast-null beast_null_server
+fi
 
 # --- check throughput: the node + cedar-wasm peer ----------------------------------------------
 unset METRICS_URL
@@ -353,6 +374,8 @@ for c in $connections; do
   # The peer answers deny / approval_required with 403 / 401 by design (auth_request contract).
   [ "$peer" -eq 0 ] || row peer "$c" "$tmp/peer-c$c.txt"
   [ "$ceiling" -eq 0 ] || row "(healthz)" "$c" "$tmp/healthz-c$c.txt"
+  [ "$ceiling" -eq 0 ] || row "(null epoll)" "$c" "$tmp/null-c$c.txt"
+  [ "$ceiling" -eq 0 ] || row "(null beast)" "$c" "$tmp/beast-null-c$c.txt"
   [ "$ceiling" -eq 0 ] || [ "$peer" -eq 0 ] || row "(peer null)" "$c" "$tmp/peer-null-c$c.txt"
   [ "$split" -eq 0 ] || row "(unaudited)" "$c" "$tmp/unaudited-c$c.txt"
   [ "$split" -eq 0 ] || row "(audited)" "$c" "$tmp/audited-c$c.txt"
