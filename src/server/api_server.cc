@@ -314,6 +314,7 @@ Status ApiServer::ReloadAll(const std::string& actor) {
   }
   PushRoutes();
   if (Status metrics = LoadMetricsToken(); !metrics.ok()) {
+    metrics_token_reload_failures_.fetch_add(1);
     Log(LogLevel::kError, "metrics token reload refused; the old token stays in force",
         {{"error", metrics.message()}});
     if (first.ok()) first = metrics;

@@ -156,6 +156,7 @@ class ApiServer final : public HttpHandler {
   IoPool io_;
   std::shared_ptr<boost::asio::ssl::context> ssl_;
   std::atomic<uint64_t> tls_reload_failures_{0};
+  std::atomic<uint64_t> metrics_token_reload_failures_{0};
   // What SIGHUP compares with to say what changed (guarded by reload_all_mu_ after Open): the
   // configuration file's text at start, and digests of the TLS pair's files as last loaded.
   std::string config_text_;

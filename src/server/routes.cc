@@ -1080,6 +1080,14 @@ HttpResponse ApiServer::RenderMetrics() {
     out += "drawbridge_tls_reload_failures_total " + std::to_string(tls_reload_failures_.load()) +
            "\n";
   }
+  if (!config_.metrics_token_file.empty()) {
+    out +=
+        "# HELP drawbridge_metrics_token_reload_failures_total Metrics token reloads refused on "
+        "SIGHUP; the old token stayed in force.\n";
+    out += "# TYPE drawbridge_metrics_token_reload_failures_total counter\n";
+    out += "drawbridge_metrics_token_reload_failures_total " +
+           std::to_string(metrics_token_reload_failures_.load()) + "\n";
+  }
   out += "# HELP drawbridge_connections Open client connections.\n";
   out += "# TYPE drawbridge_connections gauge\n";
   out += "drawbridge_connections " + std::to_string(listener_->connections()) + "\n";

@@ -26,6 +26,10 @@ class MetricsTokenTest : public ::testing::Test {
     return Send(server_->port(), http::verb::get, "/metrics", token).status;
   }
 
+  std::string Metrics(const std::string& token) {
+    return Send(server_->port(), http::verb::get, "/metrics", token).body;
+  }
+
   TempDir dir_;
   std::optional<ServerProcess> server_;
 };
@@ -47,12 +51,14 @@ TEST_F(MetricsTokenTest, MetricsNeedTheToken) {
 }
 
 // Test that SIGHUP takes a rotated token (the old one is refused from then on), and that a file
-// that does not hold a usable token is refused while the token in force stays.
+// that does not hold a usable token is refused, and counted, while the token in force stays.
 TEST_F(MetricsTokenTest, SighupRotatesTheToken) {
   WriteFile(dir_ / "metrics.token", kRotated);
   server_->Signal(SIGHUP);
   ASSERT_TRUE(Eventually([&] { return MetricsStatus(kRotated) == 200; })) << server_->Stderr();
   EXPECT_EQ(MetricsStatus(kToken), 401);
+  EXPECT_NE(Metrics(kRotated).find("drawbridge_metrics_token_reload_failures_total 0\n"),
+            std::string::npos);
 
   WriteFile(dir_ / "metrics.token", "short\n");
   server_->Signal(SIGHUP);
@@ -60,6 +66,8 @@ TEST_F(MetricsTokenTest, SighupRotatesTheToken) {
     return server_->Stderr().find("metrics token reload refused") != std::string::npos;
   })) << server_->Stderr();
   EXPECT_EQ(MetricsStatus(kRotated), 200);
+  EXPECT_NE(Metrics(kRotated).find("drawbridge_metrics_token_reload_failures_total 1\n"),
+            std::string::npos);
 }
 
 // Test that SIGHUP says when it reloaded the token, and that an edited configuration file is
