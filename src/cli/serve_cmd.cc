@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -106,7 +107,15 @@ StatusOr<std::string> DevPolicy(const std::string& tokens_file) {
   return copy.string();
 }
 
+// The server's log lines are queued (server/log.h): they go out before the last word, not after.
+int FailAfterLogs(const Status& status) {
+  server::FlushLogs();
+  return Fail(status);
+}
+
 int RunServe(const ServeOptions& o) {
+  // A closed stderr or webhook socket is an error to handle, not a reason for the process to die.
+  std::signal(SIGPIPE, SIG_IGN);
   server::ServerConfig config;
   if (!o.config.empty()) {
     auto loaded = server::LoadServerConfig(o.config);
@@ -158,7 +167,7 @@ int RunServe(const ServeOptions& o) {
     }
   }
   auto srv = server::ApiServer::Create(config);
-  if (!srv.ok()) return Fail(srv.status());
+  if (!srv.ok()) return FailAfterLogs(srv.status());
   if (o.dev) {
     if (Status s = MakeDevTokens(**srv,
                                  (*srv)->FindTenant("default") != nullptr
@@ -166,11 +175,12 @@ int RunServe(const ServeOptions& o) {
                                      : config.tenants.front().policy,
                                  o.tokens_file);
         !s.ok()) {
-      return Fail(s);
+      return FailAfterLogs(s);
     }
   }
   std::cout << "Drawbridge is serving at " << (*srv)->url() << std::endl;
-  if (Status s = (*srv)->Run(); !s.ok()) return Fail(s);
+  if (Status s = (*srv)->Run(); !s.ok()) return FailAfterLogs(s);
+  server::FlushLogs();
   return kExitOk;
 }
 

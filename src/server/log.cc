@@ -1,10 +1,15 @@
 #include "server/log.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <boost/json.hpp>
+#include <cerrno>
 #include <chrono>
-#include <cstdio>
+#include <condition_variable>
 #include <mutex>
+#include <string>
+#include <thread>
 
 #include "audit/time_format.h"
 
@@ -12,7 +17,93 @@ namespace drawbridge::server {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
-std::mutex g_mu;
+
+// What waits for stderr at most; past it lines are dropped rather than held in memory.
+constexpr size_t kMaxQueuedBytes = 8 << 20;
+
+// Writes everything to `fd`, retrying short writes; gives up on an error (stderr closed).
+void WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    bytes.remove_prefix(static_cast<size_t>(written));
+  }
+}
+
+std::string DroppedLine(uint64_t dropped);
+
+// The queue of formatted lines and the one thread that writes them to stderr.
+class LogWriter {
+ public:
+  LogWriter() : thread_([this] { Loop(); }) {}
+  ~LogWriter() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+
+  void Push(std::string&& line) {
+    std::unique_lock lock(mu_);
+    if (queued_.size() + line.size() > kMaxQueuedBytes) {
+      ++dropped_;
+      return;
+    }
+    const bool was_empty = queued_.empty();
+    queued_ += line;
+    ++pushed_;
+    lock.unlock();
+    // Only the first line of a batch wakes the writer; the rest ride along with it.
+    if (was_empty) wake_.notify_one();
+  }
+
+  void Flush() {
+    std::unique_lock lock(mu_);
+    const uint64_t target = pushed_;
+    done_.wait(lock, [&] { return written_ >= target; });
+  }
+
+ private:
+  void Loop() {
+    std::string batch;
+    std::unique_lock lock(mu_);
+    for (;;) {
+      wake_.wait(lock, [&] { return !queued_.empty() || dropped_ > 0 || stopping_; });
+      if (queued_.empty() && dropped_ == 0 && stopping_) return;
+      batch.clear();
+      if (dropped_ > 0) batch = DroppedLine(dropped_);
+      dropped_ = 0;
+      batch += queued_;
+      queued_.clear();
+      const uint64_t taken = pushed_;
+      lock.unlock();
+      WriteAll(STDERR_FILENO, batch);
+      lock.lock();
+      written_ = taken;
+      done_.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::string queued_;
+  uint64_t pushed_ = 0;   // lines queued since start
+  uint64_t written_ = 0;  // of those, lines written
+  uint64_t dropped_ = 0;  // lines dropped since the last batch
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once the members it uses exist
+};
+
+LogWriter& Writer() {
+  static LogWriter writer;
+  return writer;
+}
 
 std::string_view LevelName(LogLevel level) {
   switch (level) {
@@ -48,8 +139,9 @@ void SetLogLevel(LogLevel level) {
   g_level = static_cast<int>(level);
 }
 
-void Log(LogLevel level, std::string_view message, boost::json::object fields) {
-  if (static_cast<int>(level) < g_level.load(std::memory_order_relaxed)) return;
+namespace {
+
+std::string FormatLine(LogLevel level, std::string_view message, boost::json::object fields) {
   int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -60,9 +152,23 @@ void Log(LogLevel level, std::string_view message, boost::json::object fields) {
   for (auto& [k, v] : fields) line[k] = std::move(v);
   std::string text = boost::json::serialize(line);
   text += '\n';
-  std::lock_guard lock(g_mu);
-  std::fwrite(text.data(), 1, text.size(), stderr);
-  std::fflush(stderr);
+  return text;
+}
+
+std::string DroppedLine(uint64_t dropped) {
+  return FormatLine(LogLevel::kWarn, "log lines dropped: stderr did not keep up",
+                    {{"dropped", dropped}});
+}
+
+}  // namespace
+
+void Log(LogLevel level, std::string_view message, boost::json::object fields) {
+  if (static_cast<int>(level) < g_level.load(std::memory_order_relaxed)) return;
+  Writer().Push(FormatLine(level, message, std::move(fields)));
+}
+
+void FlushLogs() {
+  Writer().Flush();
 }
 
 }  // namespace drawbridge::server

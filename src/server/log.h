@@ -1,6 +1,10 @@
 // Structured logs: one JSON object per line on stderr, {"time", "level", "msg", ...fields}.
 // Callers pass only fields that are safe to log; tokens and secrets never reach here (the HTTP
 // layer logs the token id, never the token). Thread-safe.
+//
+// A caller only formats its line and queues it; one writer thread writes what is queued, many
+// lines per write. An I/O thread therefore never waits for stderr (a slow pipe or journald): if
+// the queue is full the line is dropped and counted, and the next line written says how many.
 #pragma once
 
 #include <atomic>
@@ -14,6 +18,8 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
 void SetLogLevel(LogLevel level);
 void Log(LogLevel level, std::string_view message, boost::json::object fields = {});
+// Returns once every line queued before the call has been written (or could not be).
+void FlushLogs();
 
 // Lets through at most `per_second` lines of one kind a second (refused logins, rate-limited
 // calls: what comes in floods) and counts the rest, so that the next line let through can say
