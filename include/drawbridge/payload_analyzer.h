@@ -22,8 +22,11 @@ class PayloadAnalyzer {
   virtual PayloadAnalysis Analyze(const Payload& payload) const = 0;
 
   // Binds an approval to exactly this action: principal, action, resource and the payload with
-  // its literals. Returns false when the payload cannot be fingerprinted (unparseable SQL).
-  virtual bool Fingerprint(const CheckRequest& request, Digest& out) const = 0;
+  // its literals, and to the guardrail that asked for it: an approval given under one rule (its
+  // approvers, its minimum) never meets another, whatever context the requester described.
+  // Returns false when the payload cannot be fingerprinted (unparseable SQL).
+  virtual bool Fingerprint(const CheckRequest& request, std::string_view guardrail,
+                           Digest& out) const = 0;
 };
 
 }  // namespace drawbridge

@@ -22,7 +22,8 @@ PayloadAnalysis ClassifierAnalyzer::Analyze(const Payload& payload) const {
   return {c.facts, std::move(c.error)};
 }
 
-bool ClassifierAnalyzer::Fingerprint(const CheckRequest& request, Digest& out) const {
+bool ClassifierAnalyzer::Fingerprint(const CheckRequest& request, std::string_view guardrail,
+                                     Digest& out) const {
   const Payload& p = request.payload;
   Digest payload_digest{};
   std::string_view kind;
@@ -53,7 +54,8 @@ bool ClassifierAnalyzer::Fingerprint(const CheckRequest& request, Digest& out) c
       break;
   }
   Sha256 sha;
-  sha.UpdateField("action/1")
+  sha.UpdateField("action/2")
+      .UpdateField(guardrail)
       .UpdateField(request.principal)
       .UpdateField(request.action)
       .UpdateField(request.resource)

@@ -9,7 +9,8 @@ namespace drawbridge::classify {
 class ClassifierAnalyzer final : public PayloadAnalyzer {
  public:
   PayloadAnalysis Analyze(const Payload& payload) const override;
-  bool Fingerprint(const CheckRequest& request, Digest& out) const override;
+  bool Fingerprint(const CheckRequest& request, std::string_view guardrail,
+                   Digest& out) const override;
 };
 
 }  // namespace drawbridge::classify

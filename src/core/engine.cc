@@ -234,7 +234,7 @@ Verdict Engine::Check(const CheckRequest& request, TimePoint now, CheckOptions o
   // The one exact action, approved.
   if (require_approval != kNoId) {
     v.guardrail = require_approval;
-    if (!analyzer_.Fingerprint(request, v.fingerprint)) {
+    if (!analyzer_.Fingerprint(request, policy_.guardrails[require_approval].name, v.fingerprint)) {
       v.decision = Decision::kDeny;
       v.reason = Reason::kPayloadUnparseable;
       return v;

@@ -25,10 +25,11 @@ class ScriptedAnalyzer : public PayloadAnalyzer {
     if (p.text == "garbage") return {FactSet{Fact::kUnparseable}, "syntax error"};
     return {FactSet{p.kind == Payload::Kind::kSql ? Fact::kSqlRead : Fact::kHttpMethodGet}, ""};
   }
-  bool Fingerprint(const CheckRequest& r, Digest& out) const override {
+  bool Fingerprint(const CheckRequest& r, std::string_view guardrail, Digest& out) const override {
     if (r.payload.text == "garbage") return false;
-    std::string all = std::string(r.principal) + "|" + std::string(r.action) + "|" +
-                      std::string(r.resource) + "|" + std::string(r.payload.text);
+    std::string all = std::string(guardrail) + "|" + std::string(r.principal) + "|" +
+                      std::string(r.action) + "|" + std::string(r.resource) + "|" +
+                      std::string(r.payload.text);
     size_t h = std::hash<std::string>{}(all);
     out.fill(0);
     for (size_t i = 0; i < sizeof h; ++i) out[i] = static_cast<uint8_t>(h >> (8 * i));
@@ -89,6 +90,12 @@ guardrails:
     when: {sql: [delete_all, truncate]}
     effect: require_approval
     approval: {approvers: [group:leads], min_approvals: 2, ttl: 15m, uses: 1}
+  - name: destructive-sql-staging
+    actions: [db.query]
+    resources: {labels: {env: staging}}
+    when: {sql: [delete_all, truncate]}
+    effect: require_approval
+    approval: {approvers: [group:leads], min_approvals: 1, ttl: 15m, uses: 1}
   - name: no-standing-k8s-prod
     actions: [shell.exec]
     resources: {kind: kubernetes, labels: {env: prod}}
@@ -269,6 +276,40 @@ TEST_F(EngineTest, ActionGrantIsBoundToOneActionAndConsumed) {
   // Used up.
   EXPECT_EQ(Check("user:alice", "db.query", "db/orders-prod", "DELETE FROM t").decision,
             Decision::kApprovalRequired);
+}
+
+// Test that an action approved under one guardrail does not meet another: a requester who
+// describes a resource outside the catalog as staging (one approval) gets a grant that the same
+// statement on the same resource, seen by the enforcement point as prod (two), does not use.
+TEST_F(EngineTest, ActionGrantMeetsOnlyTheGuardrailItWasApprovedUnder) {
+  CheckContext staging;
+  staging.resource_kind = "postgres";
+  staging.resource_labels = {{"env", "staging"}};
+  CheckContext prod = staging;
+  prod.resource_labels = {{"env", "prod"}};
+  core::Verdict asked =
+      Check("user:alice", "db.query", "db/reports", "DELETE FROM t", kMonday10, staging);
+  ASSERT_EQ(asked.decision, Decision::kApprovalRequired);
+  ASSERT_TRUE(asked.has_fingerprint);
+  EXPECT_EQ(policy_->guardrails[asked.guardrail].name, "destructive-sql-staging");
+  core::GrantSpec g;
+  g.id = "a-staging";
+  g.principal = "user:alice";
+  g.kind = core::GrantKind::kAction;
+  g.fingerprint = asked.fingerprint;
+  g.not_before = kMonday10 - 1;
+  g.expires_at = kMonday10 + 900;
+  g.uses = 1;
+  ASSERT_TRUE(grants_.Add(g).ok());
+
+  core::Verdict as_prod =
+      Check("user:alice", "db.query", "db/reports", "DELETE FROM t", kMonday10, prod);
+  EXPECT_EQ(as_prod.decision, Decision::kApprovalRequired);
+  EXPECT_EQ(policy_->guardrails[as_prod.guardrail].name, "destructive-sql-prod");
+  EXPECT_NE(as_prod.fingerprint, asked.fingerprint);
+  EXPECT_EQ(
+      Check("user:alice", "db.query", "db/reports", "DELETE FROM t", kMonday10, staging).decision,
+      Decision::kAllow);
 }
 
 // Test that a selective statement passes the guardrail that only looks for bulk deletes.
