@@ -123,6 +123,7 @@ database: $db
 tenants:
   - {name: default, policy: $policy}
 limits: {requests_per_second: 1000000, burst: 1000000, checks_per_second: 0,
+         user_checks_per_second: 1000000,
          max_open_requests: 100000}
 YAML
 

@@ -83,6 +83,8 @@ ApiServer::ApiServer(ServerConfig config)
       request_limiter_(config_.limits.requests_per_second, config_.limits.burst),
       check_limiter_(config_.limits.checks_per_second,
                      std::max(1.0, config_.limits.checks_per_second * 2)),
+      user_check_limiter_(config_.limits.user_checks_per_second,
+                          std::max(1.0, config_.limits.user_checks_per_second * 2)),
       io_(config_.threads > 0
               ? config_.threads
               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {}

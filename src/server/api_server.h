@@ -150,7 +150,8 @@ class ApiServer final : public HttpHandler {
   auth::TokenAuthenticator tokens_;
   std::unique_ptr<notify::OutboxDeliverer> deliverer_;
   RateLimiter request_limiter_;
-  RateLimiter check_limiter_;
+  RateLimiter check_limiter_;       // checker tokens
+  RateLimiter user_check_limiter_;  // user and admin tokens
   RequestWaiters waiters_;
 
   IoPool io_;

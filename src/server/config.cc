@@ -22,17 +22,10 @@ const std::vector<std::string_view> kSettings = {
     "sweep_interval", "shutdown_delay", "shutdown_grace", "webhooks", "metrics_token_file"};
 const std::vector<std::string_view> kTlsSettings = {"cert", "key"};
 const std::vector<std::string_view> kTenantSettings = {"name", "policy"};
-const std::vector<std::string_view> kLimitSettings = {"max_body_bytes",
-                                                      "max_header_bytes",
-                                                      "max_connections",
-                                                      "read_timeout",
-                                                      "write_timeout",
-                                                      "idle_timeout",
-                                                      "requests_per_second",
-                                                      "burst",
-                                                      "checks_per_second",
-                                                      "max_open_requests",
-                                                      "max_wait"};
+const std::vector<std::string_view> kLimitSettings = {
+    "max_body_bytes",    "max_header_bytes",       "max_connections",     "read_timeout",
+    "write_timeout",     "idle_timeout",           "requests_per_second", "burst",
+    "checks_per_second", "user_checks_per_second", "max_open_requests",   "max_wait"};
 const std::vector<std::string_view> kWebhookSettings = {"connect_timeout", "timeout"};
 
 // HOST:PORT, split at the last colon; an IPv6 host may be written in brackets.
@@ -92,6 +85,10 @@ std::optional<std::string> LimitProblem(std::string_view name, const Limits& l) 
   if (name == "checks_per_second" &&
       !(std::isfinite(l.checks_per_second) && l.checks_per_second >= 0)) {
     return "must be 0 (unlimited) or more";
+  }
+  if (name == "user_checks_per_second" &&
+      !(std::isfinite(l.user_checks_per_second) && l.user_checks_per_second > 0)) {
+    return "must be a number above 0";
   }
   if (name == "max_open_requests" && l.max_open_requests < 1) return "must be at least 1";
   return std::nullopt;
@@ -366,6 +363,8 @@ class FileReader {
         DB_RETURN_IF_ERROR(Number(field, "a number", l.burst));
       } else if (name == "checks_per_second") {
         DB_RETURN_IF_ERROR(Number(field, "a number", l.checks_per_second));
+      } else if (name == "user_checks_per_second") {
+        DB_RETURN_IF_ERROR(Number(field, "a number", l.user_checks_per_second));
       } else if (name == "max_open_requests") {
         DB_RETURN_IF_ERROR(Number(field, "a whole number", l.max_open_requests));
       } else if (name == "max_wait") {

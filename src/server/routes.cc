@@ -164,6 +164,15 @@ HttpResponse NoSuchEndpoint(std::string_view path) {
   return ErrorResponse(http::status::not_found, "not_found", message);
 }
 
+// The method as metrics and logs may show it: a standard name, or "other". A method the caller
+// made up is not echoed: it could be anything, a token included, and each new one would be a new
+// metric series.
+std::string_view MethodLabel(const HttpRequest& req) {
+  if (req.method() == http::verb::unknown) return "other";
+  const auto name = http::to_string(req.method());
+  return {name.data(), name.size()};
+}
+
 // 405 with the Allow header RFC 9110 §15.5.6 requires: the methods the path takes.
 HttpResponse MethodNotAllowed(const HttpRequest& req, const ApiRoute& route) {
   std::string allow;
@@ -173,7 +182,7 @@ HttpResponse MethodNotAllowed(const HttpRequest& req, const ApiRoute& route) {
     if (method == http::verb::get) allow += ", HEAD";
   }
   HttpResponse r = ErrorResponse(http::status::method_not_allowed, "method_not_allowed",
-                                 std::string(req.method_string()) + " is not allowed on " +
+                                 std::string(MethodLabel(req)) + " is not allowed on " +
                                      std::string(route.path) + " (it takes " + allow + ")");
   r.set(http::field::allow, allow);
   return r;
@@ -222,7 +231,9 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
                                   call->caller.tenant + "'"));
   }
   const bool is_check = req.method() == http::verb::post && path == "/v1/check";
-  RateLimiter& limiter = is_check ? check_limiter_ : request_limiter_;
+  RateLimiter& limiter = !is_check                                  ? request_limiter_
+                         : call->caller.role == TokenRole::kChecker ? check_limiter_
+                                                                    : user_check_limiter_;
   int retry_after = 1;
   // Checks are usually unlimited: no key is built for a limiter that is off.
   if (limiter.enabled() && !limiter.Allow(call->caller.tenant + '\n' + call->caller.principal,
@@ -312,7 +323,7 @@ void ApiServer::Finish(const std::shared_ptr<Call>& call, HttpResponse response)
   response.set("X-Request-Id", x.request_id);
   const double seconds = std::chrono::duration<double>(Clock::now() - x.started).count();
   const int status = static_cast<int>(response.result_int());
-  metrics_.RecordHttp(x.request.method_string(), call->route, status, seconds);
+  metrics_.RecordHttp(MethodLabel(x.request), call->route, status, seconds);
   // Checks come at line rate: logged only when they fail; everything else once per request.
   // Refused tokens and rate-limited calls come in floods: a bounded number a second, each line
   // saying how many were left out before it.
@@ -321,7 +332,7 @@ void ApiServer::Finish(const std::shared_ptr<Call>& call, HttpResponse response)
   if ((call->route != "/v1/check" || status >= 400) &&
       (!flood || refusal_log_budget_.Take(clock_.NowSeconds(), left_out))) {
     json::object fields{{"request_id", x.request_id},
-                        {"method", std::string(x.request.method_string())},
+                        {"method", MethodLabel(x.request)},
                         {"route", call->route},
                         {"status", status},
                         {"us", static_cast<int64_t>(seconds * 1e6)},

@@ -157,6 +157,26 @@ TEST_F(ConnectionTest, HeadAnswersCarryNoBody) {
   EXPECT_EQ(got.substr(first_end + 4, 9), "HTTP/1.1 ") << got;
 }
 
+// Test that a made-up method reaches neither the log nor the metrics as sent: it could hold a
+// token, and each new one would be a new metric series.
+TEST_F(ConnectionTest, MadeUpMethodsAreNotEchoed) {
+  const std::string method = "dbt_" + std::string(40, 'Q');
+  RawConnection client(server_->port());
+  client.Send(method + " /v1/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const std::string got = client.Receive(std::chrono::seconds(10), [](const std::string& g) {
+    return HasHeads(g, 1) && g.rfind("}") != std::string::npos;
+  });
+  ASSERT_EQ(got.substr(0, 9), "HTTP/1.1 ") << got;
+  EXPECT_EQ(got.find(method), std::string::npos) << got;
+  ASSERT_TRUE(Eventually([&] { return Counted("method=\"other\",route=\"/v1/whoami\""); }))
+      << Metrics();
+  EXPECT_EQ(Metrics().find(method), std::string::npos);
+  ASSERT_TRUE(Eventually([&] {
+    return server_->Stderr().find(R"("method":"other")") != std::string::npos;
+  })) << server_->Stderr();
+  EXPECT_EQ(server_->Stderr().find(method), std::string::npos) << server_->Stderr();
+}
+
 // Test that "Expect: 100-continue" is answered with 100 before the body is sent, and the request
 // then completes.
 TEST_F(ConnectionTest, ExpectContinueIsAnswered) {

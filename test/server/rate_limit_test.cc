@@ -1,5 +1,6 @@
 // Rate limits and caps on the real server: the per-principal token bucket for API calls, the cap
-// on pending requests per requester, and checks, which are not limited by default.
+// on pending requests per requester, and checks: unlimited by default for enforcement points'
+// checker tokens, limited for user tokens.
 #include <gtest/gtest.h>
 
 #include "server/server_e2e_support.h"
@@ -16,7 +17,8 @@ class RateLimitTest : public ::testing::Test {
     WriteFile(dir_ / "server.yaml",
               "tenants: [{name: default, policy: " + policy +
                   "}]\n"
-                  "limits: {requests_per_second: 2, burst: 2, max_open_requests: 2}\n");
+                  "limits: {requests_per_second: 2, burst: 2, max_open_requests: 2,\n"
+                  "         user_checks_per_second: 1}\n");
     server_.emplace(dir_, std::vector<std::string>{
                               "--config", dir_ / "server.yaml", "--dev", "--listen", "127.0.0.1:0",
                               "--db", dir_ / "db.sqlite", "--tokens-file", dir_ / "tokens.env"});
@@ -130,25 +132,35 @@ TEST_F(RateLimitTest, OpenRequestsAreCappedPerRequester) {
   EXPECT_EQ(RequestAccess("db/analytics-prod").status, 201);
 }
 
-// Test that checks are not rate limited by default, even while the same principal's other calls
-// are.
-TEST_F(RateLimitTest, ChecksAreUnlimited) {
-  for (int i = 0; i < 6; ++i) Call(http::verb::get, "/v1/whoami", "ALICE");
-  ASSERT_EQ(Call(http::verb::get, "/v1/whoami", "ALICE").status, 429);
+// Test that a checker token's checks are not rate limited by default, nor by its principal's
+// other calls, while a user token's own checks have a bucket of their own.
+TEST_F(RateLimitTest, CheckerChecksAreUnlimitedUserChecksAreLimited) {
+  for (int i = 0; i < 6; ++i) Call(http::verb::get, "/v1/whoami", "ENFORCER");
+  ASSERT_EQ(Call(http::verb::get, "/v1/whoami", "ENFORCER").status, 429);
   HttpConnection alice(server_->port());
   HttpConnection enforcer(server_->port());
   const boost::json::object check{{"action", "db.query"},
                                   {"resource", "db/orders-dev"},
                                   {"payload", {{"kind", "sql"}, {"text", "SELECT 1"}}}};
   boost::json::object on_behalf = check;
-  on_behalf["principal"] = "user:bob";
+  on_behalf["principal"] = "user:alice";
+  int alice_limited = 0;
   for (int i = 0; i < 60; ++i) {
     HttpResult own = alice.Send(http::verb::post, "/v1/check", Token("ALICE"), Json(check));
-    ASSERT_EQ(own.status, 200) << "check " << i << ": " << own.body;
+    if (RateLimited(own)) {
+      ++alice_limited;
+      EXPECT_FALSE(own.headers["Retry-After"].empty());
+    } else {
+      ASSERT_EQ(own.status, 200) << "check " << i << ": " << own.body;
+    }
     HttpResult other =
         enforcer.Send(http::verb::post, "/v1/check", Token("ENFORCER"), Json(on_behalf));
     ASSERT_EQ(other.status, 200) << "check " << i << ": " << other.body;
   }
+  // A bucket of 2 refilled at 1 a second lets a handful of the 60 through, not all.
+  EXPECT_GE(alice_limited, 40);
+  // The user's check bucket is not its API bucket.
+  EXPECT_EQ(Call(http::verb::get, "/v1/whoami", "ALICE").status, 200);
 }
 
 }  // namespace
