@@ -30,6 +30,7 @@
 #include "notify/outbox_deliverer.h"
 #include "policy/document.h"
 #include "server/call.h"
+#include "server/concurrency_quota.h"
 #include "server/config.h"
 #include "server/http.h"
 #include "server/io_pool.h"
@@ -152,6 +153,7 @@ class ApiServer final : public HttpHandler {
   RateLimiter request_limiter_;
   RateLimiter check_limiter_;       // checker tokens
   RateLimiter user_check_limiter_;  // user and admin tokens
+  ConcurrencyQuota long_polls_;     // per tenant and principal
   RequestWaiters waiters_;
 
   IoPool io_;

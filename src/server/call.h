@@ -31,6 +31,7 @@ struct Call {
   Tenant* tenant = nullptr;
   bool responded = false;
   std::atomic<bool> client_gone{false};  // the client closed the connection during a long poll
+  std::shared_ptr<void> long_poll_slot;  // held for as long as the call waits (ConcurrencyQuota)
 
   HttpRequest& request() { return exchange->request; }
   const std::string* Query(std::string_view key) const {

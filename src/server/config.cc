@@ -25,7 +25,8 @@ const std::vector<std::string_view> kTenantSettings = {"name", "policy"};
 const std::vector<std::string_view> kLimitSettings = {
     "max_body_bytes",    "max_header_bytes",       "max_connections",     "read_timeout",
     "write_timeout",     "idle_timeout",           "requests_per_second", "burst",
-    "checks_per_second", "user_checks_per_second", "max_open_requests",   "max_wait"};
+    "checks_per_second", "user_checks_per_second", "max_open_requests",   "max_wait",
+    "max_long_polls"};
 const std::vector<std::string_view> kWebhookSettings = {"connect_timeout", "timeout"};
 
 // HOST:PORT, split at the last colon; an IPv6 host may be written in brackets.
@@ -91,6 +92,7 @@ std::optional<std::string> LimitProblem(std::string_view name, const Limits& l) 
     return "must be a number above 0";
   }
   if (name == "max_open_requests" && l.max_open_requests < 1) return "must be at least 1";
+  if (name == "max_long_polls" && l.max_long_polls < 1) return "must be at least 1";
   return std::nullopt;
 }
 
@@ -369,6 +371,8 @@ class FileReader {
         DB_RETURN_IF_ERROR(Number(field, "a whole number", l.max_open_requests));
       } else if (name == "max_wait") {
         DB_RETURN_IF_ERROR(Duration(field, l.max_wait));
+      } else if (name == "max_long_polls") {
+        DB_RETURN_IF_ERROR(Number(field, "a whole number", l.max_long_polls));
       }
       if (auto problem = LimitProblem(name, l)) return Error(field, *problem);
       Remember(field);

@@ -63,6 +63,9 @@ struct Limits {
   double user_checks_per_second = 20;
   int max_open_requests = 20;  // pending requests per requester
   std::chrono::seconds max_wait{300};
+  // Long polls (GET /v1/requests/{id}?wait=) one principal may have waiting at once: each holds
+  // a connection, and connections are capped for everyone.
+  size_t max_long_polls = 100;
 };
 
 struct ServerConfig {

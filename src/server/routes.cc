@@ -565,6 +565,17 @@ void ApiServer::GetRequest(const std::shared_ptr<Call>& call) {
     if (!d || d->count() < 0) return Finish(call, BadRequest("wait must look like 30s or 5m"));
     auto capped = std::min<std::chrono::seconds>(*d, config_.limits.max_wait);
     until = Clock::now() + capped;
+    call->long_poll_slot = long_polls_.TryTake(call->tenant->name + '\n' + call->caller.principal);
+    if (call->long_poll_slot == nullptr) {
+      metrics_.RecordRateLimited();
+      HttpResponse r = ErrorResponse(
+          http::status::too_many_requests, "resource_exhausted",
+          call->caller.principal + " already has " + std::to_string(config_.limits.max_long_polls) +
+              " long polls waiting (limits.max_long_polls); wait for one to end, or ask without "
+              "?wait=");
+      r.set(http::field::retry_after, "5");
+      return Finish(call, std::move(r));
+    }
   }
   if (!until) {
     return Blocking(call, [this, call]() -> HttpResponse {

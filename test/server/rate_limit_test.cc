@@ -18,7 +18,7 @@ class RateLimitTest : public ::testing::Test {
               "tenants: [{name: default, policy: " + policy +
                   "}]\n"
                   "limits: {requests_per_second: 2, burst: 2, max_open_requests: 2,\n"
-                  "         user_checks_per_second: 1}\n");
+                  "         user_checks_per_second: 1, max_long_polls: 2}\n");
     server_.emplace(dir_, std::vector<std::string>{
                               "--config", dir_ / "server.yaml", "--dev", "--listen", "127.0.0.1:0",
                               "--db", dir_ / "db.sqlite", "--tokens-file", dir_ / "tokens.env"});
@@ -130,6 +130,42 @@ TEST_F(RateLimitTest, OpenRequestsAreCappedPerRequester) {
       CallPaced(http::verb::post, "/v1/requests/" + id + "/cancel", "ALICE", boost::json::object{});
   ASSERT_EQ(cancelled.status, 200) << cancelled.body;
   EXPECT_EQ(RequestAccess("db/analytics-prod").status, 201);
+}
+
+// Test that a principal's long polls beyond limits.max_long_polls get 429 while its others wait,
+// that another principal may still wait, and that a slot is given back when its wait ends.
+TEST_F(RateLimitTest, LongPollsAreCappedPerPrincipal) {
+  HttpResult created = RequestAccess("db/orders-prod");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(created.json().at("id").as_string());
+  const std::string wait = "/v1/requests/" + id + "?wait=60s";
+  std::vector<std::thread> waiting;
+  std::vector<int> answers(2, 0);
+  for (int i = 0; i < 2; ++i) {
+    waiting.emplace_back([&, i] {
+      answers[static_cast<size_t>(i)] = CallPaced(http::verb::get, wait, "ALICE").status;
+    });
+  }
+  auto long_polls = [&] {
+    return MetricSeries(Send(server_->port(), http::verb::get, "/metrics").body,
+                        "drawbridge_long_polls")
+        .value_or(-1);
+  };
+  ASSERT_TRUE(Eventually([&] { return long_polls() == 2; })) << long_polls();
+  HttpResult third = CallPaced(http::verb::get, wait, "ALICE");
+  EXPECT_EQ(third.status, 429) << third.body;
+  EXPECT_NE(third.body.find("limits.max_long_polls"), std::string::npos) << third.body;
+  EXPECT_EQ(third.headers["Retry-After"], "5");
+  // erin's wait is hers: it ends by its own deadline, not with a 429.
+  EXPECT_EQ(CallPaced(http::verb::get, "/v1/requests/" + id + "?wait=1s", "ERIN").status, 200);
+
+  // The decision ends both waits, and their slots come back.
+  HttpResult cancelled =
+      CallPaced(http::verb::post, "/v1/requests/" + id + "/cancel", "ALICE", boost::json::object{});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  for (auto& thread : waiting) thread.join();
+  EXPECT_EQ(answers, (std::vector<int>{200, 200}));
+  EXPECT_EQ(CallPaced(http::verb::get, wait, "ALICE").status, 200);
 }
 
 // Test that a checker token's checks are not rate limited by default, nor by its principal's
