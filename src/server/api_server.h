@@ -10,6 +10,7 @@
 // the cores: the writes in flight at once are what one commit can carry.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -151,9 +152,10 @@ class ApiServer final : public HttpHandler {
   auth::TokenAuthenticator tokens_;
   std::unique_ptr<notify::OutboxDeliverer> deliverer_;
   RateLimiter request_limiter_;
-  RateLimiter check_limiter_;       // checker tokens
-  RateLimiter user_check_limiter_;  // user and admin tokens
-  ConcurrencyQuota long_polls_;     // per tenant and principal
+  RateLimiter check_limiter_;                // checker tokens
+  RateLimiter user_check_limiter_;           // user and admin tokens
+  ConcurrencyQuota long_polls_;              // per tenant and principal
+  std::array<std::mutex, 64> create_locks_;  // striped by tenant and requester
   RequestWaiters waiters_;
 
   IoPool io_;

@@ -436,7 +436,11 @@ HttpResponse ApiServer::CreateRequest(Call& call) {
     return BadRequest("kind must be \"access\" or \"action\"");
   }
 
-  // The cap on open requests: one requester cannot flood the approvers' queue.
+  // The cap on open requests: one requester cannot flood the approvers' queue. Counting and
+  // creating are one step per requester (a stripe of locks), or concurrent calls could all count
+  // the same number and all create.
+  std::lock_guard one_at_a_time(
+      create_locks_[std::hash<std::string>{}(tenant + '\n' + requester) % create_locks_.size()]);
   RequestFilter open{.tenant = tenant,
                      .state = RequestState::kPending,
                      .requester = requester,

@@ -199,5 +199,37 @@ TEST_F(RateLimitTest, CheckerChecksAreUnlimitedUserChecksAreLimited) {
   EXPECT_EQ(Call(http::verb::get, "/v1/whoami", "ALICE").status, 200);
 }
 
+// Test that requests created at the same moment by one requester cannot all slip under the cap
+// on open requests: of 30 at once, exactly the cap's number are created.
+TEST(OpenRequestCapRaceTest, ConcurrentCreatesStopAtTheCap) {
+  TempDir dir;
+  WriteFile(dir / "server.yaml", "tenants: [{name: default, policy: " + CopyExamplePolicy(dir) +
+                                     "}]\n"
+                                     "limits: {requests_per_second: 1000, burst: 1000, "
+                                     "max_open_requests: 5}\n");
+  ServerProcess server(dir, {"--config", dir / "server.yaml", "--dev", "--listen", "127.0.0.1:0",
+                             "--db", dir / "db.sqlite", "--tokens-file", dir / "tokens.env"});
+  const std::string alice = ReadTokens(dir / "tokens.env").at("DRAWBRIDGE_TOKEN_ALICE");
+  const std::string body = Json(boost::json::object{{"kind", "access"},
+                                                    {"rule", "dba-elevation"},
+                                                    {"roles", boost::json::array{"db-admin"}},
+                                                    {"resource", "db/orders-prod"},
+                                                    {"duration", "30m"},
+                                                    {"reason", "one of many"},
+                                                    {"ticket", "INC-42"}});
+  constexpr int kCalls = 30;
+  std::vector<int> status(kCalls, 0);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCalls; ++i) {
+    callers.emplace_back([&, i] {
+      status[static_cast<size_t>(i)] =
+          Send(server.port(), http::verb::post, "/v1/requests", alice, body).status;
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  EXPECT_EQ(std::count(status.begin(), status.end(), 201), 5);
+  EXPECT_EQ(std::count(status.begin(), status.end(), 429), kCalls - 5);
+}
+
 }  // namespace
 }  // namespace drawbridge::testing
