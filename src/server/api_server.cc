@@ -18,6 +18,7 @@
 #include "audit/digest.h"
 #include "policy/compiler.h"
 #include "policy/loader.h"
+#include "policy/suggest.h"
 #include "server/call.h"
 #include "server/log.h"
 #include "server/mailbox.h"
@@ -144,6 +145,9 @@ Status ApiServer::Open() {
     auto tenant = std::make_unique<Tenant>();
     tenant->name = tc.name;
     tenant->policy_path = tc.policy;
+    if (!tc.webhook_secrets.empty() || config_.tenants.size() > 1) {
+      tenant->webhook_secrets = tc.webhook_secrets;
+    }
     DB_RETURN_IF_ERROR(LoadPolicy(*tenant, "system", /*initial=*/true, nullptr));
     tenants_.emplace(tc.name, std::move(tenant));
   }
@@ -161,6 +165,30 @@ Status ApiServer::Open() {
   // the backlog while the database opens.
   return listener_->Listen();
 }
+
+namespace {
+
+// A policy names the environment variable its webhooks are signed with; the variables are the
+// server's. Where a tenant's list is set, its policy may name nothing else.
+Status CheckWebhookSecrets(const Tenant& tenant, const policy::PolicyDocument& document) {
+  if (!tenant.webhook_secrets) return Status::Ok();
+  const std::vector<std::string>& allowed = *tenant.webhook_secrets;
+  for (const policy::NotificationRoute& route : document.notifications) {
+    const std::string& name = route.webhook.secret_env;
+    if (name.empty() || std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    const std::vector<std::string_view> listed(allowed.begin(), allowed.end());
+    return InvalidArgument(
+        "notifications: secret_env '" + name + "' is not in the webhook_secrets of tenant '" +
+        tenant.name + "' in the server configuration (" +
+        (listed.empty() ? std::string("none listed") : policy::QuotedList(listed)) +
+        "); on a server with several tenants each policy may sign only with the secrets its "
+        "tenant lists: tenants: [{name: " +
+        tenant.name + ", policy: ..., webhook_secrets: [" + name + "]}]");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool initial,
                              const PolicyFiles* replacement) {
@@ -193,6 +221,7 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
     loaded = policy::LoadPolicy(tenant.policy_path);
   }
   if (!loaded.ok()) return InvalidArgument(loaded.ErrorText());
+  DB_RETURN_IF_ERROR(CheckWebhookSecrets(tenant, loaded.document));
   std::vector<std::string> texts;
   for (const auto& [file, text] : loaded.sources) texts.push_back(text);
   const std::string version = policy::PolicyVersionOfTexts(texts);

@@ -53,6 +53,8 @@ struct ApiRoute;  // route_table.h
 struct Tenant {
   std::string name;
   std::string policy_path;
+  // The secret_env names its policy may use; nullopt: any (a server with one tenant).
+  std::optional<std::vector<std::string>> webhook_secrets;
   std::unique_ptr<service::JitService> service;
   std::mutex reload_mu;  // one reload at a time; guards the fields below
   std::string policy_version;

@@ -21,7 +21,7 @@ const std::vector<std::string_view> kSettings = {
     "listen",         "threads",        "database",       "tls",      "tenants",           "limits",
     "sweep_interval", "shutdown_delay", "shutdown_grace", "webhooks", "metrics_token_file"};
 const std::vector<std::string_view> kTlsSettings = {"cert", "key"};
-const std::vector<std::string_view> kTenantSettings = {"name", "policy"};
+const std::vector<std::string_view> kTenantSettings = {"name", "policy", "webhook_secrets"};
 const std::vector<std::string_view> kLimitSettings = {
     "max_body_bytes",    "max_header_bytes",       "max_connections",     "read_timeout",
     "write_timeout",     "idle_timeout",           "requests_per_second", "burst",
@@ -298,6 +298,22 @@ class FileReader {
     return Status::Ok();
   }
 
+  Status SecretNames(const Field& f, std::vector<std::string>& out) const {
+    constexpr std::string_view kExpected = "a list of environment variable names";
+    if (!f.value.IsSequence()) {
+      return Error(f, "expected " + std::string(kExpected) + ", got " + Describe(f.value));
+    }
+    for (const YAML::Node& item : f.value) {
+      const bool name = item.IsScalar() && !item.Scalar().empty() &&
+                        item.Scalar().find_first_not_of(
+                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                            "abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+      if (!name) return Error(f, "expected " + std::string(kExpected) + ", got " + Describe(item));
+      out.push_back(item.Scalar());
+    }
+    return Status::Ok();
+  }
+
   Status Tenants(const Field& f) {
     if (!f.value.IsSequence()) {
       return Error(f, "expected a list of {name, policy}, got " + Describe(f.value));
@@ -315,6 +331,8 @@ class FileReader {
         if (field.key.ends_with(".name")) {
           DB_RETURN_IF_ERROR(String(field, "the tenant's name", tenant.name));
           name_field = field;
+        } else if (field.key.ends_with(".webhook_secrets")) {
+          DB_RETURN_IF_ERROR(SecretNames(field, tenant.webhook_secrets));
         } else {
           DB_RETURN_IF_ERROR(String(field, "a policy file or directory", tenant.policy));
           policy_field = field;

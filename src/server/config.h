@@ -41,6 +41,10 @@ namespace drawbridge::server {
 struct TenantConfig {
   std::string name = "default";
   std::string policy;  // file or directory
+  // The environment variables this tenant's webhooks may take their signing secrets from. On a
+  // server with several tenants a policy may name only these: the variables are the server
+  // process's, and one tenant's admin must not sign with another tenant's secret.
+  std::vector<std::string> webhook_secrets;
 };
 
 struct Limits {

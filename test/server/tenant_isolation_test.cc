@@ -182,5 +182,52 @@ TEST_F(TenantIsolationTest, AuditIsPerTenant) {
   }
 }
 
+// Test that on a server with several tenants a policy may sign its webhooks only with the
+// secrets its tenant lists: at start, and when its admin replaces the policy.
+TEST(TenantWebhookSecretsTest, APolicySignsOnlyWithItsTenantsSecrets) {
+  TempDir dir;
+  const std::string db = dir / "db.sqlite";
+  const std::string default_policy = CopyExamplePolicy(dir, "policy-default");
+  const std::string acme_policy = CopyExamplePolicy(dir, "policy-acme");
+  auto notify_with = [&](const std::string& secret) {
+    return "version: 1\nnotifications:\n  - on: [\"*\"]\n    webhook: {url: "
+           "\"http://127.0.0.1:9/hook\", format: json, secret_env: " +
+           secret + "}\n";
+  };
+  WriteFile(acme_policy + "/notifications.yaml", notify_with("DEFAULT_SIEM_SECRET"));
+  WriteFile(dir / "server.yaml", "tenants:\n  - {name: default, policy: " + default_policy +
+                                     "}\n  - {name: acme, policy: " + acme_policy +
+                                     ", webhook_secrets: [ACME_SIEM_SECRET]}\n");
+  const std::vector<std::string> args = {
+      "--config", dir / "server.yaml", "--listen", "127.0.0.1:0", "--db", db};
+  try {
+    ServerProcess refused(dir, args);
+    ADD_FAILURE() << "the server started with another tenant's secret";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(
+        std::string(e.what()).find(
+            "secret_env 'DEFAULT_SIEM_SECRET' is not in the webhook_secrets of tenant 'acme'"),
+        std::string::npos)
+        << e.what();
+  }
+
+  WriteFile(acme_policy + "/notifications.yaml", notify_with("ACME_SIEM_SECRET"));
+  const std::string admin = CreateTokenLocally(dir, db, acme_policy, "acme", "user:admin", "admin");
+  ServerProcess server(dir, args);
+  HttpResult got = Send(server.port(), http::verb::get, "/v1/policy", admin);
+  ASSERT_EQ(got.status, 200) << got.body;
+  boost::json::object files{{"files", got.json().at("files")}};
+  for (auto& file : files["files"].as_array()) {
+    if (file.at("name") == "notifications.yaml") {
+      file.as_object()["text"] = notify_with("DEFAULT_SIEM_SECRET");
+    }
+  }
+  HttpResult put =
+      Send(server.port(), http::verb::put, "/v1/policy", admin, Json(files), "application/json");
+  EXPECT_EQ(put.status, 422) << put.body;
+  EXPECT_NE(put.body.find("webhook_secrets"), std::string::npos) << put.body;
+  EXPECT_EQ(ReadFile(acme_policy + "/notifications.yaml"), notify_with("ACME_SIEM_SECRET"));
+}
+
 }  // namespace
 }  // namespace drawbridge::testing
