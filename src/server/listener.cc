@@ -154,6 +154,21 @@ class Session final : public SessionBase, public HangupWatch {
                     "unsupported Transfer-Encoding '" + std::string(coding) +
                         "': send Content-Length or chunked");
     }
+    if (!head[http::field::transfer_encoding].empty() && head.version() < 11) {
+      // HTTP/1.0 has no chunked coding: a proxy in front may frame this body differently (RFC
+      // 9112 §6.1 calls the framing faulty).
+      first_request_ = false;
+      busy_ = true;
+      return Reject(http::status::bad_request, "bad_request",
+                    "Transfer-Encoding needs HTTP/1.1: send Content-Length with HTTP/1.0");
+    }
+    if (head.count(http::field::authorization) > 1) {
+      // Which one counts would be a guess, and a proxy in front may guess the other way.
+      first_request_ = false;
+      busy_ = true;
+      return Reject(http::status::bad_request, "bad_request",
+                    "more than one Authorization header: send one");
+    }
     if (parser_->is_done()) return OnRead(ec);
     if (beast::iequals(head[http::field::expect], "100-continue")) {
       net::async_write(stream_, net::buffer(kContinue),

@@ -139,6 +139,28 @@ TEST_F(ConnectionTest, TransferCodingsOtherThanChunkedAreRefused) {
   }
 }
 
+// Test that framing a proxy in front could read differently is refused and the connection
+// closed: a Transfer-Encoding on HTTP/1.0, which has none, and two Authorization headers.
+TEST_F(ConnectionTest, AmbiguousFramingAndIdentityAreRefused) {
+  const std::string version_ten =
+      "POST /v1/check HTTP/1.0\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "0\r\n\r\n";
+  const std::string two_tokens =
+      "GET /v1/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer dbt_a\r\n"
+      "Authorization: Bearer dbt_b\r\n\r\n";
+  for (const auto& [request, says] : std::vector<std::pair<std::string, std::string>>{
+           {version_ten, "needs HTTP/1.1"}, {two_tokens, "more than one Authorization"}}) {
+    RawConnection client(server_->port());
+    client.Send(request + "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const std::string got = client.ReceiveUntilClosed(std::chrono::seconds(10));
+    EXPECT_NE(got.find(" 400 "), std::string::npos) << got;
+    EXPECT_NE(got.find(says), std::string::npos) << got;
+    EXPECT_EQ(got.find("Content-Length:"), got.rfind("Content-Length:"))
+        << "a second answer: " << got;
+    EXPECT_TRUE(client.closed());
+  }
+}
+
 // Test that the answer to HEAD has a Content-Length and no body, so that the next answer on the
 // same connection is read from its first byte.
 TEST_F(ConnectionTest, HeadAnswersCarryNoBody) {
