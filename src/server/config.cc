@@ -23,10 +23,13 @@ const std::vector<std::string_view> kSettings = {
 const std::vector<std::string_view> kTlsSettings = {"cert", "key"};
 const std::vector<std::string_view> kTenantSettings = {"name", "policy", "webhook_secrets"};
 const std::vector<std::string_view> kLimitSettings = {
-    "max_body_bytes",    "max_header_bytes",       "max_connections",     "read_timeout",
-    "write_timeout",     "idle_timeout",           "requests_per_second", "burst",
-    "checks_per_second", "user_checks_per_second", "max_open_requests",   "max_wait",
-    "max_long_polls"};
+    "max_body_bytes",      "max_header_bytes",
+    "max_connections",     "read_timeout",
+    "write_timeout",       "idle_timeout",
+    "requests_per_second", "burst",
+    "checks_per_second",   "user_checks_per_second",
+    "max_open_requests",   "max_wait",
+    "max_long_polls",      "max_connections_per_peer"};
 const std::vector<std::string_view> kWebhookSettings = {"connect_timeout", "timeout"};
 
 // HOST:PORT, split at the last colon; an IPv6 host may be written in brackets.
@@ -93,6 +96,9 @@ std::optional<std::string> LimitProblem(std::string_view name, const Limits& l) 
   }
   if (name == "max_open_requests" && l.max_open_requests < 1) return "must be at least 1";
   if (name == "max_long_polls" && l.max_long_polls < 1) return "must be at least 1";
+  if (name == "max_connections_per_peer" && l.max_connections_per_peer < 1) {
+    return "must be at least 1";
+  }
   return std::nullopt;
 }
 
@@ -389,6 +395,8 @@ class FileReader {
         DB_RETURN_IF_ERROR(Number(field, "a whole number", l.max_open_requests));
       } else if (name == "max_wait") {
         DB_RETURN_IF_ERROR(Duration(field, l.max_wait));
+      } else if (name == "max_connections_per_peer") {
+        DB_RETURN_IF_ERROR(Number(field, "a whole number", l.max_connections_per_peer));
       } else if (name == "max_long_polls") {
         DB_RETURN_IF_ERROR(Number(field, "a whole number", l.max_long_polls));
       }

@@ -432,16 +432,30 @@ void Listener::Warn(std::string_view message, boost::json::object fields) {
 }
 
 void Listener::Open(Socket socket, Mailbox& mailbox) {
+  beast::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  std::string peer = ec ? std::string() : remote.address().to_string();
+  {
+    std::lock_guard lock(mu_);
+    size_t& open = per_peer_[peer];
+    if (open >= limits_.max_connections_per_peer) {
+      Warn("connections from one address at limits.max_connections_per_peer; refusing more",
+           {{"peer", peer}, {"max_connections_per_peer", limits_.max_connections_per_peer}});
+      socket.close(ec);
+      return;
+    }
+    ++open;
+  }
   if (std::shared_ptr<net::ssl::context> tls = ssl_.load()) {
     auto session =
         std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *tls),
                                              shared_from_this(), mailbox, limits_, handler_, tls);
-    Track(session.get());
+    Track(session.get(), std::move(peer));
     session->Run();
   } else {
     auto session = std::make_shared<Session<TcpStream>>(
         TcpStream(std::move(socket)), shared_from_this(), mailbox, limits_, handler_);
-    Track(session.get());
+    Track(session.get(), std::move(peer));
     session->Run();
   }
 }
@@ -452,7 +466,7 @@ void Listener::Stop() {
     std::lock_guard lock(mu_);
     stopped_ = true;
     // A session whose last owner is gone is already closing; its destructor is waiting to untrack.
-    for (SessionBase* session : sessions_) {
+    for (const auto& [session, peer] : sessions_) {
       if (auto s = session->weak_from_this().lock()) open.push_back(std::move(s));
     }
   }
@@ -464,16 +478,22 @@ void Listener::Stop() {
   for (const auto& s : open) s->CloseIfIdle();
 }
 
-void Listener::Track(SessionBase* session) {
+// The peer's count was taken in Open.
+void Listener::Track(SessionBase* session, std::string peer) {
   std::lock_guard lock(mu_);
-  sessions_.insert(session);
+  sessions_.emplace(session, std::move(peer));
 }
 
 void Listener::Untrack(SessionBase* session) {
   bool resume = false;
   {
     std::lock_guard lock(mu_);
-    sessions_.erase(session);
+    if (auto it = sessions_.find(session); it != sessions_.end()) {
+      if (auto open = per_peer_.find(it->second); open != per_peer_.end() && --open->second == 0) {
+        per_peer_.erase(open);
+      }
+      sessions_.erase(it);
+    }
     if (paused_ && !stopped_ && sessions_.size() < limits_.max_connections) {
       paused_ = false;
       resume = true;

@@ -16,7 +16,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "drawbridge/status.h"
 #include "server/config.h"
@@ -46,7 +46,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void Stop();
   uint16_t port() const { return port_; }
 
-  void Track(SessionBase* session);
+  void Track(SessionBase* session, std::string peer);
   void Untrack(SessionBase* session);
   size_t connections() const;  // open client connections now
 
@@ -70,7 +70,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   uint16_t port_ = 0;
   boost::asio::steady_timer retry_;  // the next accept after a failed one
   mutable std::mutex mu_;
-  std::unordered_set<SessionBase*> sessions_;  // open connections (each untracks itself)
+  // Open connections (each untracks itself), with the client address each came from.
+  std::unordered_map<SessionBase*, std::string> sessions_;
+  std::unordered_map<std::string, size_t> per_peer_;  // open connections by client address
   bool stopped_ = false;
   bool paused_ = false;  // not accepting: at max_connections
   std::mutex warn_mu_;

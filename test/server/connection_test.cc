@@ -263,6 +263,28 @@ TEST_F(ConnectionCapTest, AcceptsAgainWhenAConnectionCloses) {
   EXPECT_EQ(waiting.Receive(std::chrono::seconds(10), answered).rfind("HTTP/1.1 200", 0), 0u);
 }
 
+// Test that one address holds at most max_connections_per_peer connections: one more is closed
+// at once (with a warning), and is served again once one of the others closes.
+TEST_F(ConnectionCapTest, OneAddressHoldsAtMostItsShare) {
+  Start("{max_connections_per_peer: 2}");
+  auto first = std::make_unique<RawConnection>(server_->port());
+  RawConnection second(server_->port());
+  RawConnection refused(server_->port());
+  refused.ReceiveUntilClosed(std::chrono::seconds(10));
+  EXPECT_TRUE(refused.closed()) << "a third connection from one address was kept open";
+  ASSERT_TRUE(Eventually([&] {
+    return server_->Stderr().find("limits.max_connections_per_peer") != std::string::npos;
+  })) << server_->Stderr();
+  first.reset();
+  ASSERT_TRUE(Eventually([&] {
+    try {
+      return Send(server_->port(), http::verb::get, "/healthz", "").status == 200;
+    } catch (const std::exception&) {
+      return false;  // the first one's close not yet seen by the server
+    }
+  }));
+}
+
 // Test that a low open-file limit lowers max_connections to fit, with a warning, and the server
 // still serves.
 TEST_F(ConnectionCapTest, FitsTheOpenFileLimit) {
