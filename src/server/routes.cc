@@ -659,9 +659,9 @@ HttpResponse ApiServer::ReviewRequest(Call& call) {
   in.reviewer = call.caller.principal;
   in.group_claims = call.caller.groups;
   bool has_decision = false;
-  // Set by a client that means to close a break-glass review: without it, a request that has no
-  // review open would take the answer as an ordinary approval.
-  bool post_review_only = false;
+  // Closing a break-glass request's post-hoc review is asked for by name: a reviewer who denies
+  // an active break-glass request expecting to stop it must not silently close its review.
+  bool post_review = false;
   for (const auto& [key, value] : body.as_object()) {
     if (key == "approve") {
       if (!value.is_bool()) return BadRequest("approve must be true or false");
@@ -672,7 +672,7 @@ HttpResponse ApiServer::ReviewRequest(Call& call) {
       in.comment = std::string(value.as_string());
     } else if (key == "post_review") {
       if (!value.is_bool()) return BadRequest("post_review must be true or false");
-      post_review_only = value.as_bool();
+      post_review = value.as_bool();
     } else {
       return BadRequest("unknown key '" + std::string(key) +
                         "' (expected approve, comment, post_review)");
@@ -681,18 +681,7 @@ HttpResponse ApiServer::ReviewRequest(Call& call) {
   if (!has_decision) return BadRequest("say \"approve\": true or false");
   const std::string& id = call.params[0];
   service::JitService& service = *call.tenant->service;
-  auto existing = store_->GetRequest(call.tenant->name, id);
-  if (!existing.ok()) return StatusResponse(existing.status());
-  if (!existing->has_value()) {
-    return ErrorResponse(http::status::not_found, "not_found", "no request '" + id + "'");
-  }
-  const Request& r = **existing;
-  const bool review_open = r.break_glass && r.post_review_open;
-  if (post_review_only && !review_open) {
-    return ErrorResponse(http::status::conflict, "failed_precondition",
-                         "request '" + id + "' has no open break-glass review");
-  }
-  auto reviewed = review_open ? service.CloseBreakGlassReview(id, in) : service.Review(id, in);
+  auto reviewed = post_review ? service.CloseBreakGlassReview(id, in) : service.Review(id, in);
   if (!reviewed.ok()) return StatusResponse(reviewed.status());
   waiters_.Notify(call.tenant->name, id);
   deliverer_->Wake();

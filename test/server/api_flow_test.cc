@@ -264,7 +264,8 @@ TEST_F(ApiFlowTest, SelfReviewAndCheckerReviewAreRefused) {
 }
 
 // Test that a review sent to close a break-glass review ("post_review": true) closes one that
-// is open, and on an ordinary pending request is refused instead of approving it.
+// is open, and on an ordinary pending request is refused instead of approving it; and that an
+// ordinary review of an active break-glass request is refused rather than closing its review.
 TEST_F(ApiFlowTest, PostReviewOnlyClosesABreakGlassReview) {
   std::string ordinary = RequestDbAdmin();
   HttpResult refused = Post("/v1/requests/" + ordinary + "/reviews", "ERIN",
@@ -283,6 +284,11 @@ TEST_F(ApiFlowTest, PostReviewOnlyClosesABreakGlassReview) {
   ASSERT_EQ(used.status, 201) << used.body;
   ASSERT_EQ(used.json().at("post_review_open"), true) << used.body;
   std::string id(used.json().at("id").as_string());
+  HttpResult denied =
+      Post("/v1/requests/" + id + "/reviews", "ERIN", boost::json::object{{"approve", false}});
+  EXPECT_EQ(denied.status, 409) << denied.body;
+  EXPECT_NE(denied.body.find("not pending"), std::string::npos) << denied.body;
+  EXPECT_EQ(Get("/v1/requests/" + id, "ALICE").json().at("post_review_open"), true);
   HttpResult closed = Post("/v1/requests/" + id + "/reviews", "ERIN",
                            boost::json::object{{"approve", true}, {"post_review", true}});
   ASSERT_EQ(closed.status, 200) << closed.body;
@@ -290,6 +296,7 @@ TEST_F(ApiFlowTest, PostReviewOnlyClosesABreakGlassReview) {
   HttpResult again = Post("/v1/requests/" + id + "/reviews", "ERIN",
                           boost::json::object{{"approve", true}, {"post_review", true}});
   EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_NE(again.body.find("already closed"), std::string::npos) << again.body;
 }
 
 // Test that a long poll returns as soon as the request is decided.
