@@ -75,7 +75,7 @@ TEST_F(RemoteServerCliTest, ReviewBreakglassNeverApprovesAPendingRequest) {
   ASSERT_FALSE(ordinary.empty());
   CliResult refused = As("ERIN", {"requests", "review-breakglass", ordinary, "--comment", "ok"});
   EXPECT_EQ(refused.exit_code, 1) << refused.out;
-  EXPECT_NE(refused.err.find("no open break-glass review"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("has no post-hoc review"), std::string::npos) << refused.err;
   EXPECT_EQ(StateOf(ordinary), "pending");
 
   CliResult used = As("BOB", {"request", "access", "--rule", "oncall-breakglass", "--role",

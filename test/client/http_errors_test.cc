@@ -29,6 +29,25 @@ TEST(HttpErrors, MapsStatusToCode) {
   for (int s : {500, 502, 503, 504}) EXPECT_EQ(Map(s).code(), StatusCode::kUnavailable);
 }
 
+// Test that the server's own error code is kept when it fits the status class, so that the same
+// mistake carries the same code remotely as locally (409 is failed_precondition or
+// already_exists), and that a code from the wrong class, or none we know, falls back to the
+// status's.
+TEST(HttpErrors, KeepsTheServersCodeWhenItFits) {
+  EXPECT_EQ(Map(409, R"({"error":{"code":"already_exists","message":"reviewed twice"}})").code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(Map(500, R"({"error":{"code":"internal","message":"bug"}})").code(),
+            StatusCode::kInternal);
+  EXPECT_EQ(Map(500, R"({"error":{"code":"data_loss","message":"chain"}})").code(),
+            StatusCode::kDataLoss);
+  EXPECT_EQ(Map(409, R"({"error":{"code":"unavailable","message":"x"}})").code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Map(503, R"({"error":{"code":"not_found","message":"x"}})").code(),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(Map(422, R"({"error":{"code":"invalid_policy","message":"x"}})").code(),
+            StatusCode::kInvalidArgument);
+}
+
 // Test that the server's own message is what the user reads.
 TEST(HttpErrors, KeepsServerMessage) {
   Status s = Map(422, R"({"error":{"code":"invalid_argument","message":"duration 8h is above )"
