@@ -39,7 +39,7 @@ class LocalBackend final : public WorkflowBackend {
     if (!spec.extends.empty()) {
       auto grant = s->store().GetGrant(s->service().tenant(), spec.extends);
       if (!grant.ok()) return grant.status();
-      if (!grant->has_value()) return NotFound("no grant '" + spec.extends + "'");
+      if (!grant->has_value()) return NotFound("no grant '" + spec.extends + "' to extend");
       in.extends = **grant;
     }
     return s->service().RequestAccess(in);

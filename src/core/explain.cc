@@ -43,7 +43,14 @@ std::string DurationText(int64_t seconds) {
 std::string PayloadFlags(const Payload& p) {
   switch (p.kind) {
     case Payload::Kind::kNone: return "";
-    case Payload::Kind::kSql: return " --sql " + ShellQuote(p.text);
+    case Payload::Kind::kSql: {
+      // The session is part of the fingerprint: without it the request binds another action.
+      std::string out = " --sql " + ShellQuote(p.text);
+      if (!p.database.empty()) out += " --database " + ShellQuote(p.database);
+      if (!p.role.empty()) out += " --db-role " + ShellQuote(p.role);
+      if (!p.search_path.empty()) out += " --search-path " + ShellQuote(p.search_path);
+      return out;
+    }
     case Payload::Kind::kShell: return " --command " + ShellQuote(p.text);
     case Payload::Kind::kArgv: {
       std::string out = " --";

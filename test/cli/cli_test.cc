@@ -88,6 +88,27 @@ TEST(CliCheck, JsonOutput) {
             std::string::npos);
 }
 
+// Test that the ready-to-run request carries the SQL session (database, role, search_path): it is
+// part of the fingerprint, so a request without it would bind another action.
+TEST(CliCheck, ReadyToRunRequestCarriesTheSqlSession) {
+  auto check = [](std::vector<std::string> session) {
+    std::vector<std::string> args = {
+        "--principal",       "user:alice", "--action",           "db.query", "--resource",
+        "db/analytics-prod", "--sql",      "DELETE FROM events", "--output", "json"};
+    args.insert(args.end(), session.begin(), session.end());
+    Result r = RunCli(CheckArgs(args));
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    return boost::json::parse(r.out).at("request").as_object();
+  };
+  boost::json::object with =
+      check({"--database", "app", "--db-role", "alice", "--search-path", "public"});
+  EXPECT_NE(std::string(with.at("command").as_string())
+                .find("--database app --db-role alice --search-path public"),
+            std::string::npos)
+      << with.at("command");
+  EXPECT_NE(with.at("fingerprint"), check({}).at("fingerprint"));
+}
+
 // Test that grants from a file are used, and that bad grant files are refused clearly.
 TEST(CliCheck, GrantsFile) {
   auto path = std::filesystem::temp_directory_path() / "dbcli-grants.json";
