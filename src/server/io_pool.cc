@@ -13,13 +13,16 @@ IoPool::IoPool(int threads) {
   // A hint of 1: each context is run by one thread, which lets Asio skip waking other threads.
   // Posting from other threads stays safe (the hint does not remove the scheduler's lock).
   for (int i = 0; i < n; ++i) {
-    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    contexts_.push_back(std::make_unique<Context>(1));
     mailboxes_.push_back(std::make_unique<Mailbox>(*contexts_.back()));
   }
 }
 
 IoPool::~IoPool() {
   Stop();
+  // Every context drops its queued handlers while all of them still exist; only then are they
+  // destroyed.
+  for (auto& context : contexts_) context->shutdown();
 }
 
 void IoPool::Start() {

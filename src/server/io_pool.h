@@ -29,6 +29,7 @@ class IoPool {
 
   // The context of the listener and the signal handler.
   boost::asio::io_context& main() { return *contexts_.front(); }
+
   // The index of the context for the next accepted connection, round-robin.
   size_t Next();
   boost::asio::io_context& context(size_t i) { return *contexts_[i]; }
@@ -38,7 +39,16 @@ class IoPool {
  private:
   using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
 
-  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  // An io_context whose shutdown (destroying every handler still queued) can be asked for
+  // before any context is destroyed: a connection's last handler, dropped by one context, may
+  // release objects that live on another (the listener's acceptor on the first).
+  class Context : public boost::asio::io_context {
+   public:
+    using boost::asio::io_context::io_context;
+    using boost::asio::io_context::shutdown;
+  };
+
+  std::vector<std::unique_ptr<Context>> contexts_;
   std::vector<std::unique_ptr<Mailbox>> mailboxes_;  // one per context
   std::vector<WorkGuard> guards_;
   std::vector<std::thread> threads_;
