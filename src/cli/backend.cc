@@ -86,6 +86,11 @@ int RunWithBackend(const GlobalOptions& g, bool needs_principal,
     }
     return UsageError(message);
   }
+  if (*mode == BackendMode::kRemote && !g.as.empty()) {
+    // Said, not refused: DRAWBRIDGE_AS may be set for local work in the same shell.
+    PrintNote("--as (or DRAWBRIDGE_AS) " + g.as +
+              " is not sent to a server: it takes who you are from your token");
+  }
   auto backend = *mode == BackendMode::kLocal ? MakeLocalBackend(g) : MakeRemoteBackend(g);
   if (!backend.ok()) return Fail(backend.status());
   return body(**backend);

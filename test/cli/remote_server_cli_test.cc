@@ -68,6 +68,18 @@ TEST_F(RemoteServerCliTest, AuditExportPagesThroughTheWholeLog) {
   EXPECT_EQ(filtered_paged.out, filtered_whole.out);
 }
 
+// Test that --as against a server is said to be unused (the token says who the caller is), and
+// the command runs as the token's principal.
+TEST_F(RemoteServerCliTest, AsIsNotSentToAServer) {
+  RequestDbAdmin();
+  CliResult r = As("ALICE", {"--as", "user:erin", "requests", "ls", "--mine", "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("--as (or DRAWBRIDGE_AS) user:erin is not sent to a server"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("user:alice"), std::string::npos) << r.out;
+}
+
 // Test that review-breakglass on an ordinary pending request is refused with a clear message
 // and leaves it pending (it must never approve it), and that it closes a real break-glass review.
 TEST_F(RemoteServerCliTest, ReviewBreakglassNeverApprovesAPendingRequest) {
