@@ -121,6 +121,7 @@ class ApiServer final : public HttpHandler {
   HttpResponse CreateRequest(Call& call);
   HttpResponse ListRequests(Call& call);
   void GetRequest(const std::shared_ptr<Call>& call);
+  static bool Changed(const Call& call, const Request& now);
   void WaitForRequest(const std::shared_ptr<Call>& call,
                       std::chrono::steady_clock::time_point until);
   HttpResponse ReviewRequest(Call& call);

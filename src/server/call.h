@@ -32,6 +32,7 @@ struct Call {
   bool responded = false;
   std::atomic<bool> client_gone{false};  // the client closed the connection during a long poll
   std::shared_ptr<void> long_poll_slot;  // held for as long as the call waits (ConcurrencyQuota)
+  std::optional<size_t> reviews_seen;    // a long poll's request had this many reviews at first
 
   HttpRequest& request() { return exchange->request; }
   const std::string* Query(std::string_view key) const {

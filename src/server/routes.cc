@@ -606,6 +606,13 @@ void ApiServer::GetRequest(const std::shared_ptr<Call>& call) {
 }
 
 // Registers the waiter before reading, so a decision landing in between still wakes it.
+// A long poll answers once the request is decided, or reviewed without being decided yet (an
+// approval of two): a waiting requester sees each approval as it comes.
+bool ApiServer::Changed(const Call& call, const Request& now) {
+  return now.state != RequestState::kPending ||
+         (call.reviews_seen && now.reviews.size() != *call.reviews_seen);
+}
+
 void ApiServer::WaitForRequest(const std::shared_ptr<Call>& call, Clock::time_point until) {
   auto timer = std::make_shared<RequestWaiters::Timer>(call->exchange->executor, until);
   const std::string tenant = call->tenant->name;
@@ -614,8 +621,9 @@ void ApiServer::WaitForRequest(const std::shared_ptr<Call>& call, Clock::time_po
   net::post(blocking_, [this, call, timer, tenant, id, until] {
     NameBlockingThread();
     auto r = store_->GetRequest(tenant, id);
-    if (!r.ok() || !r->has_value() || (*r)->state != RequestState::kPending || draining() ||
-        call->client_gone || Clock::now() >= until) {
+    if (r.ok() && r->has_value() && !call->reviews_seen) call->reviews_seen = (*r)->reviews.size();
+    if (!r.ok() || !r->has_value() || Changed(*call, **r) || draining() || call->client_gone ||
+        Clock::now() >= until) {
       waiters_.Remove(tenant, id, timer.get());
       if (!r.ok()) return Finish(call, StatusResponse(r.status()));
       if (!r->has_value()) {
@@ -633,9 +641,8 @@ void ApiServer::WaitForRequest(const std::shared_ptr<Call>& call, Clock::time_po
         net::post(blocking_, [this, call, tenant, id, until] {
           NameBlockingThread();
           auto now = store_->GetRequest(tenant, id);
-          const bool settled = !now.ok() || !now->has_value() ||
-                               (*now)->state != RequestState::kPending || draining() ||
-                               call->client_gone || Clock::now() >= until;
+          const bool settled = !now.ok() || !now->has_value() || Changed(*call, **now) ||
+                               draining() || call->client_gone || Clock::now() >= until;
           if (!settled) return WaitForRequest(call, until);
           if (!now.ok()) return Finish(call, StatusResponse(now.status()));
           if (!now->has_value()) {

@@ -312,6 +312,36 @@ TEST_F(ApiFlowTest, LongPollReturnsOnDecision) {
   EXPECT_EQ(r.json().at("state"), "denied");
 }
 
+// Test that a long poll also answers when a review comes in that does not decide yet (the first
+// of two approvals), so a waiting requester sees each approval as it comes.
+TEST_F(ApiFlowTest, LongPollAnswersEachApproval) {
+  HttpResult created = Post("/v1/requests", "ALICE",
+                            boost::json::object{{"kind", "access"},
+                                                {"rule", "prod-pii-read"},
+                                                {"roles", boost::json::array{"db-read-pii"}},
+                                                {"resource", "db/orders-prod"},
+                                                {"duration", "30m"},
+                                                {"reason", "a customer's complaint"},
+                                                {"ticket", "INC-7"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(created.json().at("id").as_string());
+  auto long_polls = [&] {
+    return MetricSeries(Get("/metrics", "").body, "drawbridge_long_polls").value_or(-1);
+  };
+  HttpResult r;
+  std::thread poller([&] { r = Get("/v1/requests/" + id + "?wait=300s", "ALICE"); });
+  ASSERT_TRUE(Eventually([&] { return long_polls() == 1; }, std::chrono::seconds(10)));
+  ASSERT_EQ(Post("/v1/requests/" + id + "/reviews", "ERIN", boost::json::object{{"approve", true}})
+                .status,
+            200);
+  EXPECT_TRUE(Eventually([&] { return long_polls() == 0; }, std::chrono::seconds(20)))
+      << "the long poll went on waiting after an approval";
+  poller.join();
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("state"), "pending");
+  EXPECT_EQ(r.json().at("reviews").as_array().size(), 1u) << r.body;
+}
+
 // Test that a long poll on an undecided request ends with its wait, still pending.
 TEST_F(ApiFlowTest, LongPollTimesOutPending) {
   std::string id = RequestDbAdmin();
