@@ -178,8 +178,11 @@ int RunServe(const ServeOptions& o) {
       return FailAfterLogs(s);
     }
   }
-  std::cout << "Drawbridge is serving at " << (*srv)->url() << std::endl;
-  if (Status s = (*srv)->Run(); !s.ok()) return FailAfterLogs(s);
+  const std::string url = (*srv)->url();
+  const auto say_serving = [&url] { std::cout << "Drawbridge is serving at " << url << std::endl; };
+  if (Status s = (*srv)->Run(/*handle_signals=*/true, say_serving); !s.ok()) {
+    return FailAfterLogs(s);
+  }
   server::FlushLogs();
   return kExitOk;
 }

@@ -449,9 +449,7 @@ void ApiServer::BackgroundLoop() {
   }
 }
 
-Status ApiServer::Run(bool handle_signals) {
-  listener_->Start();
-  StartBackground();
+Status ApiServer::Run(bool handle_signals, const std::function<void()>& on_serving) {
   std::optional<net::signal_set> signals;
   // Lives as long as Run: the SIGHUP branch re-arms the wait with it.
   std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -474,10 +472,14 @@ Status ApiServer::Run(bool handle_signals) {
         Shutdown();
         signals->async_wait(on_signal);  // a second one skips the rest of shutdown_delay
       };
+  // Before anything says the server is up: a SIGHUP or SIGTERM sent on seeing the banner (or the
+  // port) must reach the handler, not the default action that kills the process.
   if (handle_signals) {
     signals.emplace(io_.main(), SIGTERM, SIGINT, SIGHUP);
     signals->async_wait(on_signal);
   }
+  listener_->Start();
+  StartBackground();
   io_.Start();
   // What is really in force, wherever each value came from (file, environment, flags).
   json::array tenants;
@@ -500,6 +502,7 @@ Status ApiServer::Run(bool handle_signals) {
         {{"listen", config_.listen}});
   }
 
+  if (on_serving) on_serving();
   NotifyServiceManager("READY=1\nSTATUS=serving at " + url());
 
   {

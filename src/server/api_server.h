@@ -16,6 +16,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,9 +73,11 @@ class ApiServer final : public HttpHandler {
   ~ApiServer() override;
 
   // Serves until Shutdown (or SIGTERM/SIGINT when `handle_signals`); SIGHUP reloads policies.
+  // `on_serving` runs once the signals are handled and the listener accepts: the moment to say
+  // the server is up.
   // Returns after in-flight requests finished (or the grace period ran out) and everything
   // background has stopped.
-  Status Run(bool handle_signals = true);
+  Status Run(bool handle_signals = true, const std::function<void()>& on_serving = {});
   // Stops accepting, lets in-flight requests finish, then makes Run return. Thread-safe.
   void Shutdown();
   // Re-reads every tenant's policy from its path, and the TLS certificate and key; whatever does
