@@ -97,6 +97,40 @@ ApiServer::~ApiServer() {
   blocking_.join();
 }
 
+namespace {
+
+// The secret_env names a tenant's policy may use: its list, when it has one or shares the server
+// with other tenants; otherwise any.
+std::optional<std::vector<std::string>> AllowedWebhookSecrets(const TenantConfig& tenant,
+                                                              size_t tenants) {
+  if (tenant.webhook_secrets.empty() && tenants == 1) return std::nullopt;
+  return tenant.webhook_secrets;
+}
+
+// A policy names the environment variable its webhooks are signed with; the variables are the
+// server's. Where a tenant's list is set, its policy may name nothing else.
+Status CheckWebhookSecrets(const std::string& tenant_name,
+                           const std::optional<std::vector<std::string>>& allowed_names,
+                           const policy::PolicyDocument& document) {
+  if (!allowed_names) return Status::Ok();
+  const std::vector<std::string>& allowed = *allowed_names;
+  for (const policy::NotificationRoute& route : document.notifications) {
+    const std::string& name = route.webhook.secret_env;
+    if (name.empty() || std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    const std::vector<std::string_view> listed(allowed.begin(), allowed.end());
+    return InvalidArgument(
+        "notifications: secret_env '" + name + "' is not in the webhook_secrets of tenant '" +
+        tenant_name + "' in the server configuration (" +
+        (listed.empty() ? std::string("none listed") : policy::QuotedList(listed)) +
+        "); on a server with several tenants each policy may sign only with the secrets its "
+        "tenant lists: tenants: [{name: " +
+        tenant_name + ", policy: ..., webhook_secrets: [" + name + "]}]");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<ApiServer>> ApiServer::Create(ServerConfig config) {
   DB_RETURN_IF_ERROR(ValidateConfig(config));
   std::unique_ptr<ApiServer> server(new ApiServer(std::move(config)));
@@ -111,6 +145,8 @@ Status ApiServer::Open() {
     if (!loaded.ok()) {
       return InvalidArgument("tenant '" + tc.name + "': " + loaded.ErrorText());
     }
+    DB_RETURN_IF_ERROR(CheckWebhookSecrets(
+        tc.name, AllowedWebhookSecrets(tc, config_.tenants.size()), loaded.document));
   }
   // The address and the TLS files next, so that a start that cannot serve (port taken, key
   // unreadable) stops before it opens the database or records anything in the audit log.
@@ -145,9 +181,7 @@ Status ApiServer::Open() {
     auto tenant = std::make_unique<Tenant>();
     tenant->name = tc.name;
     tenant->policy_path = tc.policy;
-    if (!tc.webhook_secrets.empty() || config_.tenants.size() > 1) {
-      tenant->webhook_secrets = tc.webhook_secrets;
-    }
+    tenant->webhook_secrets = AllowedWebhookSecrets(tc, config_.tenants.size());
     DB_RETURN_IF_ERROR(LoadPolicy(*tenant, "system", /*initial=*/true, nullptr));
     tenants_.emplace(tc.name, std::move(tenant));
   }
@@ -165,30 +199,6 @@ Status ApiServer::Open() {
   // the backlog while the database opens.
   return listener_->Listen();
 }
-
-namespace {
-
-// A policy names the environment variable its webhooks are signed with; the variables are the
-// server's. Where a tenant's list is set, its policy may name nothing else.
-Status CheckWebhookSecrets(const Tenant& tenant, const policy::PolicyDocument& document) {
-  if (!tenant.webhook_secrets) return Status::Ok();
-  const std::vector<std::string>& allowed = *tenant.webhook_secrets;
-  for (const policy::NotificationRoute& route : document.notifications) {
-    const std::string& name = route.webhook.secret_env;
-    if (name.empty() || std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
-    const std::vector<std::string_view> listed(allowed.begin(), allowed.end());
-    return InvalidArgument(
-        "notifications: secret_env '" + name + "' is not in the webhook_secrets of tenant '" +
-        tenant.name + "' in the server configuration (" +
-        (listed.empty() ? std::string("none listed") : policy::QuotedList(listed)) +
-        "); on a server with several tenants each policy may sign only with the secrets its "
-        "tenant lists: tenants: [{name: " +
-        tenant.name + ", policy: ..., webhook_secrets: [" + name + "]}]");
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool initial,
                              const PolicyFiles* replacement) {
@@ -221,7 +231,7 @@ Status ApiServer::LoadPolicy(Tenant& tenant, const std::string& actor, bool init
     loaded = policy::LoadPolicy(tenant.policy_path);
   }
   if (!loaded.ok()) return InvalidArgument(loaded.ErrorText());
-  DB_RETURN_IF_ERROR(CheckWebhookSecrets(tenant, loaded.document));
+  DB_RETURN_IF_ERROR(CheckWebhookSecrets(tenant.name, tenant.webhook_secrets, loaded.document));
   std::vector<std::string> texts;
   for (const auto& [file, text] : loaded.sources) texts.push_back(text);
   const std::string version = policy::PolicyVersionOfTexts(texts);

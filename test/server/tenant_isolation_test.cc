@@ -210,6 +210,7 @@ TEST(TenantWebhookSecretsTest, APolicySignsOnlyWithItsTenantsSecrets) {
         std::string::npos)
         << e.what();
   }
+  EXPECT_FALSE(std::filesystem::exists(db)) << "a refused start wrote the database";
 
   WriteFile(acme_policy + "/notifications.yaml", notify_with("ACME_SIEM_SECRET"));
   const std::string admin = CreateTokenLocally(dir, db, acme_policy, "acme", "user:admin", "admin");
