@@ -96,9 +96,6 @@ std::optional<std::string> LimitProblem(std::string_view name, const Limits& l) 
   }
   if (name == "max_open_requests" && l.max_open_requests < 1) return "must be at least 1";
   if (name == "max_long_polls" && l.max_long_polls < 1) return "must be at least 1";
-  if (name == "max_connections_per_peer" && l.max_connections_per_peer < 1) {
-    return "must be at least 1";
-  }
   return std::nullopt;
 }
 

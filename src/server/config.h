@@ -57,10 +57,10 @@ struct Limits {
   // (waiting clients queue in the kernel's backlog). Also bounded by the file descriptors the
   // process may open (serve raises its soft limit to the hard one at start).
   size_t max_connections = 10000;
-  // Open connections from one client address at most: idle sockets from one host (no token
-  // needed to open one) must not take every connection. Behind a proxy every client shares the
-  // proxy's address.
-  size_t max_connections_per_peer = 1000;
+  // Open connections from one client address at most; 0 = no cap. Serving clients directly,
+  // idle sockets from one host (no token needed to open one) must not take every connection;
+  // behind a proxy every client shares the proxy's address, so it is off by default.
+  size_t max_connections_per_peer = 0;
   // Per principal, for everything except checks (which enforcement points send at line rate).
   double requests_per_second = 20;
   double burst = 40;

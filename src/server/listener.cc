@@ -438,7 +438,7 @@ void Listener::Open(Socket socket, Mailbox& mailbox) {
   {
     std::lock_guard lock(mu_);
     size_t& open = per_peer_[peer];
-    if (open >= limits_.max_connections_per_peer) {
+    if (limits_.max_connections_per_peer > 0 && open >= limits_.max_connections_per_peer) {
       Warn("connections from one address at limits.max_connections_per_peer; refusing more",
            {{"peer", peer}, {"max_connections_per_peer", limits_.max_connections_per_peer}});
       socket.close(ec);
