@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/token_authenticator.h"
@@ -122,6 +123,10 @@ class ApiServer final : public HttpHandler {
   void Blocking(const std::shared_ptr<Call>& call, std::function<HttpResponse()> work);
   void PostCheck(const std::shared_ptr<Call>& call);
   HttpResponse CreateRequest(Call& call);
+  // A place under the open-request cap for one create, held until the handle is dropped; a null
+  // handle when the requester is at the cap (`pending` says how many it has).
+  StatusOr<std::shared_ptr<void>> ReserveCreate(const std::string& tenant,
+                                                const std::string& requester, size_t& pending);
   HttpResponse ListRequests(Call& call);
   void GetRequest(const std::shared_ptr<Call>& call);
   static bool Changed(const Call& call, const Request& now);
@@ -158,10 +163,15 @@ class ApiServer final : public HttpHandler {
   auth::TokenAuthenticator tokens_;
   std::unique_ptr<notify::OutboxDeliverer> deliverer_;
   RateLimiter request_limiter_;
-  RateLimiter check_limiter_;                // checker tokens
-  RateLimiter user_check_limiter_;           // user and admin tokens
-  ConcurrencyQuota long_polls_;              // per tenant and principal
-  std::array<std::mutex, 64> create_locks_;  // striped by tenant and requester
+  RateLimiter check_limiter_;       // checker tokens
+  RateLimiter user_check_limiter_;  // user and admin tokens
+  ConcurrencyQuota long_polls_;     // per tenant and principal
+  // Creates under way, by tenant and requester (ReserveCreate).
+  struct CreateStripe {
+    std::mutex mu;
+    std::unordered_map<std::string, size_t> creating;
+  };
+  std::array<CreateStripe, 64> create_stripes_;
   RequestWaiters waiters_;
 
   IoPool io_;
