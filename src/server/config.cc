@@ -91,8 +91,8 @@ std::optional<std::string> LimitProblem(std::string_view name, const Limits& l) 
     return "must be 0 (unlimited) or more";
   }
   if (name == "user_checks_per_second" &&
-      !(std::isfinite(l.user_checks_per_second) && l.user_checks_per_second > 0)) {
-    return "must be a number above 0";
+      !(std::isfinite(l.user_checks_per_second) && l.user_checks_per_second >= 0)) {
+    return "must be 0 (unlimited) or more";
   }
   if (name == "max_open_requests" && l.max_open_requests < 1) return "must be at least 1";
   if (name == "max_long_polls" && l.max_long_polls < 1) return "must be at least 1";

@@ -64,10 +64,11 @@ struct Limits {
   // Per principal, for everything except checks (which enforcement points send at line rate).
   double requests_per_second = 20;
   double burst = 40;
-  // Per principal, for checks by checker tokens (enforcement points); 0 = unlimited.
+  // Per principal, for checks by checker and admin tokens (enforcement points, operators: they
+  // may ask for anyone); 0 = unlimited.
   double checks_per_second = 0;
-  // Per principal, for checks by user and admin tokens: a person, job or agent asking about
-  // itself. Audited checks store their payload, so an unlimited caller could fill the disk.
+  // Per principal, for checks by user tokens: a person, job or agent asking about itself.
+  // Audited checks store their payload, so an unlimited caller could fill the disk. 0 = unlimited.
   double user_checks_per_second = 20;
   int max_open_requests = 20;  // pending requests per requester
   std::chrono::seconds max_wait{300};

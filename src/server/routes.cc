@@ -231,9 +231,9 @@ void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
                                   call->caller.tenant + "'"));
   }
   const bool is_check = req.method() == http::verb::post && path == "/v1/check";
-  RateLimiter& limiter = !is_check                                  ? request_limiter_
-                         : call->caller.role == TokenRole::kChecker ? check_limiter_
-                                                                    : user_check_limiter_;
+  RateLimiter& limiter = !is_check                               ? request_limiter_
+                         : call->caller.role == TokenRole::kUser ? user_check_limiter_
+                                                                 : check_limiter_;
   int retry_after = 1;
   // Checks are usually unlimited: no key is built for a limiter that is off.
   if (limiter.enabled() && !limiter.Allow(call->caller.tenant + '\n' + call->caller.principal,
@@ -347,6 +347,9 @@ void ApiServer::Finish(const std::shared_ptr<Call>& call, HttpResponse response)
     const bool failed = status >= 500 && call->route != "/readyz";
     Log(failed ? LogLevel::kError : LogLevel::kInfo, "http", std::move(fields));
   }
+  // A long poll's place is free before its answer leaves: a client that asks again at once must
+  // find it free.
+  call->long_poll_slot.reset();
   x.respond(std::move(response));
   if (in_flight_.fetch_sub(1) == 1 && draining_.load()) {
     std::lock_guard lock(state_mu_);
