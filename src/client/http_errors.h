@@ -18,10 +18,12 @@ struct HttpAnswer {
   std::string_view location;     // the Location header of a redirect, if any
 };
 
-// OK for 2xx. Otherwise: 401 kUnauthenticated, 403 kPermissionDenied, 404 kNotFound,
-// 409 kFailedPrecondition, 429 kResourceExhausted, 400/413/415/422 (and other 4xx)
-// kInvalidArgument, 5xx kUnavailable, anything else kInternal. `server` names the address in
-// messages where the server said nothing useful.
+// OK for 2xx. Otherwise the code the server's {"error": {"code"}} names, when it is one of ours
+// and fits the status (a caller's code for 4xx; unavailable, internal or data_loss for 5xx);
+// else by status: 401 kUnauthenticated, 403 kPermissionDenied, 404 kNotFound,
+// 409 kFailedPrecondition, 429 kResourceExhausted, other 4xx kInvalidArgument, 5xx kUnavailable,
+// anything else kInternal. `server` names the address in messages where the server said nothing
+// useful.
 Status StatusFromHttp(const HttpAnswer& answer, std::string_view server);
 
 // Text from the network made safe for a terminal and cut to `max` bytes.

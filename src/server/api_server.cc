@@ -482,8 +482,9 @@ Status ApiServer::Run(bool handle_signals, const std::function<void()>& on_servi
         Shutdown();
         signals->async_wait(on_signal);  // a second one skips the rest of shutdown_delay
       };
-  // Before anything says the server is up: a SIGHUP or SIGTERM sent on seeing the banner (or the
-  // port) must reach the handler, not the default action that kills the process.
+  // Before anything says the server is up (the banner, READY=1): a SIGHUP or SIGTERM sent on
+  // seeing it must reach the handler, not the default action that kills the process. (The port
+  // is bound earlier, in Create; a signal sent on seeing only the port can still come too soon.)
   if (handle_signals) {
     signals.emplace(io_.main(), SIGTERM, SIGINT, SIGHUP);
     signals->async_wait(on_signal);

@@ -35,18 +35,11 @@ void WriteAll(int fd, std::string_view bytes) {
 
 std::string DroppedLine(uint64_t dropped);
 
-// The queue of formatted lines and the one thread that writes them to stderr.
+// The queue of formatted lines and the one thread that writes them to stderr. It lives until the
+// process ends (never destroyed): a writer stuck on a stalled stderr must not hold up exit.
 class LogWriter {
  public:
-  LogWriter() : thread_([this] { Loop(); }) {}
-  ~LogWriter() {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    wake_.notify_one();
-    thread_.join();
-  }
+  LogWriter() : thread_([this] { Loop(); }) { thread_.detach(); }
 
   void Push(std::string&& line) {
     std::unique_lock lock(mu_);
@@ -62,10 +55,11 @@ class LogWriter {
     if (was_empty) wake_.notify_one();
   }
 
+  // Bounded: stderr that nobody reads must not keep the server from exiting.
   void Flush() {
     std::unique_lock lock(mu_);
     const uint64_t target = pushed_;
-    done_.wait(lock, [&] { return written_ >= target; });
+    done_.wait_for(lock, std::chrono::seconds(5), [&] { return written_ >= target; });
   }
 
  private:
@@ -73,8 +67,7 @@ class LogWriter {
     std::string batch;
     std::unique_lock lock(mu_);
     for (;;) {
-      wake_.wait(lock, [&] { return !queued_.empty() || dropped_ > 0 || stopping_; });
-      if (queued_.empty() && dropped_ == 0 && stopping_) return;
+      wake_.wait(lock, [&] { return !queued_.empty() || dropped_ > 0; });
       batch.clear();
       if (dropped_ > 0) batch = DroppedLine(dropped_);
       dropped_ = 0;
@@ -96,13 +89,12 @@ class LogWriter {
   uint64_t pushed_ = 0;   // lines queued since start
   uint64_t written_ = 0;  // of those, lines written
   uint64_t dropped_ = 0;  // lines dropped since the last batch
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts once the members it uses exist
+  std::thread thread_;    // last: starts once the members it uses exist
 };
 
 LogWriter& Writer() {
-  static LogWriter writer;
-  return writer;
+  static LogWriter* const writer = new LogWriter;
+  return *writer;
 }
 
 std::string_view LevelName(LogLevel level) {

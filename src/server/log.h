@@ -18,7 +18,8 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
 void SetLogLevel(LogLevel level);
 void Log(LogLevel level, std::string_view message, boost::json::object fields = {});
-// Returns once every line queued before the call has been written (or could not be).
+// Returns once every line queued before the call has been written (or could not be), or after
+// 5 s when stderr does not take them.
 void FlushLogs();
 
 // Lets through at most `per_second` lines of one kind a second (refused logins, rate-limited
