@@ -20,6 +20,8 @@ std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
 
 // What waits for stderr at most; past it lines are dropped rather than held in memory.
 constexpr size_t kMaxQueuedBytes = 8 << 20;
+// How long the writer lets lines gather after the first wakes it.
+constexpr auto kGather = std::chrono::milliseconds(2);
 
 // Writes everything to `fd`, retrying short writes; gives up on an error (stderr closed).
 void WriteAll(int fd, std::string_view bytes) {
@@ -47,12 +49,13 @@ class LogWriter {
       ++dropped_;
       return;
     }
-    const bool was_empty = queued_.empty();
     queued_ += line;
     ++pushed_;
+    // Only a line that finds the writer asleep wakes it; the rest ride along with that one.
+    const bool wake = idle_;
+    idle_ = false;
     lock.unlock();
-    // Only the first line of a batch wakes the writer; the rest ride along with it.
-    if (was_empty) wake_.notify_one();
+    if (wake) wake_.notify_one();
   }
 
   // Bounded: stderr that nobody reads must not keep the server from exiting.
@@ -67,7 +70,14 @@ class LogWriter {
     std::string batch;
     std::unique_lock lock(mu_);
     for (;;) {
+      idle_ = true;
       wake_.wait(lock, [&] { return !queued_.empty() || dropped_ > 0; });
+      idle_ = false;
+      // Lines that come meanwhile share this write: at line rate the writer wakes a few hundred
+      // times a second, not once a line.
+      lock.unlock();
+      std::this_thread::sleep_for(kGather);
+      lock.lock();
       batch.clear();
       if (dropped_ > 0) batch = DroppedLine(dropped_);
       dropped_ = 0;
@@ -89,6 +99,7 @@ class LogWriter {
   uint64_t pushed_ = 0;   // lines queued since start
   uint64_t written_ = 0;  // of those, lines written
   uint64_t dropped_ = 0;  // lines dropped since the last batch
+  bool idle_ = false;     // the writer waits for a line
   std::thread thread_;    // last: starts once the members it uses exist
 };
 
