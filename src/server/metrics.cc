@@ -36,17 +36,33 @@ size_t BucketOf(double seconds) {
 // A histogram family without labels: its HELP and TYPE lines, then its series.
 void RenderHistogramFamily(std::string& out, const HistogramCounts& histogram,
                            std::string_view name, std::string_view help) {
+  RenderFamilyHead(out, name, "histogram", help);
+  histogram.Render(out, name, "");
+}
+
+}  // namespace
+
+void RenderFamilyHead(std::string& out, std::string_view name, std::string_view type,
+                      std::string_view help) {
   out += "# HELP ";
   out += name;
   out += ' ';
   out += help;
   out += "\n# TYPE ";
   out += name;
-  out += " histogram\n";
-  histogram.Render(out, name, "");
+  out += ' ';
+  out += type;
+  out += '\n';
 }
 
-}  // namespace
+void RenderSingleSample(std::string& out, std::string_view name, std::string_view type,
+                        std::string_view help, int64_t value) {
+  RenderFamilyHead(out, name, type, help);
+  out += name;
+  out += ' ';
+  out += std::to_string(value);
+  out += '\n';
+}
 
 std::string LabelValue(std::string_view value) {
   std::string out;
@@ -202,23 +218,22 @@ void Metrics::Render(std::string& out) const {
   std::array<HistogramCounts, 3> decision_latency;
   HistogramCounts http_latency;
   Merge(decisions, http, decision_latency, http_latency);
-  out +=
-      "# HELP drawbridge_decisions_total Decisions made by POST /v1/check, by outcome and rule.\n";
-  out += "# TYPE drawbridge_decisions_total counter\n";
+  RenderFamilyHead(out, "drawbridge_decisions_total", "counter",
+                   "Decisions made by POST /v1/check, by outcome and rule.");
   for (const auto& [key, value] : decisions) {
     size_t sep = key.find(kSep);
     out += "drawbridge_decisions_total{decision=\"" + key.substr(0, sep) + "\",rule=\"" +
            LabelValue(key.substr(sep + 1)) + "\"} " + std::to_string(value) + "\n";
   }
-  out += "# HELP drawbridge_decision_seconds Time to decide a check (engine and audit).\n";
-  out += "# TYPE drawbridge_decision_seconds histogram\n";
+  RenderFamilyHead(out, "drawbridge_decision_seconds", "histogram",
+                   "Time to decide a check (engine and audit).");
   for (size_t d = 0; d < decision_latency.size(); ++d) {
     decision_latency[d].Render(
         out, "drawbridge_decision_seconds",
         "decision=\"" + std::string(DecisionName(static_cast<Decision>(d))) + "\"");
   }
-  out += "# HELP drawbridge_http_requests_total HTTP responses by method, route and status.\n";
-  out += "# TYPE drawbridge_http_requests_total counter\n";
+  RenderFamilyHead(out, "drawbridge_http_requests_total", "counter",
+                   "HTTP responses by method, route and status.");
   for (const auto& [key, value] : http) {
     size_t a = key.find(kSep);
     size_t b = key.find(kSep, a + 1);
@@ -233,26 +248,19 @@ void Metrics::Render(std::string& out) const {
                         "its oldest entry waited for the commit to start.");
   RenderHistogramFamily(out, audit_commit_.Snapshot(), "drawbridge_audit_commit_seconds",
                         "Per group commit: writing and committing it, fsync included.");
-  out +=
-      "# HELP drawbridge_audit_committed_checks_total Audited checks written by group "
-      "commits (divide by drawbridge_audit_commit_seconds_count for the mean batch).\n";
-  out += "# TYPE drawbridge_audit_committed_checks_total counter\n";
-  out +=
-      "drawbridge_audit_committed_checks_total " + std::to_string(committed_checks_.load()) + "\n";
-  out +=
-      "# HELP drawbridge_audit_committed_transitions_total Workflow transitions written by "
-      "group commits.\n";
-  out += "# TYPE drawbridge_audit_committed_transitions_total counter\n";
-  out += "drawbridge_audit_committed_transitions_total " +
-         std::to_string(committed_transitions_.load()) + "\n";
-  out += "# HELP drawbridge_rate_limited_total Calls answered 429 by a per-principal rate limit.\n";
-  out += "# TYPE drawbridge_rate_limited_total counter\n";
-  out += "drawbridge_rate_limited_total " + std::to_string(rate_limited_.load()) + "\n";
-  out +=
-      "# HELP drawbridge_open_request_cap_total Requests refused (429) at the cap on a "
-      "requester's open requests.\n";
-  out += "# TYPE drawbridge_open_request_cap_total counter\n";
-  out += "drawbridge_open_request_cap_total " + std::to_string(open_request_cap_.load()) + "\n";
+  RenderSingleSample(out, "drawbridge_audit_committed_checks_total", "counter",
+                     "Audited checks written by group commits (divide by "
+                     "drawbridge_audit_commit_seconds_count for the mean batch).",
+                     static_cast<int64_t>(committed_checks_.load()));
+  RenderSingleSample(out, "drawbridge_audit_committed_transitions_total", "counter",
+                     "Workflow transitions written by group commits.",
+                     static_cast<int64_t>(committed_transitions_.load()));
+  RenderSingleSample(out, "drawbridge_rate_limited_total", "counter",
+                     "Calls answered 429 by a per-principal rate limit.",
+                     static_cast<int64_t>(rate_limited_.load()));
+  RenderSingleSample(out, "drawbridge_open_request_cap_total", "counter",
+                     "Requests refused (429) at the cap on a requester's open requests.",
+                     static_cast<int64_t>(open_request_cap_.load()));
 }
 
 }  // namespace drawbridge::server

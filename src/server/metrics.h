@@ -93,4 +93,11 @@ class Metrics {
 // Escapes a Prometheus label value.
 std::string LabelValue(std::string_view value);
 
+// A family's HELP and TYPE lines ("counter", "gauge", "histogram").
+void RenderFamilyHead(std::string& out, std::string_view name, std::string_view type,
+                      std::string_view help);
+// A family of one series without labels: its head and its one sample.
+void RenderSingleSample(std::string& out, std::string_view name, std::string_view type,
+                        std::string_view help, int64_t value);
+
 }  // namespace drawbridge::server

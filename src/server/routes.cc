@@ -1064,8 +1064,7 @@ HttpResponse ApiServer::RenderMetrics() {
   metrics_.Render(out);
   // One gauge per tenant: its HELP and TYPE lines, then a series per tenant.
   auto per_tenant = [&](std::string_view name, std::string_view help, auto value_of) {
-    out += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
-    out += "# TYPE " + std::string(name) + " gauge\n";
+    RenderFamilyHead(out, name, "gauge", help);
     for (auto& [tenant_name, tenant] : tenants_) {
       out += std::string(name) + "{tenant=\"" + LabelValue(tenant_name) + "\"} " +
              std::to_string(value_of(*tenant->service)) + "\n";
@@ -1083,8 +1082,7 @@ HttpResponse ApiServer::RenderMetrics() {
              "Audited checks and workflow transitions waiting for the next group commit, by "
              "tenant.",
              [](service::JitService& s) { return s.QueuedWrites(); });
-  out += "# HELP drawbridge_requests Requests by tenant and state.\n";
-  out += "# TYPE drawbridge_requests gauge\n";
+  RenderFamilyHead(out, "drawbridge_requests", "gauge", "Requests by tenant and state.");
   for (auto& [name, tenant] : tenants_) {
     auto counts = store_->CountRequestsByState(name);
     if (!counts.ok()) continue;
@@ -1099,9 +1097,8 @@ HttpResponse ApiServer::RenderMetrics() {
     }
   }
   notify::AppendDeliveryMetrics(deliverer_->Counters(), out);
-  out +=
-      "# HELP drawbridge_policy_info The policy in force, by tenant: its version (1 per tenant).\n";
-  out += "# TYPE drawbridge_policy_info gauge\n";
+  RenderFamilyHead(out, "drawbridge_policy_info", "gauge",
+                   "The policy in force, by tenant: its version (1 per tenant).");
   std::string loaded_at, failures;
   for (auto& [name, tenant] : tenants_) {
     std::lock_guard lock(tenant->reload_mu);
@@ -1112,39 +1109,30 @@ HttpResponse ApiServer::RenderMetrics() {
     failures += "drawbridge_policy_reload_failures_total{tenant=\"" + LabelValue(name) + "\"} " +
                 std::to_string(tenant->reload_failures.load()) + "\n";
   }
-  out +=
-      "# HELP drawbridge_policy_loaded_timestamp_seconds When the policy in force was put in "
-      "force (Unix time), by tenant.\n";
-  out += "# TYPE drawbridge_policy_loaded_timestamp_seconds gauge\n" + loaded_at;
-  out +=
-      "# HELP drawbridge_policy_reload_failures_total Policy reloads refused (SIGHUP, PUT "
-      "/v1/policy); the old policy kept serving.\n";
-  out += "# TYPE drawbridge_policy_reload_failures_total counter\n" + failures;
+  RenderFamilyHead(out, "drawbridge_policy_loaded_timestamp_seconds", "gauge",
+                   "When the policy in force was put in force (Unix time), by tenant.");
+  out += loaded_at;
+  RenderFamilyHead(out, "drawbridge_policy_reload_failures_total", "counter",
+                   "Policy reloads refused (SIGHUP, PUT /v1/policy); the old policy kept serving.");
+  out += failures;
   if (config_.tls()) {
-    out +=
-        "# HELP drawbridge_tls_reload_failures_total TLS certificate reloads refused on "
-        "SIGHUP; the old certificate kept serving.\n";
-    out += "# TYPE drawbridge_tls_reload_failures_total counter\n";
-    out += "drawbridge_tls_reload_failures_total " + std::to_string(tls_reload_failures_.load()) +
-           "\n";
+    RenderSingleSample(out, "drawbridge_tls_reload_failures_total", "counter",
+                       "TLS certificate reloads refused on SIGHUP; the old certificate kept "
+                       "serving.",
+                       static_cast<int64_t>(tls_reload_failures_.load()));
   }
   if (!config_.metrics_token_file.empty()) {
-    out +=
-        "# HELP drawbridge_metrics_token_reload_failures_total Metrics token reloads refused on "
-        "SIGHUP; the old token stayed in force.\n";
-    out += "# TYPE drawbridge_metrics_token_reload_failures_total counter\n";
-    out += "drawbridge_metrics_token_reload_failures_total " +
-           std::to_string(metrics_token_reload_failures_.load()) + "\n";
+    RenderSingleSample(out, "drawbridge_metrics_token_reload_failures_total", "counter",
+                       "Metrics token reloads refused on SIGHUP; the old token stayed in force.",
+                       static_cast<int64_t>(metrics_token_reload_failures_.load()));
   }
-  out += "# HELP drawbridge_connections Open client connections.\n";
-  out += "# TYPE drawbridge_connections gauge\n";
-  out += "drawbridge_connections " + std::to_string(listener_->connections()) + "\n";
-  out += "# HELP drawbridge_start_time_seconds When this server process started (Unix time).\n";
-  out += "# TYPE drawbridge_start_time_seconds gauge\n";
-  out += "drawbridge_start_time_seconds " + std::to_string(started_at_) + "\n";
-  out += "# HELP drawbridge_long_polls Requests waiting for a decision right now.\n";
-  out += "# TYPE drawbridge_long_polls gauge\n";
-  out += "drawbridge_long_polls " + std::to_string(waiters_.size()) + "\n";
+  RenderSingleSample(out, "drawbridge_connections", "gauge", "Open client connections.",
+                     static_cast<int64_t>(listener_->connections()));
+  RenderSingleSample(out, "drawbridge_start_time_seconds", "gauge",
+                     "When this server process started (Unix time).", started_at_);
+  RenderSingleSample(out, "drawbridge_long_polls", "gauge",
+                     "Requests waiting for a decision right now.",
+                     static_cast<int64_t>(waiters_.size()));
   HttpResponse r{http::status::ok, 11};
   r.set(http::field::content_type, "text/plain; version=0.0.4");
   r.body() = std::move(out);
