@@ -87,6 +87,7 @@ ApiServer::ApiServer(ServerConfig config)
       user_check_limiter_(config_.limits.user_checks_per_second,
                           std::max(1.0, config_.limits.user_checks_per_second * 2)),
       long_polls_(config_.limits.max_long_polls),
+      creates_(static_cast<size_t>(config_.limits.max_open_requests)),
       io_(config_.threads > 0
               ? config_.threads
               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {}

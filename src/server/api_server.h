@@ -10,7 +10,6 @@
 // the cores: the writes in flight at once are what one commit can carry.
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -23,7 +22,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "auth/token_authenticator.h"
@@ -123,10 +121,6 @@ class ApiServer final : public HttpHandler {
   void Blocking(const std::shared_ptr<Call>& call, std::function<HttpResponse()> work);
   void PostCheck(const std::shared_ptr<Call>& call);
   HttpResponse CreateRequest(Call& call);
-  // A place under the open-request cap for one create, held until the handle is dropped; a null
-  // handle when the requester is at the cap (`pending` says how many it has).
-  StatusOr<std::shared_ptr<void>> ReserveCreate(const std::string& tenant,
-                                                const std::string& requester, size_t& pending);
   HttpResponse ListRequests(Call& call);
   void GetRequest(const std::shared_ptr<Call>& call);
   static bool Changed(const Call& call, const Request& now);
@@ -166,12 +160,7 @@ class ApiServer final : public HttpHandler {
   RateLimiter check_limiter_;       // checker tokens
   RateLimiter user_check_limiter_;  // user and admin tokens
   ConcurrencyQuota long_polls_;     // per tenant and principal
-  // Creates under way, by tenant and requester (ReserveCreate).
-  struct CreateStripe {
-    std::mutex mu;
-    std::unordered_map<std::string, size_t> creating;
-  };
-  std::array<CreateStripe, 64> create_stripes_;
+  ConcurrencyQuota creates_;        // creates under way, against max_open_requests
   RequestWaiters waiters_;
 
   IoPool io_;

@@ -3,31 +3,30 @@
 namespace drawbridge::server {
 
 std::shared_ptr<void> ConcurrencyQuota::TryTake(const std::string& key) {
-  {
-    std::lock_guard lock(mu_);
-    size_t& held = held_[key];
-    if (held >= per_key_) {
-      if (held == 0) held_.erase(key);
-      return nullptr;
-    }
-    ++held;
-  }
-  // The handle points at the quota (so that it is not null) but owns nothing: its deleter gives
+  return TryTake(key, [] { return StatusOr<size_t>(size_t{0}); })->slot;
+}
+
+StatusOr<ConcurrencyQuota::Taken> ConcurrencyQuota::TryTake(
+    const std::string& key, const std::function<StatusOr<size_t>()>& elsewhere) {
+  Stripe& stripe = StripeOf(key);
+  std::lock_guard lock(stripe.mu);
+  StatusOr<size_t> counted = elsewhere();
+  if (!counted.ok()) return counted.status();
+  auto it = stripe.held.find(key);
+  const size_t held = it == stripe.held.end() ? 0 : it->second;
+  Taken taken{.in_use = *counted + held};
+  if (taken.in_use >= per_key_) return taken;
+  if (it == stripe.held.end()) it = stripe.held.emplace(key, 0).first;
+  ++it->second;
+  // The handle points at the stripe (so that it is not null) but owns nothing: its deleter gives
   // the slot back.
-  return std::shared_ptr<void>(static_cast<void*>(this), [this, key](void*) { Give(key); });
-}
-
-size_t ConcurrencyQuota::held(const std::string& key) const {
-  std::lock_guard lock(mu_);
-  auto it = held_.find(key);
-  return it == held_.end() ? 0 : it->second;
-}
-
-void ConcurrencyQuota::Give(const std::string& key) {
-  std::lock_guard lock(mu_);
-  auto it = held_.find(key);
-  if (it == held_.end()) return;
-  if (--it->second == 0) held_.erase(it);
+  taken.slot = std::shared_ptr<void>(static_cast<void*>(&stripe), [&stripe, key](void*) {
+    std::lock_guard release(stripe.mu);
+    if (auto entry = stripe.held.find(key); entry != stripe.held.end() && --entry->second == 0) {
+      stripe.held.erase(entry);
+    }
+  });
+  return taken;
 }
 
 }  // namespace drawbridge::server

@@ -416,36 +416,6 @@ void ApiServer::PostCheck(const std::shared_ptr<Call>& call) {
 
 // --- requests -------------------------------------------------------------------------------
 
-// Counting a requester's pending requests and creating one more must not interleave with another
-// create of the same requester, or both could count the same number. Creates under way are
-// counted with the stored ones, under a short lock per stripe of requesters that is never held
-// across the commit. A create's reservation ends after its commit, so at worst a request is
-// counted twice for a moment (refusing early), never missed.
-StatusOr<std::shared_ptr<void>> ApiServer::ReserveCreate(const std::string& tenant,
-                                                         const std::string& requester,
-                                                         size_t& pending) {
-  std::string key = tenant + '\n' + requester;
-  CreateStripe& stripe = create_stripes_[std::hash<std::string>{}(key) % create_stripes_.size()];
-  std::lock_guard lock(stripe.mu);
-  const auto cap = static_cast<size_t>(config_.limits.max_open_requests);
-  auto stored = store_->ListRequests(
-      {.tenant = tenant, .state = RequestState::kPending, .requester = requester, .limit = cap});
-  if (!stored.ok()) return stored.status();
-  size_t& creating = stripe.creating[key];
-  pending = stored->size() + creating;
-  if (pending >= cap) {
-    if (creating == 0) stripe.creating.erase(key);
-    return std::shared_ptr<void>();
-  }
-  ++creating;
-  return std::shared_ptr<void>(static_cast<void*>(&stripe), [&stripe, key](void*) {
-    std::lock_guard release(stripe.mu);
-    if (auto it = stripe.creating.find(key); it != stripe.creating.end() && --it->second == 0) {
-      stripe.creating.erase(it);
-    }
-  });
-}
-
 HttpResponse ApiServer::CreateRequest(Call& call) {
   json::value body;
   if (auto bad = ParseBody(call.request(), body)) return std::move(*bad);
@@ -469,11 +439,19 @@ HttpResponse ApiServer::CreateRequest(Call& call) {
     return BadRequest("kind must be \"access\" or \"action\"");
   }
 
-  // The cap on open requests: one requester cannot flood the approvers' queue.
-  size_t pending = 0;
-  auto reserved = ReserveCreate(tenant, requester, pending);
+  // The cap on open requests: one requester cannot flood the approvers' queue. Creates under way
+  // count with the stored ones; this one's place is held until it is stored (the end of this
+  // function).
+  const size_t cap = static_cast<size_t>(config_.limits.max_open_requests);
+  auto reserved = creates_.TryTake(tenant + '\n' + requester, [&]() -> StatusOr<size_t> {
+    auto stored = store_->ListRequests(
+        {.tenant = tenant, .state = RequestState::kPending, .requester = requester, .limit = cap});
+    if (!stored.ok()) return stored.status();
+    return stored->size();
+  });
   if (!reserved.ok()) return StatusResponse(reserved.status());
-  if (*reserved == nullptr) {
+  const size_t pending = reserved->in_use;
+  if (reserved->slot == nullptr) {
     metrics_.RecordOpenRequestCapReached();
     HttpResponse r =
         ErrorResponse(http::status::too_many_requests, "resource_exhausted",
