@@ -609,7 +609,6 @@ void ApiServer::GetRequest(const std::shared_ptr<Call>& call) {
   WaitForRequest(call, *until);
 }
 
-// Registers the waiter before reading, so a decision landing in between still wakes it.
 // A long poll answers once the request is decided, or reviewed without being decided yet (an
 // approval of two): a waiting requester sees each approval as it comes.
 bool ApiServer::Changed(const Call& call, const Request& now) {
@@ -617,6 +616,7 @@ bool ApiServer::Changed(const Call& call, const Request& now) {
          (call.reviews_seen && now.reviews.size() != *call.reviews_seen);
 }
 
+// Registers the waiter before reading, so a decision landing in between still wakes it.
 void ApiServer::WaitForRequest(const std::shared_ptr<Call>& call, Clock::time_point until) {
   auto timer = std::make_shared<RequestWaiters::Timer>(call->exchange->executor, until);
   const std::string tenant = call->tenant->name;

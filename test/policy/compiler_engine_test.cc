@@ -150,6 +150,20 @@ class EngineTest : public ::testing::Test {
     ASSERT_TRUE(grants_.Add(g).ok());
   }
 
+  // alice's approval of one action (its fingerprint), single use, for the 15 minutes from
+  // Monday 10:00.
+  void AddAliceActionGrant(std::string id, const Digest& fingerprint) {
+    core::GrantSpec g;
+    g.id = std::move(id);
+    g.principal = "user:alice";
+    g.kind = core::GrantKind::kAction;
+    g.fingerprint = fingerprint;
+    g.not_before = kMonday10 - 1;
+    g.expires_at = kMonday10 + 900;
+    g.uses = 1;
+    ASSERT_TRUE(grants_.Add(g).ok());
+  }
+
   ScriptedAnalyzer analyzer_;
   core::GrantIndex grants_;
   std::shared_ptr<const core::CompiledPolicy> policy_;
@@ -256,15 +270,7 @@ TEST_F(EngineTest, ActionGrantIsBoundToOneActionAndConsumed) {
   EXPECT_EQ(e.request->fingerprint.size(), 64u);
   EXPECT_EQ(e.request->max_duration_seconds, 900);
 
-  core::GrantSpec g;
-  g.id = "a1";
-  g.principal = "user:alice";
-  g.kind = core::GrantKind::kAction;
-  g.fingerprint = first.fingerprint;
-  g.not_before = kMonday10 - 1;
-  g.expires_at = kMonday10 + 900;
-  g.uses = 1;
-  ASSERT_TRUE(grants_.Add(g).ok());
+  AddAliceActionGrant("a1", first.fingerprint);
 
   // Another statement, or another principal, is not opened by this approval.
   EXPECT_EQ(Check("user:bob", "db.query", "db/orders-prod", "DELETE FROM t").decision,
@@ -292,15 +298,7 @@ TEST_F(EngineTest, ActionGrantMeetsOnlyTheGuardrailItWasApprovedUnder) {
   ASSERT_EQ(asked.decision, Decision::kApprovalRequired);
   ASSERT_TRUE(asked.has_fingerprint);
   EXPECT_EQ(policy_->guardrails[asked.guardrail].name, "destructive-sql-staging");
-  core::GrantSpec g;
-  g.id = "a-staging";
-  g.principal = "user:alice";
-  g.kind = core::GrantKind::kAction;
-  g.fingerprint = asked.fingerprint;
-  g.not_before = kMonday10 - 1;
-  g.expires_at = kMonday10 + 900;
-  g.uses = 1;
-  ASSERT_TRUE(grants_.Add(g).ok());
+  AddAliceActionGrant("a-staging", asked.fingerprint);
 
   core::Verdict as_prod =
       Check("user:alice", "db.query", "db/reports", "DELETE FROM t", kMonday10, prod);

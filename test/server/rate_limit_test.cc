@@ -10,6 +10,14 @@ namespace {
 
 using json = boost::json::value;
 
+// An access request for db-admin on `resource` under dba-elevation (the example policy).
+boost::json::object DbAdminRequest(const std::string& resource, const std::string& reason) {
+  return {
+      {"kind", "access"},     {"rule", "dba-elevation"}, {"roles", boost::json::array{"db-admin"}},
+      {"resource", resource}, {"duration", "30m"},       {"reason", reason},
+      {"ticket", "INC-42"}};
+}
+
 class RateLimitTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -52,13 +60,7 @@ class RateLimitTest : public ::testing::Test {
 
   HttpResult RequestAccess(const std::string& resource) {
     return CallPaced(http::verb::post, "/v1/requests", "ALICE",
-                     boost::json::object{{"kind", "access"},
-                                         {"rule", "dba-elevation"},
-                                         {"roles", boost::json::array{"db-admin"}},
-                                         {"resource", resource},
-                                         {"duration", "30m"},
-                                         {"reason", "fix the stuck migration"},
-                                         {"ticket", "INC-42"}});
+                     DbAdminRequest(resource, "fix the stuck migration"));
   }
 
   TempDir dir_;
@@ -116,13 +118,7 @@ TEST_F(RateLimitTest, OpenRequestsAreCappedPerRequester) {
 
   // Someone else is not affected by alice's cap.
   HttpResult bob = CallPaced(http::verb::post, "/v1/requests", "BOB",
-                             boost::json::object{{"kind", "access"},
-                                                 {"rule", "dba-elevation"},
-                                                 {"roles", boost::json::array{"db-admin"}},
-                                                 {"resource", "db/orders-prod"},
-                                                 {"duration", "30m"},
-                                                 {"reason", "help alice"},
-                                                 {"ticket", "INC-43"}});
+                             DbAdminRequest("db/orders-prod", "help alice"));
   EXPECT_EQ(bob.status, 201) << bob.body;
 
   const std::string id(first.json().at("id").as_string());
@@ -210,13 +206,7 @@ TEST(OpenRequestCapRaceTest, ConcurrentCreatesStopAtTheCap) {
   ServerProcess server(dir, {"--config", dir / "server.yaml", "--dev", "--listen", "127.0.0.1:0",
                              "--db", dir / "db.sqlite", "--tokens-file", dir / "tokens.env"});
   const std::string alice = ReadTokens(dir / "tokens.env").at("DRAWBRIDGE_TOKEN_ALICE");
-  const std::string body = Json(boost::json::object{{"kind", "access"},
-                                                    {"rule", "dba-elevation"},
-                                                    {"roles", boost::json::array{"db-admin"}},
-                                                    {"resource", "db/orders-prod"},
-                                                    {"duration", "30m"},
-                                                    {"reason", "one of many"},
-                                                    {"ticket", "INC-42"}});
+  const std::string body = Json(DbAdminRequest("db/orders-prod", "one of many"));
   constexpr int kCalls = 30;
   std::vector<int> status(kCalls, 0);
   std::vector<std::thread> callers;
