@@ -15,6 +15,7 @@ IoPool::IoPool(int threads) {
   for (int i = 0; i < n; ++i) {
     contexts_.push_back(std::make_unique<Context>(1));
     mailboxes_.push_back(std::make_unique<Mailbox>(*contexts_.back()));
+    deadlines_.push_back(std::make_unique<Deadlines>(*contexts_.back()));
   }
 }
 

@@ -1,7 +1,8 @@
 // The I/O threads: one io_context per thread. A connection is placed on one context when it is
 // accepted and stays there, so its handlers never need a strand or a lock, and the threads never
 // wake each other to run a connection's next step. Work from other threads (the blocking pool,
-// the service's writer thread) reaches a connection through its context's Mailbox.
+// the service's writer thread) reaches a connection through its context's Mailbox; each context's
+// connections share its Deadlines.
 #pragma once
 
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/deadlines.h"
 #include "server/mailbox.h"
 
 namespace drawbridge::server {
@@ -34,6 +36,7 @@ class IoPool {
   size_t Next();
   boost::asio::io_context& context(size_t i) { return *contexts_[i]; }
   Mailbox& mailbox(size_t i) { return *mailboxes_[i]; }
+  Deadlines& deadlines(size_t i) { return *deadlines_[i]; }
   size_t size() const { return contexts_.size(); }
 
  private:
@@ -49,7 +52,8 @@ class IoPool {
   };
 
   std::vector<std::unique_ptr<Context>> contexts_;
-  std::vector<std::unique_ptr<Mailbox>> mailboxes_;  // one per context
+  std::vector<std::unique_ptr<Mailbox>> mailboxes_;    // one per context
+  std::vector<std::unique_ptr<Deadlines>> deadlines_;  // one per context
   std::vector<WorkGuard> guards_;
   std::vector<std::thread> threads_;
   std::atomic<size_t> next_{0};

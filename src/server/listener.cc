@@ -21,8 +21,9 @@ namespace drawbridge::server {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
-// A connection's stream is bound to its own io_context (no type-erased executor, no strand).
-using TcpStream = beast::basic_stream<tcp, net::io_context::executor_type>;
+// A connection's socket is bound to its own io_context (no type-erased executor, no strand). Its
+// timeouts are kept by the thread's Deadlines, not by a timer per read and write.
+using TcpStream = net::basic_stream_socket<tcp, net::io_context::executor_type>;
 using TlsStream = beast::ssl_stream<TcpStream>;
 
 namespace {
@@ -67,16 +68,20 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 };
 
 template <typename Stream>
-class Session final : public SessionBase, public HangupWatch {
+class Session final : public SessionBase, public HangupWatch, public Deadlines::Watched {
  public:
+  static constexpr bool kPlain = std::is_same_v<Stream, TcpStream>;
+
   // `tls` is the TLS context `stream` was made with (null for plain TCP): kept for the
   // connection's life, since a reload may replace the listener's.
-  Session(Stream stream, std::shared_ptr<Listener> listener, Mailbox& mailbox, const Limits& limits,
-          HttpHandler& handler, std::shared_ptr<net::ssl::context> tls = nullptr)
+  Session(Stream stream, std::shared_ptr<Listener> listener, Mailbox& mailbox, Deadlines& deadlines,
+          const Limits& limits, HttpHandler& handler,
+          std::shared_ptr<net::ssl::context> tls = nullptr)
       : tls_(std::move(tls)),
         stream_(std::move(stream)),
         listener_(std::move(listener)),
         mailbox_(mailbox),
+        deadlines_(deadlines),
         limits_(limits),
         handler_(handler),
         buffer_(limits.max_header_bytes + kReadSlack) {}
@@ -84,15 +89,18 @@ class Session final : public SessionBase, public HangupWatch {
   ~Session() override { listener_->Untrack(this); }
 
   void Run() {
-    net::dispatch(Lowest().get_executor(), [self = Self()] { self->Begin(); });
+    net::dispatch(Lowest().get_executor(), [self = Self()] {
+      self->deadlines_.Watch(std::weak_ptr<Deadlines::Watched>(self));
+      self->Begin();
+    });
   }
 
   void CloseIfIdle() override {
     net::post(Lowest().get_executor(), [self = Self()] {
       if (!self->busy_) {
         beast::error_code ec;
-        self->Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->Lowest().close();
+        self->Lowest().shutdown(tcp::socket::shutdown_both, ec);
+        self->Lowest().close(ec);
       }
     });
   }
@@ -101,21 +109,30 @@ class Session final : public SessionBase, public HangupWatch {
   std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
   TcpStream& Lowest() { return beast::get_lowest_layer(stream_); }
 
+  // The deadline passed: closing the socket ends whatever is pending on it (a read, a write, the
+  // handshake) with operation_aborted, and the handlers close the connection.
+  void OnDeadline() override {
+    beast::error_code ec;
+    Lowest().close(ec);
+  }
+
   void Begin() {
     beast::error_code ec;
-    auto remote = Lowest().socket().remote_endpoint(ec);
+    auto remote = Lowest().remote_endpoint(ec);
     if (!ec) peer_ip_ = remote.address().to_string();
-    if constexpr (std::is_same_v<Stream, TcpStream>) {
+    if constexpr (kPlain) {
+      // Reads and writes are tried at once and waited for only when the socket is not ready.
+      Lowest().non_blocking(true, ec);
+      if (ec) return Close();
       Read();
     } else {
-      Lowest().expires_after(limits_.read_timeout);
+      ExpiresAfter(limits_.read_timeout);
       stream_.async_handshake(net::ssl::stream_base::server, [self = Self()](beast::error_code e) {
         if (e) {
           // Dropped; a server whose every handshake fails must still show why in its log. A
           // connection closed before saying anything (a load balancer's TCP probe) or closed by
           // the server itself (draining, the read timeout) is not a failed handshake.
-          const bool failed = e != net::error::operation_aborted && e != net::error::eof &&
-                              e != beast::error::timeout;
+          const bool failed = e != net::error::operation_aborted && e != net::error::eof;
           if (failed) {
             self->listener_->Warn("TLS handshake failed",
                                   {{"peer", self->peer_ip_}, {"error", e.message()}});
@@ -132,65 +149,93 @@ class Session final : public SessionBase, public HangupWatch {
     parser_.emplace();
     parser_->body_limit(limits_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
+    head_checked_ = false;
     busy_ = false;
     // The idle timeout covers the wait for the first byte; the read timeout the rest is folded
     // in: one deadline for the whole request keeps slow-loris clients bounded.
-    Lowest().expires_after(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
-    // The head first, to answer "Expect: 100-continue" and refuse framing that cannot be trusted
-    // before any body is read.
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    ExpiresAfter(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
+    Parse();
   }
 
-  void OnHeader(beast::error_code ec) {
-    if (ec) return OnRead(ec);
-    const auto& head = parser_->get();
-    if (auto coding = head[http::field::transfer_encoding];
-        !coding.empty() && !beast::iequals(coding, "chunked")) {
-      // Anything but plain chunked would leave the body's end to guesswork (RFC 9112 §6.3).
-      first_request_ = false;
-      busy_ = true;
-      return Reject(http::status::bad_request, "bad_request",
-                    "unsupported Transfer-Encoding '" + std::string(coding) +
-                        "': send Content-Length or chunked");
+  // Feeds the parser what the buffer holds (a pipelined request may be there already), then
+  // reads more until the request is whole. The head is parsed on its own first, to answer
+  // "Expect: 100-continue" and refuse framing that cannot be trusted before any body is read.
+  void Parse() {
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      beast::error_code ec;
+      const size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) break;
+      if (ec) return OnRead(ec);
+      if (parser_->is_header_done() && !head_checked_) {
+        head_checked_ = true;
+        if (!HeadAcceptable()) return;
+        parser_->eager(true);  // the body, chunked or not, in as few calls as it arrived in
+        if (!parser_->is_done() &&
+            beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+          net::async_write(stream_, net::buffer(kContinue),
+                           [self = Self()](beast::error_code e, size_t) {
+                             if (e) return self->Close();
+                             self->Parse();
+                           });
+          return;
+        }
+      }
+      if (used == 0) break;
     }
-    if (!head[http::field::transfer_encoding].empty() && head.version() < 11) {
+    if (parser_->is_done()) return OnRead({});
+    ReadMore();
+  }
+
+  // Refuses a head whose framing cannot be trusted (400, then the connection closes).
+  bool HeadAcceptable() {
+    const auto& head = parser_->get();
+    const auto coding = head[http::field::transfer_encoding];
+    std::string problem;
+    if (!coding.empty() && !beast::iequals(coding, "chunked")) {
+      // Anything but plain chunked would leave the body's end to guesswork (RFC 9112 §6.3).
+      problem = "unsupported Transfer-Encoding '" + std::string(coding) +
+                "': send Content-Length or chunked";
+    } else if (!coding.empty() && head.version() < 11) {
       // HTTP/1.0 has no chunked coding: a proxy in front may frame this body differently (RFC
       // 9112 §6.1 calls the framing faulty).
-      first_request_ = false;
-      busy_ = true;
-      return Reject(http::status::bad_request, "bad_request",
-                    "Transfer-Encoding needs HTTP/1.1: send Content-Length with HTTP/1.0");
-    }
-    if (head.count(http::field::authorization) > 1) {
+      problem = "Transfer-Encoding needs HTTP/1.1: send Content-Length with HTTP/1.0";
+    } else if (head.count(http::field::authorization) > 1) {
       // Which one counts would be a guess, and a proxy in front may guess the other way.
-      first_request_ = false;
-      busy_ = true;
-      return Reject(http::status::bad_request, "bad_request",
-                    "more than one Authorization header: send one");
+      problem = "more than one Authorization header: send one";
     }
-    if (parser_->is_done()) return OnRead(ec);
-    if (beast::iequals(head[http::field::expect], "100-continue")) {
-      net::async_write(stream_, net::buffer(kContinue),
-                       [self = Self()](beast::error_code e, size_t) {
-                         if (e) return self->Close();
-                         self->ReadBody();
-                       });
-      return;
-    }
-    ReadBody();
+    if (problem.empty()) return true;
+    first_request_ = false;
+    busy_ = true;
+    Reject(http::status::bad_request, "bad_request", problem);
+    return false;
   }
 
-  void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = Self()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  void ReadMore() {
+    const size_t room = std::min<size_t>(buffer_.max_size() - buffer_.size(), kReadSlack);
+    // Chunk extensions and trailer fields are not covered by the header or body caps.
+    if (room == 0) return OnRead(http::error::buffer_overflow);
+    stream_.async_read_some(buffer_.prepare(room), [self = Self()](beast::error_code ec, size_t n) {
+      self->buffer_.commit(n);
+      if (ec) return self->OnReadFailed(ec);
+      self->Parse();
+    });
+  }
+
+  // The end of the stream, or a failed read: what it means depends on what was read before it.
+  void OnReadFailed(beast::error_code ec) {
+    if (ec == net::error::eof || ec == net::ssl::error::stream_truncated) {
+      // Closed between requests: the client is done. Closed within one: it was cut short.
+      ec = parser_->got_some() ? http::error::partial_message : http::error::end_of_stream;
+    }
+    OnRead(ec);
   }
 
   void OnRead(beast::error_code ec) {
     first_request_ = false;
     head_ = parser_->is_header_done() && parser_->get().method() == http::verb::head;
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::eof) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == net::error::eof) {
       return Close();
     }
     busy_ = true;
@@ -205,7 +250,6 @@ class Session final : public SessionBase, public HangupWatch {
                         std::to_string(limits_.max_header_bytes) + " bytes");
     }
     if (ec == http::error::buffer_overflow) {
-      // Chunk extensions and trailer fields are not covered by either cap above.
       return Reject(http::status::request_header_fields_too_large, "headers_too_large",
                     "a chunk header or the trailer fields are larger than " +
                         std::to_string(limits_.max_header_bytes + kReadSlack) + " bytes");
@@ -225,7 +269,7 @@ class Session final : public SessionBase, public HangupWatch {
     exchange->mailbox = &mailbox_;
     keep_alive_ = exchange->request.keep_alive();
     version_ = exchange->request.version();
-    Lowest().expires_never();  // a long poll may outlast the read timeout; the write sets its own
+    ExpiresNever();  // a long poll may outlast the read timeout; the write sets its own
     // dispatch: an answer made on this connection's thread (an inline check) is written at once;
     // one made elsewhere (the blocking pool) is handed over to that thread.
     exchange->connection = this;
@@ -245,11 +289,11 @@ class Session final : public SessionBase, public HangupWatch {
     net::dispatch(Lowest().get_executor(),
                   [self = Self(), number, on_hangup = std::move(on_hangup)]() mutable {
                     if (self->answered_ >= number) return;
-                    self->Lowest().socket().async_wait(
+                    self->Lowest().async_wait(
                         tcp::socket::wait_read,
                         [self, number, on_hangup = std::move(on_hangup)](beast::error_code ec) {
                           if (ec || self->answered_ >= number) return;
-                          if (PeerHungUp(self->Lowest().socket().native_handle())) on_hangup();
+                          if (PeerHungUp(self->Lowest().native_handle())) on_hangup();
                         });
                   });
   }
@@ -277,11 +321,29 @@ class Session final : public SessionBase, public HangupWatch {
     response.prepare_payload();
     keep_open_ = response.keep_alive();
     Serialize(response, head_, wire_);
-    Lowest().expires_after(limits_.write_timeout);
-    net::async_write(stream_, net::buffer(wire_), [self = Self()](beast::error_code ec, size_t) {
-      if (ec || !self->keep_open_) return self->Close();
-      self->Read();
-    });
+    ExpiresAfter(limits_.write_timeout);
+    size_t written = 0;
+    if constexpr (kPlain) {
+      // A short answer almost always fits the socket's buffer: written now, no handler queued.
+      beast::error_code ec;
+      written = Lowest().write_some(net::buffer(wire_), ec);
+      if (ec && ec != net::error::would_block && ec != net::error::try_again) return Close();
+      if (!ec && written == wire_.size()) {
+        if (!keep_open_) return Close();
+        // A pipelined request waiting in the buffer is read from a fresh handler: answering it
+        // here would nest one call chain per request.
+        if (buffer_.size() > 0) {
+          return net::post(Lowest().get_executor(), [self = Self()] { self->Read(); });
+        }
+        return Read();
+      }
+      if (ec) written = 0;
+    }
+    net::async_write(stream_, net::buffer(wire_) + written,
+                     [self = Self()](beast::error_code ec, size_t) {
+                       if (ec || !self->keep_open_) return self->Close();
+                       self->Read();
+                     });
   }
 
   // The whole response in one buffer, written with one send: Beast's serializer walks a view
@@ -309,10 +371,10 @@ class Session final : public SessionBase, public HangupWatch {
   void Close() {
     busy_ = false;
     beast::error_code ec;
-    if constexpr (std::is_same_v<Stream, TcpStream>) {
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (kPlain) {
+      stream_.shutdown(tcp::socket::shutdown_send, ec);
     } else {
-      Lowest().expires_after(std::chrono::seconds(2));
+      ExpiresAfter(std::chrono::seconds(2));
       stream_.async_shutdown([self = Self()](beast::error_code) {});
     }
   }
@@ -321,6 +383,7 @@ class Session final : public SessionBase, public HangupWatch {
   Stream stream_;
   std::shared_ptr<Listener> listener_;
   Mailbox& mailbox_;
+  Deadlines& deadlines_;
   const Limits& limits_;
   HttpHandler& handler_;
   beast::flat_buffer buffer_;
@@ -332,9 +395,10 @@ class Session final : public SessionBase, public HangupWatch {
   unsigned version_ = 11;
   bool busy_ = false;
   bool first_request_ = true;
-  bool head_ = false;       // the request being answered is a HEAD
-  uint64_t exchanges_ = 0;  // requests handed to the handler so far
-  uint64_t answered_ = 0;   // the last of them whose answer is being or was written
+  bool head_checked_ = false;  // the request's head has passed HeadAcceptable
+  bool head_ = false;          // the request being answered is a HEAD
+  uint64_t exchanges_ = 0;     // requests handed to the handler so far
+  uint64_t answered_ = 0;      // the last of them whose answer is being or was written
 };
 
 Listener::Listener(IoPool& pool, std::shared_ptr<net::ssl::context> ssl, const Limits& limits,
@@ -386,23 +450,23 @@ void Listener::Start() {
 
 void Listener::Accept() {
   const size_t lane = pool_.Next();
-  acceptor_.async_accept(pool_.context(lane), [self = shared_from_this(), lane](
-                                                  beast::error_code ec, TcpStream::socket_type s) {
-    if (ec == net::error::operation_aborted) return;
-    if (ec) {
-      // Out of file descriptors, most likely: the connection stays in the backlog, so accepting
-      // again at once would fail again at once, in a loop.
-      self->Warn("accept failed; retrying in 100 ms", {{"error", ec.message()}});
-      self->retry_.expires_after(std::chrono::milliseconds(100));
-      self->retry_.async_wait([self](beast::error_code e) {
-        if (!e) self->AcceptIfRoom();
+  acceptor_.async_accept(
+      pool_.context(lane), [self = shared_from_this(), lane](beast::error_code ec, Socket s) {
+        if (ec == net::error::operation_aborted) return;
+        if (ec) {
+          // Out of file descriptors, most likely: the connection stays in the backlog, so accepting
+          // again at once would fail again at once, in a loop.
+          self->Warn("accept failed; retrying in 100 ms", {{"error", ec.message()}});
+          self->retry_.expires_after(std::chrono::milliseconds(100));
+          self->retry_.async_wait([self](beast::error_code e) {
+            if (!e) self->AcceptIfRoom();
+          });
+          return;
+        }
+        s.set_option(tcp::no_delay(true), ec);
+        self->Open(std::move(s), lane);
+        self->AcceptIfRoom();
       });
-      return;
-    }
-    s.set_option(tcp::no_delay(true), ec);
-    self->Open(std::move(s), self->pool_.mailbox(lane));
-    self->AcceptIfRoom();
-  });
 }
 
 void Listener::AcceptIfRoom() {
@@ -431,7 +495,7 @@ void Listener::Warn(std::string_view message, boost::json::object fields) {
   Log(LogLevel::kWarn, message, std::move(fields));
 }
 
-void Listener::Open(Socket socket, Mailbox& mailbox) {
+void Listener::Open(Socket socket, size_t lane) {
   beast::error_code ec;
   const auto remote = socket.remote_endpoint(ec);
   std::string peer = ec ? std::string() : remote.address().to_string();
@@ -447,14 +511,15 @@ void Listener::Open(Socket socket, Mailbox& mailbox) {
     ++open;
   }
   if (std::shared_ptr<net::ssl::context> tls = ssl_.load()) {
-    auto session =
-        std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *tls),
-                                             shared_from_this(), mailbox, limits_, handler_, tls);
+    auto session = std::make_shared<Session<TlsStream>>(
+        TlsStream(std::move(socket), *tls), shared_from_this(), pool_.mailbox(lane),
+        pool_.deadlines(lane), limits_, handler_, tls);
     Track(session.get(), std::move(peer));
     session->Run();
   } else {
-    auto session = std::make_shared<Session<TcpStream>>(
-        TcpStream(std::move(socket)), shared_from_this(), mailbox, limits_, handler_);
+    auto session = std::make_shared<Session<TcpStream>>(std::move(socket), shared_from_this(),
+                                                        pool_.mailbox(lane), pool_.deadlines(lane),
+                                                        limits_, handler_);
     Track(session.get(), std::move(peer));
     session->Run();
   }

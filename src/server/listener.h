@@ -60,7 +60,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // Accepts the next connection unless the server is stopping or at limits.max_connections; in
   // that case the first connection to close resumes accepting.
   void AcceptIfRoom();
-  void Open(Socket socket, Mailbox& mailbox);
+  // Runs a session for `socket` on the pool's context `lane`.
+  void Open(Socket socket, size_t lane);
 
   IoPool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -295,5 +295,55 @@ TEST_F(ConnectionCapTest, FitsTheOpenFileLimit) {
   EXPECT_NE(log.find("\"max_connections\":350"), std::string::npos) << log;
 }
 
+// The timeouts are kept by one sweep per I/O thread (server/deadlines.h): a connection closes
+// within a quarter second after its deadline. The bounds below only say "long after".
+using ConnectionTimeoutTest = ConnectionCapTest;
+
+// Test that a request whose head never ends is closed at the read timeout, however steadily its
+// bytes keep coming: the deadline covers the whole request, not each read (slow loris).
+TEST_F(ConnectionTimeoutTest, ARequestThatNeverEndsIsClosedAtTheReadTimeout) {
+  Start("{read_timeout: 1s, idle_timeout: 60s}");
+  RawConnection client(server_->port());
+  ASSERT_TRUE(client.Send("POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!client.closed() && std::chrono::steady_clock::now() < give_up) {
+    if (!client.Send("x")) break;  // the server reset the connection
+    const std::string got = client.ReceiveUntilClosed(std::chrono::milliseconds(100));
+    EXPECT_EQ(got, "") << "a request that never ended was answered";
+  }
+  EXPECT_LT(std::chrono::steady_clock::now(), give_up)
+      << "a request dribbled in for 20 s at read_timeout 1s";
+}
+
+// Test that a keep-alive connection left idle after its answer is closed at the idle timeout.
+TEST_F(ConnectionTimeoutTest, AnIdleConnectionIsClosedAtTheIdleTimeout) {
+  Start("{idle_timeout: 1s}");
+  RawConnection client(server_->port());
+  ASSERT_TRUE(client.Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  const std::string answer =
+      client.Receive(std::chrono::seconds(10), [](const std::string& g) { return HasHeads(g, 1); });
+  ASSERT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  client.ReceiveUntilClosed(std::chrono::seconds(20));
+  EXPECT_TRUE(client.closed()) << "an idle connection outlived idle_timeout 1s by 20 s";
+}
+
+// Test that a long poll is not cut short by the read or idle timeout: it waits as long as it
+// asked to, and its connection then serves the next request.
+TEST_F(ConnectionTimeoutTest, ALongPollOutlastsTheTimeouts) {
+  const std::string token =
+      CreateTokenLocally(dir_, dir_ / "db.sqlite", CopyExamplePolicy(dir_, "policy-for-the-token"),
+                         "default", "user:alice", "user");
+  Start("{read_timeout: 1s, idle_timeout: 1s}");
+  HttpConnection alice(server_->port());
+  HttpResult created =
+      alice.Send(http::verb::post, "/v1/requests", token, Json(AliceDbAdminRequest()));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(created.json().at("id").as_string());
+  HttpResult waited = alice.Send(http::verb::get, "/v1/requests/" + id + "?wait=3s", token);
+  ASSERT_EQ(waited.status, 200) << waited.body;
+  EXPECT_EQ(waited.json().at("state"), "pending");
+  EXPECT_EQ(alice.Send(http::verb::get, "/healthz").status, 200);
+}
+
 }  // namespace
 }  // namespace drawbridge::testing
