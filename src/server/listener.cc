@@ -332,10 +332,7 @@ class Session final : public SessionBase, public HangupWatch, public Deadlines::
         if (!keep_open_) return Close();
         // A pipelined request waiting in the buffer is read from a fresh handler: answering it
         // here would nest one call chain per request.
-        if (buffer_.size() > 0) {
-          return net::post(Lowest().get_executor(), [self = Self()] { self->Read(); });
-        }
-        return Read();
+        return net::post(Lowest().get_executor(), [self = Self()] { self->Read(); });
       }
       if (ec) written = 0;
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -296,19 +297,29 @@ class SqliteStore::Transaction final : public StoreTransaction {
   Status AppendAudit(const AuditRecord& event) override {
     DB_RETURN_IF_ERROR(CheckOpen());
     if (event.tenant.empty()) return InvalidArgument("audit event has no tenant");
-    DB_ASSIGN_OR_RETURN(AuditRecord head, AuditHead(event.tenant));
-    if (event.seq != head.seq + 1) {
+    // The head is read once per transaction and tenant: this transaction holds the write lock, so
+    // after that only its own appends move it.
+    if (!appended_ || appended_->tenant != event.tenant) {
+      DB_ASSIGN_OR_RETURN(AuditRecord head, AuditHead(event.tenant));
+      appended_ = AppendedHead{event.tenant, head.seq,
+                               head.seq == 0 ? std::string(kGenesisPrevHash) : head.hash};
+    }
+    if (event.seq != appended_->seq + 1) {
       return FailedPrecondition("audit seq " + std::to_string(event.seq) +
-                                " does not follow head " + std::to_string(head.seq) +
+                                " does not follow head " + std::to_string(appended_->seq) +
                                 " of tenant " + event.tenant);
     }
-    if (event.prev_hash != (head.seq == 0 ? std::string(kGenesisPrevHash) : head.hash)) {
+    if (event.prev_hash != appended_->hash) {
       return FailedPrecondition("audit event " + std::to_string(event.seq) +
                                 " does not link to the hash of the head of tenant " + event.tenant);
     }
     DB_ASSIGN_OR_RETURN(Statement statement, connection_.Prepare(Sql().append_audit.c_str()));
     sqlite::BindAudit(statement, event);
-    return statement.Run().WithContext("appending audit event " + std::to_string(event.seq));
+    DB_RETURN_IF_ERROR(
+        statement.Run().WithContext("appending audit event " + std::to_string(event.seq)));
+    appended_->seq = event.seq;
+    appended_->hash = event.hash;
+    return Status::Ok();
   }
 
   Status AppendOutbox(OutboxMessage& message) override {
@@ -348,9 +359,17 @@ class SqliteStore::Transaction final : public StoreTransaction {
     if (sqlite3_get_autocommit(connection_.raw()) == 0) (void)connection_.Exec("ROLLBACK");
   }
 
+  // The last event this transaction appended (or the head it found), for one tenant.
+  struct AppendedHead {
+    std::string tenant;
+    uint64_t seq = 0;
+    std::string hash;
+  };
+
   std::unique_lock<std::mutex> lock_;
   Connection& connection_;
   bool finished_ = false;
+  std::optional<AppendedHead> appended_;
 };
 
 // A read connection borrowed from the pool and given back when this goes away.
