@@ -330,8 +330,9 @@ class Session final : public SessionBase, public HangupWatch, public Deadlines::
       if (ec && ec != net::error::would_block && ec != net::error::try_again) return Close();
       if (!ec && written == wire_.size()) {
         if (!keep_open_) return Close();
-        // A pipelined request waiting in the buffer is read from a fresh handler: answering it
-        // here would nest one call chain per request.
+        // The next read starts from a fresh handler: by then the client has more often sent
+        // its next request (a read that finds nothing costs a system call), and a pipelined
+        // request is not answered in a call chain nested in this one.
         return net::post(Lowest().get_executor(), [self = Self()] { self->Read(); });
       }
       if (ec) written = 0;
