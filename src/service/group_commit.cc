@@ -8,6 +8,9 @@
 // then answer deny.
 #include <pthread.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "service/internal.h"
 #include "service/jit_service.h"
 
@@ -98,9 +101,19 @@ size_t JitService::QueuedWrites() const {
 void JitService::WriterLoop() {
   constexpr size_t kMaxGroup = 4096;
   std::unique_lock lock(batch_mu_);
+  size_t last_group = 0;
   while (true) {
     batch_cv_.wait(lock, [&] { return batch_stop_ || !batch_.empty(); });
     if (batch_.empty()) return;
+    if (last_group > 1 && options_.commit_gather.count() > 0 &&
+        batch_.size() < ServiceOptions::kGatherEnough) {
+      // Not woken by each arrival: the threads queueing do not wait on this thread.
+      const auto oldest = std::visit([](auto& w) { return w.queued; }, batch_.front());
+      lock.unlock();
+      std::this_thread::sleep_until(oldest + options_.commit_gather);
+      lock.lock();
+    }
+    last_group = std::min(batch_.size(), kMaxGroup);
     std::vector<PendingWrite> group;
     if (batch_.size() <= kMaxGroup) {
       group.swap(batch_);

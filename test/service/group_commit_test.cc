@@ -28,8 +28,11 @@ using fixtures::kStartMillis;
 
 class GroupCommitTest : public ::testing::Test {
  protected:
+  explicit GroupCommitTest(std::chrono::microseconds gather = {}) : gather_(gather) {}
+
   void SetUp() override {
     ServiceOptions options;
+    options.commit_gather = gather_;
     options.on_group_commit = [this](const GroupCommitReport& r) {
       std::unique_lock lock(mu_);
       reports_.push_back(r);
@@ -111,6 +114,7 @@ class GroupCommitTest : public ::testing::Test {
     return n;
   }
 
+  const std::chrono::microseconds gather_;
   ManualClock clock_{kStartMillis};
   workflow::SequentialIdSource ids_;
   classify::ClassifierAnalyzer analyzer_;
@@ -143,6 +147,52 @@ TEST_F(GroupCommitTest, TransitionsQueuedTogetherShareOneCommit) {
   EXPECT_EQ(reports[1].transitions, static_cast<size_t>(kRequests));
   EXPECT_EQ(reports[1].checks, 0u);
   EXPECT_EQ(EventsOfType("request.created"), static_cast<size_t>(kRequests));
+}
+
+// The writer of a server under load: groups gather for up to a second here, far longer than the
+// test's own steps take.
+class GroupCommitGatherTest : public GroupCommitTest {
+ protected:
+  GroupCommitGatherTest() : GroupCommitTest(std::chrono::seconds(1)) {}
+};
+
+// Test that after a group of several entries the writer lets the next group gather: a check
+// queued shortly after a lone one shares its commit. The first check, after no group at all, is
+// written at once.
+TEST_F(GroupCommitGatherTest, UnderLoadTheNextGroupGathers) {
+  HoldTheWriter();
+  for (int i = 0; i < 2; ++i)
+    InBackground([&] { (void)service_->RequestAccess(AliceWantsOrders()); });
+  WaitForQueued(2);
+  Release();
+  JoinAll();
+  InBackground([&] { (void)CheckAndWait(AuditedCheck()); });
+  WaitForQueued(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  InBackground([&] { (void)CheckAndWait(AuditedCheck()); });
+  JoinAll();
+  auto reports = Reports();
+  ASSERT_EQ(reports.size(), 3u);
+  EXPECT_EQ(reports[0].checks, 1u);
+  EXPECT_EQ(reports[1].transitions, 2u);
+  EXPECT_EQ(reports[2].checks, 2u)
+      << "the second check was not gathered into the first one's group";
+}
+
+// Test that without gathering the same steps make a group per check.
+TEST_F(GroupCommitTest, WithoutGatheringEachLoneCheckIsItsOwnGroup) {
+  HoldTheWriter();
+  for (int i = 0; i < 2; ++i)
+    InBackground([&] { (void)service_->RequestAccess(AliceWantsOrders()); });
+  WaitForQueued(2);
+  Release();
+  JoinAll();
+  (void)CheckAndWait(AuditedCheck());
+  (void)CheckAndWait(AuditedCheck());
+  auto reports = Reports();
+  ASSERT_EQ(reports.size(), 4u);
+  EXPECT_EQ(reports[2].checks, 1u);
+  EXPECT_EQ(reports[3].checks, 1u);
 }
 
 // Test that the second of two reviews in one group sees the first: a request needing a lead and
