@@ -542,10 +542,10 @@ Status ApiServer::Run(bool handle_signals, const std::function<void()>& on_servi
   const auto deadline = std::chrono::steady_clock::now() + config_.shutdown_grace;
   {
     std::unique_lock lock(state_mu_);
-    state_cv_.wait_until(lock, deadline, [this] { return in_flight_.load() == 0; });
+    state_cv_.wait_until(lock, deadline, [this] { return in_flight_.Total() == 0; });
   }
-  if (in_flight_.load() != 0) {
-    Log(LogLevel::kWarn, "shutdown grace ran out", {{"in_flight", in_flight_.load()}});
+  if (const int64_t left = in_flight_.Total(); left != 0) {
+    Log(LogLevel::kWarn, "shutdown grace ran out", {{"in_flight", left}});
   }
   if (signals) signals->cancel();
   io_.Stop();

@@ -34,6 +34,7 @@
 #include "server/concurrency_quota.h"
 #include "server/config.h"
 #include "server/http.h"
+#include "server/in_flight.h"
 #include "server/io_pool.h"
 #include "server/listener.h"
 #include "server/log.h"
@@ -184,7 +185,7 @@ class ApiServer final : public HttpHandler {
 
   std::atomic<bool> unready_{false};  // SIGTERM seen: /readyz 503 (shutdown_delay, then drain)
   std::atomic<bool> draining_{false};
-  std::atomic<int64_t> in_flight_{0};
+  InFlight in_flight_;
   std::mutex state_mu_;
   std::condition_variable state_cv_;
   bool stop_requested_ = false;

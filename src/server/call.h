@@ -23,6 +23,7 @@ struct Tenant;
 
 struct Call {
   std::shared_ptr<Exchange> exchange;
+  size_t in_flight_stripe = 0;           // where the server counted it in (in_flight.h)
   std::string_view route = "unmatched";  // template for metrics: "/v1/requests/{id}"
   std::string path;                      // decoded path
   std::map<std::string, std::string, std::less<>> query;

@@ -193,8 +193,8 @@ HttpResponse MethodNotAllowed(const HttpRequest& req, const ApiRoute& route) {
 // --- dispatch -------------------------------------------------------------------------------
 
 void ApiServer::Handle(std::shared_ptr<Exchange> exchange) {
-  in_flight_.fetch_add(1);
   auto call = std::make_shared<Call>();
+  call->in_flight_stripe = in_flight_.Enter();
   call->exchange = std::move(exchange);
   HttpRequest& req = call->request();
   if (Status target = ParseTarget(req.target(), call->path, call->query); !target.ok()) {
@@ -351,7 +351,8 @@ void ApiServer::Finish(const std::shared_ptr<Call>& call, HttpResponse response)
   // find it free.
   call->long_poll_slot.reset();
   x.respond(std::move(response));
-  if (in_flight_.fetch_sub(1) == 1 && draining_.load()) {
+  in_flight_.Leave(call->in_flight_stripe);
+  if (draining_.load() && in_flight_.Total() == 0) {
     std::lock_guard lock(state_mu_);
     state_cv_.notify_all();
   }

@@ -204,13 +204,19 @@ class JitService {
   // the one snapshot it loaded from start to end.
   struct Decider {
     Decider(std::shared_ptr<const core::CompiledPolicy> p, core::GrantIndex& grants,
-            const PayloadAnalyzer& analyzer)
-        : policy(std::move(p)), engine(*policy, grants, analyzer) {}
+            const PayloadAnalyzer& analyzer);
     std::shared_ptr<const core::CompiledPolicy> policy;
     core::Engine engine;
+    uint64_t generation;  // unique in the process: no two deciders, of any service, share one
   };
   std::shared_ptr<const Decider> decider() const { return decider_.load(); }
+  // The decider in force for a check, from this thread's copy while that is current: loading
+  // the shared pointer takes its lock and reference count, cache lines every I/O thread would
+  // pass back and forth on every check. Valid until this thread calls it again.
+  const Decider& CheckDecider() const;
+  void InstallDecider(std::shared_ptr<const core::CompiledPolicy> policy);
   std::atomic<std::shared_ptr<const Decider>> decider_;
+  std::atomic<uint64_t> decider_generation_{0};  // decider_'s, once it is stored
   std::mutex write_mu_;
   bool policy_recorded_ = false;  // a policy.changed was written; guarded by write_mu_
 

@@ -33,6 +33,27 @@ std::string Text(const boost::json::object& details, std::string_view key) {
   return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
 }
 
+// A one-file policy in which alice may run db.query everywhere, or nothing at all.
+std::shared_ptr<const core::CompiledPolicy> AliceMayQuery(bool may, const std::string& version) {
+  const std::string text =
+      may ? "version: 1\nroles:\n  reader: {permissions: [{actions: [db.query]}]}\n"
+            "assignments:\n  - {principals: [user:alice], roles: [reader]}\n"
+          : "version: 1\n";
+  policy::LoadResult loaded = policy::LoadPolicyTexts({{"policy.yaml", text}});
+  EXPECT_TRUE(loaded.ok()) << loaded.ErrorText();
+  auto compiled = policy::Compile(loaded.document, version);
+  EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
+  return compiled.ok() ? *compiled : nullptr;
+}
+
+CheckRequest AliceQueries() {
+  CheckRequest r;
+  r.principal = "user:alice";
+  r.action = "db.query";
+  r.resource = "db/orders-dev";
+  return r;
+}
+
 class PolicyOpsTest : public ::testing::Test {
  protected:
   void Open(std::shared_ptr<const core::CompiledPolicy> policy) {
@@ -98,6 +119,33 @@ TEST_F(PolicyOpsTest, FirstChangeToAnotherPolicyNamesTheOpeningOne) {
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(Text(changes[0], "old_version"), opened->version);
   EXPECT_EQ(Text(changes[0], "version"), "next");
+}
+
+// Test that a check decides by the policy in force, on a thread that decided under the one
+// before it (checks keep a per-thread copy of the policy in force).
+TEST_F(PolicyOpsTest, AReplacedPolicyDecidesTheNextCheckOnTheSameThread) {
+  Open(AliceMayQuery(true, "v1"));
+  EXPECT_EQ(service_->Check(AliceQueries()).verdict.decision, Decision::kAllow);
+  ASSERT_TRUE(service_->ReplacePolicy(AliceMayQuery(false, "v2"), "system", "policy.yaml").ok());
+  EXPECT_EQ(service_->Check(AliceQueries()).verdict.decision, Decision::kDeny);
+  ASSERT_TRUE(service_->ReplacePolicy(AliceMayQuery(true, "v3"), "system", "policy.yaml").ok());
+  EXPECT_EQ(service_->Check(AliceQueries()).verdict.decision, Decision::kAllow);
+}
+
+// Test that two services checked in turn on one thread (two tenants of a server) each decide by
+// their own policy.
+TEST_F(PolicyOpsTest, TwoServicesOnOneThreadEachDecideByTheirOwnPolicy) {
+  Open(AliceMayQuery(true, "v1"));
+  std::unique_ptr<MemoryStore> other_store = MemoryStore::Create();
+  ServiceOptions options;
+  options.tenant = "other";
+  auto other =
+      JitService::Open(AliceMayQuery(false, "v1"), *other_store, clock_, ids_, analyzer_, options);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(service_->Check(AliceQueries()).verdict.decision, Decision::kAllow);
+    EXPECT_EQ((*other)->Check(AliceQueries()).verdict.decision, Decision::kDeny);
+  }
 }
 
 }  // namespace
