@@ -158,8 +158,8 @@ class ApiServer final : public HttpHandler {
   auth::TokenAuthenticator tokens_;
   std::unique_ptr<notify::OutboxDeliverer> deliverer_;
   RateLimiter request_limiter_;
-  RateLimiter check_limiter_;       // checker tokens
-  RateLimiter user_check_limiter_;  // user and admin tokens
+  RateLimiter check_limiter_;       // checks by checker and admin tokens
+  RateLimiter user_check_limiter_;  // checks by user tokens
   ConcurrencyQuota long_polls_;     // per tenant and principal
   ConcurrencyQuota creates_;        // creates under way, against max_open_requests
   RequestWaiters waiters_;

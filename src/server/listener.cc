@@ -335,7 +335,6 @@ class Session final : public SessionBase, public HangupWatch, public Deadlines::
         // request is not answered in a call chain nested in this one.
         return net::post(Lowest().get_executor(), [self = Self()] { self->Read(); });
       }
-      if (ec) written = 0;
     }
     net::async_write(stream_, net::buffer(wire_) + written,
                      [self = Self()](beast::error_code ec, size_t) {

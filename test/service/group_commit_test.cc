@@ -86,6 +86,17 @@ class GroupCommitTest : public ::testing::Test {
     return std::move(*answer);
   }
 
+  // One audited check alone, then a group of two transitions: the writer has seen load.
+  void CommitAGroupOfTwo() {
+    HoldTheWriter();
+    for (int i = 0; i < 2; ++i) {
+      InBackground([&] { (void)service_->RequestAccess(AliceWantsOrders()); });
+    }
+    WaitForQueued(2);
+    Release();
+    JoinAll();
+  }
+
   // Runs `work` on a thread of its own (it blocks until its group commits).
   void InBackground(std::function<void()> work) { threads_.emplace_back(std::move(work)); }
 
@@ -160,12 +171,7 @@ class GroupCommitGatherTest : public GroupCommitTest {
 // queued shortly after a lone one shares its commit. The first check, after no group at all, is
 // written at once.
 TEST_F(GroupCommitGatherTest, UnderLoadTheNextGroupGathers) {
-  HoldTheWriter();
-  for (int i = 0; i < 2; ++i)
-    InBackground([&] { (void)service_->RequestAccess(AliceWantsOrders()); });
-  WaitForQueued(2);
-  Release();
-  JoinAll();
+  CommitAGroupOfTwo();
   InBackground([&] { (void)CheckAndWait(AuditedCheck()); });
   WaitForQueued(1);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -181,12 +187,7 @@ TEST_F(GroupCommitGatherTest, UnderLoadTheNextGroupGathers) {
 
 // Test that without gathering the same steps make a group per check.
 TEST_F(GroupCommitTest, WithoutGatheringEachLoneCheckIsItsOwnGroup) {
-  HoldTheWriter();
-  for (int i = 0; i < 2; ++i)
-    InBackground([&] { (void)service_->RequestAccess(AliceWantsOrders()); });
-  WaitForQueued(2);
-  Release();
-  JoinAll();
+  CommitAGroupOfTwo();
   (void)CheckAndWait(AuditedCheck());
   (void)CheckAndWait(AuditedCheck());
   auto reports = Reports();

@@ -14,6 +14,7 @@
 namespace drawbridge::service {
 namespace {
 
+using fixtures::AliceQueriesAnalytics;
 using fixtures::ExamplePolicy;
 using fixtures::kStartMillis;
 
@@ -44,14 +45,6 @@ std::shared_ptr<const core::CompiledPolicy> AliceMayQuery(bool may, const std::s
   auto compiled = policy::Compile(loaded.document, version);
   EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
   return compiled.ok() ? *compiled : nullptr;
-}
-
-CheckRequest AliceQueries() {
-  CheckRequest r;
-  r.principal = "user:alice";
-  r.action = "db.query";
-  r.resource = "db/orders-dev";
-  return r;
 }
 
 class PolicyOpsTest : public ::testing::Test {
@@ -124,17 +117,19 @@ TEST_F(PolicyOpsTest, FirstChangeToAnotherPolicyNamesTheOpeningOne) {
 // Test that a check decides by the policy in force, on a thread that decided under the one
 // before it (checks keep a per-thread copy of the policy in force).
 TEST_F(PolicyOpsTest, AReplacedPolicyDecidesTheNextCheckOnTheSameThread) {
+  const CheckRequest query = AliceQueriesAnalytics("SELECT 1");
   Open(AliceMayQuery(true, "v1"));
-  EXPECT_EQ(service_->Check(AliceQueries()).verdict.decision, Decision::kAllow);
+  EXPECT_EQ(service_->Check(query).verdict.decision, Decision::kAllow);
   ASSERT_TRUE(service_->ReplacePolicy(AliceMayQuery(false, "v2"), "system", "policy.yaml").ok());
-  EXPECT_EQ(service_->Check(AliceQueries()).verdict.decision, Decision::kDeny);
+  EXPECT_EQ(service_->Check(query).verdict.decision, Decision::kDeny);
   ASSERT_TRUE(service_->ReplacePolicy(AliceMayQuery(true, "v3"), "system", "policy.yaml").ok());
-  EXPECT_EQ(service_->Check(AliceQueries()).verdict.decision, Decision::kAllow);
+  EXPECT_EQ(service_->Check(query).verdict.decision, Decision::kAllow);
 }
 
 // Test that two services checked in turn on one thread (two tenants of a server) each decide by
 // their own policy.
 TEST_F(PolicyOpsTest, TwoServicesOnOneThreadEachDecideByTheirOwnPolicy) {
+  const CheckRequest query = AliceQueriesAnalytics("SELECT 1");
   Open(AliceMayQuery(true, "v1"));
   std::unique_ptr<MemoryStore> other_store = MemoryStore::Create();
   ServiceOptions options;
@@ -143,8 +138,8 @@ TEST_F(PolicyOpsTest, TwoServicesOnOneThreadEachDecideByTheirOwnPolicy) {
       JitService::Open(AliceMayQuery(false, "v1"), *other_store, clock_, ids_, analyzer_, options);
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   for (int round = 0; round < 3; ++round) {
-    EXPECT_EQ(service_->Check(AliceQueries()).verdict.decision, Decision::kAllow);
-    EXPECT_EQ((*other)->Check(AliceQueries()).verdict.decision, Decision::kDeny);
+    EXPECT_EQ(service_->Check(query).verdict.decision, Decision::kAllow);
+    EXPECT_EQ((*other)->Check(query).verdict.decision, Decision::kDeny);
   }
 }
 
