@@ -45,6 +45,9 @@ struct Review {
   int64_t at = 0;            // Unix seconds
   bool self_review = false;  // allowed only by a rule's allow_self; flagged in the audit
   std::string auto_rule;     // for system:auto: which auto_approve rule fired
+  // The identity provider's group claims the reviewer presented (a token's groups). Later
+  // reviews re-check this approval against the policy in force then, with these claims.
+  std::vector<std::string> group_claims;
 };
 
 // What an access grant covers: one resource, or every resource whose labels match.

@@ -69,7 +69,8 @@ json::object RequestToJson(const Request& r) {
                                    {"approve", rv.approve},
                                    {"comment", rv.comment},
                                    {"at", Time(rv.at)},
-                                   {"self_review", rv.self_review}});
+                                   {"self_review", rv.self_review},
+                                   {"group_claims", Strings(rv.group_claims)}});
   }
   o["reviews"] = std::move(reviews);
   return o;
@@ -128,6 +129,7 @@ StatusOr<Request> RequestFromJson(const json::value& value) {
         review.String("comment", rv.comment);
         review.TimeField("at", rv.at);
         review.Bool("self_review", rv.self_review);
+        review.Strings("group_claims", rv.group_claims);
         if (!review.status().ok()) return review.status();
         r.reviews.push_back(std::move(rv));
       }

@@ -64,7 +64,13 @@ void PrintRequestDetail(const GlobalOptions& g, const Request& r) {
   }
   for (const Review& rv : r.reviews) {
     std::cout << "  review:  " << Safe(rv.reviewer) << (rv.approve ? " approved" : " denied")
-              << (rv.self_review ? " (self-review)" : "") << " at " << core::FormatRfc3339(rv.at)
+              << (rv.self_review ? " (self-review)" : "");
+    if (!rv.group_claims.empty()) {
+      std::cout << " (claims:";
+      for (const auto& claim : rv.group_claims) std::cout << " " << Safe(claim);
+      std::cout << ")";
+    }
+    std::cout << " at " << core::FormatRfc3339(rv.at)
               << (rv.comment.empty() ? "" : ": " + Safe(rv.comment)) << "\n";
   }
 }

@@ -36,6 +36,17 @@ class ApiFlowTest : public ::testing::Test {
     return std::string(r.json().at("id").as_string());
   }
 
+  // Personal data in production under prod-pii-read: one lead AND one DBA approve.
+  static boost::json::object PiiReadRequest() {
+    return {{"kind", "access"},
+            {"rule", "prod-pii-read"},
+            {"roles", boost::json::array{"db-read-pii"}},
+            {"resource", "db/orders-prod"},
+            {"duration", "30m"},
+            {"reason", "a customer's complaint"},
+            {"ticket", "INC-7"}};
+  }
+
   json CheckAlice(const std::string& sql) {
     HttpResult r = Post("/v1/check", "ALICE",
                         boost::json::object{{"action", "db.query"},
@@ -250,6 +261,52 @@ TEST_F(ApiFlowTest, RequestApproveCheck) {
   EXPECT_FALSE(decision.at("grant").is_null());
 }
 
+// Test that an approval given through a token's group claims counts when a second approver
+// completes the rule: ivan is a DBA only by the claim his admin-made token carries, erin is a
+// lead by policy, and prod-pii-read needs one of each. The request shows the claims with ivan's
+// review, and its audit event names them.
+TEST_F(ApiFlowTest, TokenGroupClaimsCountAtTheLaterReview) {
+  HttpResult made =
+      Post("/v1/tokens", "ADMIN",
+           boost::json::object{{"principal", "user:ivan"}, {"groups", boost::json::array{"dba"}}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string ivan(made.json().at("token").as_string());
+  HttpResult created = Post("/v1/requests", "CAROL", PiiReadRequest());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(created.json().at("id").as_string());
+
+  HttpResult by_claim = Send(server_->port(), http::verb::post, "/v1/requests/" + id + "/reviews",
+                             ivan, Json(boost::json::object{{"approve", true}}));
+  ASSERT_EQ(by_claim.status, 200) << by_claim.body;
+  const json pending = by_claim.json();
+  EXPECT_EQ(pending.at("state"), "pending");
+  const json& review = pending.at("reviews").at(0);
+  EXPECT_EQ(review.at("reviewer"), "user:ivan");
+  EXPECT_EQ(review.at("group_claims"), boost::json::array{"dba"});
+
+  HttpResult by_lead =
+      Post("/v1/requests/" + id + "/reviews", "ERIN", boost::json::object{{"approve", true}});
+  ASSERT_EQ(by_lead.status, 200) << by_lead.body;
+  EXPECT_EQ(by_lead.json().at("state"), "active") << by_lead.body;
+  EXPECT_EQ(by_lead.json().at("reviews").at(1).at("group_claims"), boost::json::array{});
+
+  HttpResult audit = Get("/v1/audit?type=review.recorded", "ADMIN");
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  size_t with_claims = 0;
+  std::istringstream lines(audit.body);
+  for (std::string line; std::getline(lines, line);) {
+    const json event = boost::json::parse(line);
+    const auto& details = event.at("details").as_object();
+    if (event.at("actor") == "user:ivan") {
+      EXPECT_EQ(details.at("group_claims"), boost::json::array{"dba"});
+      ++with_claims;
+    } else {
+      EXPECT_FALSE(details.contains("group_claims")) << Json(event);
+    }
+  }
+  EXPECT_EQ(with_claims, 1u) << audit.body;
+}
+
 // Test that a requester cannot approve her own request, and a checker token cannot review.
 TEST_F(ApiFlowTest, SelfReviewAndCheckerReviewAreRefused) {
   std::string id = RequestDbAdmin();
@@ -315,14 +372,7 @@ TEST_F(ApiFlowTest, LongPollReturnsOnDecision) {
 // Test that a long poll also answers when a review comes in that does not decide yet (the first
 // of two approvals), so a waiting requester sees each approval as it comes.
 TEST_F(ApiFlowTest, LongPollAnswersEachApproval) {
-  HttpResult created = Post("/v1/requests", "ALICE",
-                            boost::json::object{{"kind", "access"},
-                                                {"rule", "prod-pii-read"},
-                                                {"roles", boost::json::array{"db-read-pii"}},
-                                                {"resource", "db/orders-prod"},
-                                                {"duration", "30m"},
-                                                {"reason", "a customer's complaint"},
-                                                {"ticket", "INC-7"}});
+  HttpResult created = Post("/v1/requests", "ALICE", PiiReadRequest());
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id(created.json().at("id").as_string());
   auto long_polls = [&] {

@@ -400,6 +400,29 @@ TEST(ListCodecTest, ReviewsToleratesKeyOrderAndUnknownKeys) {
   EXPECT_EQ(reviews[0].at, 7);
 }
 
+// Test that a review's group claims round-trip, that a review stored without them (as every review
+// was before they were kept) reads none, and that claims that are not a list of strings are
+// kDataLoss.
+TEST(ListCodecTest, ReviewGroupClaims) {
+  std::vector<Review> reviews;
+  DB_ASSERT_OK(sqlite::DecodeReviews(
+      sqlite::EncodeReviews({{.reviewer = "user:ivan", .approve = true, .group_claims = {"leads"}},
+                             {.reviewer = "user:erin", .approve = true}}),
+      reviews));
+  ASSERT_EQ(reviews.size(), 2u);
+  EXPECT_EQ(reviews[0].group_claims, std::vector<std::string>{"leads"});
+  EXPECT_TRUE(reviews[1].group_claims.empty());
+  DB_ASSERT_OK(sqlite::DecodeReviews(
+      R"([{"reviewer":"user:bob","approve":true,"comment":"","at":1,"self_review":false,"auto_rule":""}])",
+      reviews));
+  ASSERT_EQ(reviews.size(), 1u);
+  EXPECT_TRUE(reviews[0].group_claims.empty());
+  EXPECT_EQ(sqlite::DecodeReviews(R"([{"group_claims": "leads"}])", reviews).code(),
+            StatusCode::kDataLoss);
+  EXPECT_EQ(sqlite::DecodeReviews(R"([{"group_claims": [1]}])", reviews).code(),
+            StatusCode::kDataLoss);
+}
+
 // Test that malformed list text is kDataLoss rather than a partial value.
 TEST(ListCodecTest, MalformedTextIsDataLoss) {
   std::vector<std::string> strings;

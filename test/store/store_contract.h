@@ -135,7 +135,8 @@ inline Request SampleRequest(const std::string& tenant, const std::string& id) {
        .comment = AwkwardText("ok"),
        .at = 1700000040,
        .self_review = false,
-       .auto_rule = ""},
+       .auto_rule = "",
+       .group_claims = {"dba", AwkwardText("team")}},
       {.reviewer = "system:auto",
        .approve = true,
        .comment = "",
@@ -178,6 +179,7 @@ inline void ExpectSameReview(const Review& a, const Review& b) {
   EXPECT_EQ(a.at, b.at);
   EXPECT_EQ(a.self_review, b.self_review);
   EXPECT_EQ(a.auto_rule, b.auto_rule);
+  EXPECT_EQ(a.group_claims, b.group_claims);
 }
 
 inline void ExpectSameRequest(const Request& a, const Request& b) {

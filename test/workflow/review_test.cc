@@ -109,6 +109,40 @@ TEST_F(ReviewTest, GroupClaimMakesAnApprover) {
   EXPECT_EQ(approved->request.state, RequestState::kActive);
 }
 
+// Test that an approval given through a group claim still counts when a later review completes
+// the rule (two leads needed: ivan is one only by his token's claim), and that the claims are kept
+// with the review and named in its event.
+TEST_F(ReviewTest, GroupClaimApprovalCountsAtLaterReviews) {
+  Request request = Pending(K8sAdmin("user:carol"));
+  ReviewInput by_claim = Approve("user:ivan");
+  by_claim.group_claims = {"leads"};
+  auto first = Review(request, by_claim);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->request.state, RequestState::kPending);
+  ASSERT_EQ(first->request.reviews.size(), 1u);
+  EXPECT_EQ(first->request.reviews[0].group_claims, std::vector<std::string>{"leads"});
+  const EventDraft* recorded = FindEvent(*first, "review.recorded");
+  ASSERT_NE(recorded, nullptr);
+  ASSERT_NE(recorded->Find("group_claims"), nullptr);
+  EXPECT_EQ(std::get<std::vector<std::string>>(*recorded->Find("group_claims")),
+            std::vector<std::string>{"leads"});
+
+  auto second = Review(first->request, Approve("user:erin"));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->request.state, RequestState::kActive);
+  EXPECT_EQ(FindEvent(*second, "review.recorded")->Find("group_claims"), nullptr);
+}
+
+// Test that a claim counts only for the approver groups it names: a DBA claim does not make a
+// lead.
+TEST_F(ReviewTest, GroupClaimOfAnotherGroupDoesNotCount) {
+  Request request = Pending(K8sAdmin("user:carol"));
+  ReviewInput by_claim = Approve("user:ivan");
+  by_claim.group_claims = {"dba"};
+  EXPECT_TRUE(FailsWith(Review(request, by_claim), StatusCode::kPermissionDenied,
+                        {"user:ivan is not an approver of rule"}));
+}
+
 // Test that min_approvals counts distinct people and a second review by the same one is refused.
 TEST_F(ReviewTest, EachReviewerCountsOnce) {
   Request request = Pending(K8sAdmin("user:carol"));

@@ -9,9 +9,6 @@
 namespace drawbridge::workflow {
 namespace {
 
-// The reviewer may review this request under `spec`: a principal, not the requester (unless the
-// rule allows audited self-approval), and an approver of at least one step by the policy in
-// force now. Returns the steps the reviewer may serve.
 // The review `input` records on `request` at `now`.
 Review ReviewOf(const Request& request, const ReviewInput& input, int64_t now) {
   Review review;
@@ -20,6 +17,7 @@ Review ReviewOf(const Request& request, const ReviewInput& input, int64_t now) {
   review.comment = input.comment;
   review.at = now;
   review.self_review = input.reviewer == request.requester;
+  review.group_claims = input.group_claims;
   return review;
 }
 
@@ -29,9 +27,11 @@ bool SelfApprovalAllowed(const core::ApprovalSpec& spec, const Request& request)
   return spec.allow_self && request.self_approval_allowed;
 }
 
-StatusOr<std::vector<size_t>> CheckReviewer(const core::CompiledPolicy& policy,
-                                            const core::ApprovalSpec& spec, const Request& request,
-                                            const ReviewInput& input) {
+// The reviewer may review this request under `spec`: a principal, not the requester (unless the
+// rule allows audited self-approval), and an approver of at least one step by the policy in
+// force now.
+Status CheckReviewer(const core::CompiledPolicy& policy, const core::ApprovalSpec& spec,
+                     const Request& request, const ReviewInput& input) {
   if (!core::IsValidPrincipal(input.reviewer)) {
     return InvalidArgument("reviewer '" + input.reviewer +
                            "' is not a principal: use kind:name with kind user, service or agent");
@@ -43,12 +43,11 @@ StatusOr<std::vector<size_t>> CheckReviewer(const core::CompiledPolicy& policy,
              ? " (rule " + request.rule + " did not allow self-approval when it was made)"
              : " (rule " + request.rule + " does not allow self-approval)"));
   }
-  std::vector<size_t> steps = ApproverSteps(policy, spec, input.reviewer, input.group_claims);
-  if (steps.empty()) {
+  if (ApproverSteps(policy, spec, input.reviewer, input.group_claims).empty()) {
     return PermissionDenied(input.reviewer + " is not an approver of rule " + request.rule +
                             " (approvers: " + JoinNames(ListedApprovers(spec)) + ")");
   }
-  return steps;
+  return Status::Ok();
 }
 
 int CountDenials(const Request& request) {
@@ -57,18 +56,15 @@ int CountDenials(const Request& request) {
 }
 
 // Whether the approvals on `request` meet `spec`. Each approval is re-checked against the policy
-// in force now: someone who has since left the approver groups no longer counts. Group claims
-// are known only for the reviewer acting now (`current`, `current_steps`).
+// in force now, with the group claims its reviewer presented: someone the policy has since
+// taken out of the approver groups no longer counts.
 bool Approved(const core::CompiledPolicy& policy, const core::ApprovalSpec& spec,
-              const Request& request, const std::string& current,
-              const std::vector<size_t>& current_steps) {
+              const Request& request) {
   std::vector<std::vector<size_t>> approvers;
   for (const Review& review : request.reviews) {
     if (!review.approve || review.reviewer == kAutoApprover) continue;
     if (review.reviewer == request.requester && !SelfApprovalAllowed(spec, request)) continue;
-    std::vector<size_t> steps = review.reviewer == current
-                                    ? current_steps
-                                    : ApproverSteps(policy, spec, review.reviewer, {});
+    std::vector<size_t> steps = ApproverSteps(policy, spec, review.reviewer, review.group_claims);
     if (!steps.empty()) approvers.push_back(std::move(steps));
   }
   return ApprovalsSatisfy(spec, approvers);
@@ -96,7 +92,7 @@ StatusOr<Transition> RecordReview(const core::CompiledPolicy& policy, const Requ
                            "); each reviewer counts once");
     }
   }
-  DB_ASSIGN_OR_RETURN(std::vector<size_t> steps, CheckReviewer(policy, *spec, request, input));
+  DB_RETURN_IF_ERROR(CheckReviewer(policy, *spec, request, input));
 
   Transition transition;
   transition.request = request;
@@ -121,7 +117,7 @@ StatusOr<Transition> RecordReview(const core::CompiledPolicy& policy, const Requ
     }
     return transition;
   }
-  if (Approved(policy, *spec, updated, input.reviewer, steps)) {
+  if (Approved(policy, *spec, updated)) {
     DB_RETURN_IF_ERROR(ApproveAndIssueGrant(policy, transition, input.reviewer, ids, now));
   }
   return transition;
@@ -140,7 +136,7 @@ StatusOr<Transition> CloseBreakGlassReview(const core::CompiledPolicy& policy,
   }
   DB_ASSIGN_OR_RETURN(const core::ApprovalSpec* spec, GoverningApproval(policy, request));
   // Only an approver of the rule may close it; which approval steps they fill does not matter.
-  DB_RETURN_IF_ERROR(CheckReviewer(policy, *spec, request, input).status());
+  DB_RETURN_IF_ERROR(CheckReviewer(policy, *spec, request, input));
 
   Transition transition;
   transition.request = request;
@@ -155,6 +151,7 @@ StatusOr<Transition> CloseBreakGlassReview(const core::CompiledPolicy& policy,
       .Add("justified", input.approve)
       .Add("comment", input.comment)
       .Add("self_review", review.self_review);
+  if (!review.group_claims.empty()) event.Add("group_claims", review.group_claims);
   transition.events.push_back(std::move(event));
   return transition;
 }

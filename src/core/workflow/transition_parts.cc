@@ -106,6 +106,7 @@ EventDraft ReviewRecordedEvent(const Request& request, const Review& review) {
       .Add("rule", request.rule)
       .Add("self_review", review.self_review);
   if (!review.auto_rule.empty()) event.Add("auto_rule", review.auto_rule);
+  if (!review.group_claims.empty()) event.Add("group_claims", review.group_claims);
   return event;
 }
 

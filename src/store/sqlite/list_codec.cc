@@ -199,6 +199,9 @@ bool ReadReview(Reader& reader, Review& review) {
       ok = reader.Bool(review.self_review);
     } else if (key == "auto_rule") {
       ok = reader.String(review.auto_rule);
+    } else if (key == "group_claims") {
+      review.group_claims.clear();
+      ok = reader.Array([&] { return reader.String(review.group_claims.emplace_back()); });
     } else {
       ok = reader.SkipScalar();
     }
@@ -286,6 +289,10 @@ std::string EncodeReviews(const std::vector<Review>& reviews) {
     out += review.self_review ? "true" : "false";
     out += ",\"auto_rule\":";
     AppendString(out, review.auto_rule);
+    if (!review.group_claims.empty()) {
+      out += ",\"group_claims\":";
+      out += EncodeStrings(review.group_claims);
+    }
     out += '}';
   }
   out += ']';

@@ -5,7 +5,8 @@
 //   strings:  ["db.query","db.connect"]
 //   selector: [["env","prod"],["data","pii"]]          (order and duplicates kept)
 //   reviews:  [{"reviewer":"user:bob","approve":true,"comment":"ok","at":1700000000,
-//               "self_review":false,"auto_rule":""}]
+//               "self_review":false,"auto_rule":"","group_claims":["dba"]}]
+//             (group_claims only when there are some)
 //
 // Strings are any bytes: quotes, backslashes and control characters are escaped, everything
 // else (UTF-8 or not) is kept as it is. Decoding accepts any JSON of those shapes, including
