@@ -13,7 +13,12 @@ int HexValue(char c) {
   return -1;
 }
 
-bool Decode(std::string_view in, std::string& out, bool plus_is_space) {
+enum class Part { kPath, kQuery };
+
+// In a path, an escaped '/' or '%' stays escaped (as %2F, %25): the path is split into segments
+// after this, and a segment (an id) may hold either.
+bool Decode(std::string_view in, std::string& out, Part part) {
+  const bool plus_is_space = part == Part::kQuery;
   out.clear();
   out.reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
@@ -22,7 +27,12 @@ bool Decode(std::string_view in, std::string& out, bool plus_is_space) {
       if (i + 2 >= in.size()) return false;
       int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
-      out += static_cast<char>(hi * 16 + lo);
+      const char decoded = static_cast<char>(hi * 16 + lo);
+      if (part == Part::kPath && (decoded == '/' || decoded == '%')) {
+        out += decoded == '/' ? "%2F" : "%25";
+      } else {
+        out += decoded;
+      }
       i += 2;
     } else if (c == '+' && plus_is_space) {
       out += ' ';
@@ -42,7 +52,7 @@ Status ParseTarget(std::string_view target, std::string& path,
     return InvalidArgument("the request target is not valid percent-encoding");
   };
   size_t q = target.find('?');
-  if (!Decode(target.substr(0, q), path, false)) return bad_encoding();
+  if (!Decode(target.substr(0, q), path, Part::kPath)) return bad_encoding();
   if (q == std::string_view::npos) return Status::Ok();
   std::string_view rest = target.substr(q + 1);
   while (!rest.empty()) {
@@ -52,8 +62,8 @@ Status ParseTarget(std::string_view target, std::string& path,
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
     std::string key, value;
-    if (!Decode(pair.substr(0, eq), key, true)) return bad_encoding();
-    if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), value, true)) {
+    if (!Decode(pair.substr(0, eq), key, Part::kQuery)) return bad_encoding();
+    if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), value, Part::kQuery)) {
       return bad_encoding();
     }
     auto [it, added] = query.try_emplace(std::move(key), std::move(value));
@@ -63,6 +73,23 @@ Status ParseTarget(std::string_view target, std::string& path,
     }
   }
   return Status::Ok();
+}
+
+std::string DecodePathSegment(std::string_view segment) {
+  std::string out;
+  out.reserve(segment.size());
+  for (size_t i = 0; i < segment.size(); ++i) {
+    if (segment.substr(i, 3) == "%2F") {
+      out += '/';
+      i += 2;
+    } else if (segment.substr(i, 3) == "%25") {
+      out += '%';
+      i += 2;
+    } else {
+      out += segment[i];
+    }
+  }
+  return out;
 }
 
 namespace {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "api/request_head.h"
+
 namespace drawbridge::server {
 
 namespace http = boost::beast::http;
@@ -68,7 +70,7 @@ const ApiRoute* MatchApiRoute(std::string_view path, std::vector<std::string>& p
       std::string_view have_segment = have.substr(0, have_end);
       if (want_segment == "/{id}") {
         fits = have_segment.size() > 1;
-        if (fits) found.emplace_back(have_segment.substr(1));
+        if (fits) found.push_back(api::DecodePathSegment(have_segment.substr(1)));
       } else {
         fits = want_segment == have_segment;
       }

@@ -307,6 +307,21 @@ TEST_F(ApiFlowTest, TokenGroupClaimsCountAtTheLaterReview) {
   EXPECT_EQ(with_claims, 1u) << audit.body;
 }
 
+// Test that an id holding a '/' (sent as %2F) is one path segment: the answer is that there is no
+// such request or grant, not that there is no such endpoint.
+TEST_F(ApiFlowTest, IdsWithASlashAreOneSegment) {
+  for (const auto& [verb, target] : std::vector<std::pair<http::verb, std::string>>{
+           {http::verb::get, "/v1/requests/a%2Fb"},
+           {http::verb::post, "/v1/requests/a%2Fb/cancel"},
+           {http::verb::post, "/v1/grants/a%2Fb/revoke"}}) {
+    HttpResult r =
+        Send(server_->port(), verb, target, Token("ADMIN"), verb == http::verb::post ? "{}" : "");
+    EXPECT_EQ(r.status, 404) << target << ": " << r.body;
+    EXPECT_NE(r.body.find("'a/b'"), std::string::npos) << target << ": " << r.body;
+    EXPECT_EQ(r.body.find("endpoint"), std::string::npos) << target << ": " << r.body;
+  }
+}
+
 // Test that a requester cannot approve her own request, and a checker token cannot review.
 TEST_F(ApiFlowTest, SelfReviewAndCheckerReviewAreRefused) {
   std::string id = RequestDbAdmin();

@@ -11,6 +11,7 @@
 #include "api/json_body.h"
 #include "api/wire.h"
 #include "server/call.h"
+#include "server/route_table.h"
 
 namespace drawbridge::server {
 namespace {
@@ -63,6 +64,27 @@ TEST(ParseTarget, DecodesPathAndQuery) {
   ASSERT_TRUE(ParseTarget("/healthz", path, query).ok());
   EXPECT_EQ(path, "/healthz");
   EXPECT_TRUE(query.empty());
+}
+
+// Test that an escaped '/' or '%' in the path stays escaped, so that the path still splits at its
+// real slashes, and that a segment decodes them: "/v1/requests/a%2Fb" names request "a/b".
+TEST(ParseTarget, EscapedSlashStaysInItsSegment) {
+  std::string path;
+  std::map<std::string, std::string, std::less<>> query;
+  ASSERT_TRUE(ParseTarget("/v1/requests/a%2fb%25%32F%41/cancel?x=%2F", path, query).ok());
+  EXPECT_EQ(path,
+            "/v1/requests/a%2Fb%25"
+            "2FA/cancel");
+  EXPECT_EQ(query.at("x"), "/");
+  EXPECT_EQ(api::DecodePathSegment("a%2Fb%25"
+                                   "2FA"),
+            "a/b%2FA");
+  EXPECT_EQ(api::DecodePathSegment("plain"), "plain");
+  std::vector<std::string> params;
+  const ApiRoute* route = MatchApiRoute(path, params);
+  ASSERT_NE(route, nullptr);
+  EXPECT_EQ(route->path, "/v1/requests/{id}/cancel");
+  EXPECT_EQ(params, std::vector<std::string>{"a/b%2FA"});
 }
 
 // Test that broken percent-encoding and a parameter given twice are refused, saying which.
