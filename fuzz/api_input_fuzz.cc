@@ -36,6 +36,20 @@ bool IsBlank(char c) {
   return c == ' ' || c == '\t';
 }
 
+// Every %XX to its byte; `text` is valid percent-encoding.
+std::string DecodeEveryEscape(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%') {
+      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 void FuzzHead(std::string_view text) {
   std::string path;
   std::map<std::string, std::string, std::less<>> query;
@@ -44,6 +58,9 @@ void FuzzHead(std::string_view text) {
     // Decoding only ever shortens, and leaves text without escapes as it was.
     Check(path.size() <= raw_path.size());
     if (raw_path.find('%') == std::string_view::npos) Check(path == raw_path);
+    // The escapes the path keeps (of '/' and '%') lose nothing: decoding them gives what
+    // decoding every escape of the raw path gives.
+    Check(api::DecodePathSegment(path) == DecodeEveryEscape(raw_path));
   }
   const api::MediaType type = api::ParseMediaType(text);
   // Compared as lowercase, trimmed; what is inside garbage stays, but never matches a type.

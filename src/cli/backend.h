@@ -49,6 +49,9 @@ class WorkflowBackend {
   virtual bool remote() const = 0;
   // "the database var/db.sqlite" / "the server https://...": for messages.
   virtual std::string Where() const = 0;
+  // Who the commands act as: the token as the server sees it (GET /v1/whoami), or in local mode
+  // --as (possibly empty) in the default tenant, with no role, token or claims.
+  virtual StatusOr<client::Identity> WhoAmI() = 0;
 
   virtual StatusOr<Request> RequestAccess(const client::AccessRequestSpec& spec,
                                           const LocalClaims& claims) = 0;

@@ -28,6 +28,7 @@ void RegisterCheck(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterWorkflow(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterAudit(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterToken(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterWhoAmI(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterClassify(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterPolicy(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterDemo(CLI::App& app, int& exit_code);

@@ -19,6 +19,9 @@ class LocalBackend final : public WorkflowBackend {
 
   bool remote() const override { return false; }
   std::string Where() const override { return "the database " + g_.db; }
+  StatusOr<client::Identity> WhoAmI() override {
+    return client::Identity{.principal = g_.as, .tenant = "default"};
+  }
 
   StatusOr<Request> RequestAccess(const client::AccessRequestSpec& spec,
                                   const LocalClaims& claims) override {

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   drawbridge::cli::RegisterWorkflow(app, global, exit_code);
   drawbridge::cli::RegisterAudit(app, global, exit_code);
   drawbridge::cli::RegisterToken(app, global, exit_code);
+  drawbridge::cli::RegisterWhoAmI(app, global, exit_code);
   drawbridge::cli::RegisterDemo(app, exit_code);
   drawbridge::cli::RegisterServe(app, exit_code);
   // A mistake in the command line itself is found before --output is known for certain.

@@ -26,6 +26,7 @@ class RemoteBackend final : public WorkflowBackend {
 
   bool remote() const override { return true; }
   std::string Where() const override { return "the server " + api_->base_url().ToString(); }
+  StatusOr<client::Identity> WhoAmI() override { return api_->WhoAmI(); }
 
   StatusOr<Request> RequestAccess(const client::AccessRequestSpec& spec,
                                   const LocalClaims&) override {

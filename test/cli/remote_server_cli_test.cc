@@ -80,6 +80,52 @@ TEST_F(RemoteServerCliTest, AsIsNotSentToAServer) {
   EXPECT_NE(r.out.find("user:alice"), std::string::npos) << r.out;
 }
 
+// Test that whoami shows the token as the server sees it (principal, role, tenant, token id, group
+// claims), that a refused token is exit 1 with the server's reason, and that local mode names the
+// --as principal without a role or token.
+TEST_F(RemoteServerCliTest, WhoAmI) {
+  CliResult alice = As("ALICE", {"whoami"});
+  ASSERT_EQ(alice.exit_code, 0) << alice.err;
+  EXPECT_EQ(alice.out.rfind("user:alice (role user, tenant default, token t-", 0), 0u) << alice.out;
+  EXPECT_NE(alice.out.find(server_->url()), std::string::npos) << alice.out;
+
+  CliResult admin = As("ADMIN", {"whoami", "--output", "json"});
+  ASSERT_EQ(admin.exit_code, 0) << admin.err;
+  const boost::json::value me = boost::json::parse(admin.out);
+  EXPECT_EQ(me.at("role"), "admin");
+  EXPECT_EQ(me.at("tenant"), "default");
+  EXPECT_EQ(me.at("mode"), "remote");
+  EXPECT_EQ(std::string(me.at("token_id").as_string()).rfind("t-", 0), 0u) << admin.out;
+
+  CliResult made = As("ADMIN", {"token", "create", "--principal", "user:ivan", "--groups",
+                                "dba,leads", "--output", "json"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  CliResult ivan = RunDrawbridge(
+      dir_, {"whoami"},
+      {{"DRAWBRIDGE_ADDR", server_->url()},
+       {"DRAWBRIDGE_TOKEN", std::string(boost::json::parse(made.out).at("token").as_string())}});
+  ASSERT_EQ(ivan.exit_code, 0) << ivan.err;
+  EXPECT_NE(ivan.out.find("group claims: dba leads"), std::string::npos) << ivan.out;
+
+  CliResult refused = RunDrawbridge(
+      dir_, {"whoami"}, {{"DRAWBRIDGE_ADDR", server_->url()}, {"DRAWBRIDGE_TOKEN", "dbt_nope"}});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_TRUE(refused.out.empty()) << refused.out;
+  EXPECT_FALSE(refused.err.empty());
+
+  const std::string db = dir_ / "local.sqlite";
+  CliResult local = RunDrawbridge(dir_, {"--db", db, "--as", "user:bob", "whoami"});
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  EXPECT_EQ(local.out, "user:bob (from --as), local mode on the database " + db + "\n");
+  CliResult local_json =
+      RunDrawbridge(dir_, {"--db", db, "--as", "user:bob", "whoami", "--output", "json"});
+  ASSERT_EQ(local_json.exit_code, 0) << local_json.err;
+  const boost::json::value local_me = boost::json::parse(local_json.out);
+  EXPECT_EQ(local_me.at("principal"), "user:bob");
+  EXPECT_TRUE(local_me.at("role").is_null());
+  EXPECT_EQ(local_me.at("mode"), "local");
+}
+
 // Test that review-breakglass on an ordinary pending request is refused with a clear message
 // and leaves it pending (it must never approve it), and that it closes a real break-glass review.
 TEST_F(RemoteServerCliTest, ReviewBreakglassNeverApprovesAPendingRequest) {
