@@ -10,13 +10,13 @@
 namespace drawbridge::audit {
 namespace {
 
-constexpr std::array<std::string_view, 16> kKnownTypes = {
-    event_type::kRequestCreated,   event_type::kRequestApproved, event_type::kRequestDenied,
-    event_type::kRequestCancelled, event_type::kRequestExpired,  event_type::kReviewRecorded,
-    event_type::kGrantActivated,   event_type::kGrantExpired,    event_type::kGrantRevoked,
-    event_type::kGrantReleased,    event_type::kGrantConsumed,   event_type::kBreakglassUsed,
-    event_type::kPolicyChanged,    event_type::kTokenCreated,    event_type::kTokenRevoked,
-    event_type::kCheckDecided,
+constexpr std::array<std::string_view, 18> kKnownTypes = {
+    event_type::kRequestCreated,   event_type::kRequestApproved,    event_type::kRequestDenied,
+    event_type::kRequestCancelled, event_type::kRequestExpired,     event_type::kReviewRecorded,
+    event_type::kGrantActivated,   event_type::kGrantScheduled,     event_type::kGrantExpired,
+    event_type::kGrantRevoked,     event_type::kGrantReleased,      event_type::kGrantConsumed,
+    event_type::kBreakglassUsed,   event_type::kBreakglassReviewed, event_type::kPolicyChanged,
+    event_type::kTokenCreated,     event_type::kTokenRevoked,       event_type::kCheckDecided,
 };
 
 bool IsLowerAlpha(char c) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
+#include <string>
 
 #include "audit/chain.h"
 
@@ -183,6 +185,24 @@ TEST(AuditEvent, TenantAndTypeSyntax) {
   EXPECT_FALSE(ValidateEventType(".grant").ok());
   EXPECT_FALSE(ValidateEventType("Grant.revoked").ok());
   EXPECT_FALSE(ValidateEventType("grant..revoked").ok());
+}
+
+// Test that every known event type has a row in docs/AUDIT.md's table of event types, which is
+// what auditors read.
+TEST(AuditEvent, EveryKnownTypeIsDocumented) {
+  std::ifstream file(DRAWBRIDGE_SOURCE_DIR "/docs/AUDIT.md");
+  ASSERT_TRUE(file) << "docs/AUDIT.md";
+  std::string table;
+  bool in_section = false;
+  for (std::string line; std::getline(file, line);) {
+    if (line.rfind("## ", 0) == 0) in_section = line.find("Event types") != std::string::npos;
+    if (in_section && line.rfind("| `", 0) == 0)
+      table += line.substr(0, line.find(" | ", 2)) + "\n";
+  }
+  ASSERT_FALSE(table.empty()) << "no event table under an \"Event types\" heading";
+  for (std::string_view type : KnownEventTypes()) {
+    EXPECT_NE(table.find("`" + std::string(type) + "`"), std::string::npos) << type;
+  }
 }
 
 // Test that every listed event type is valid and known, and unknown valid names are allowed.

@@ -118,5 +118,17 @@ TEST(PreparedEventTest, SealingPreparedDetailsGivesTheSameEvent) {
   EXPECT_EQ(sealed->outbox[0].payload, *line);
 }
 
+// Test that every type the workflow records is one the audit layer knows (and so documents, as
+// audit_test checks), as are the service's own policy, token and check events.
+TEST(EventTypesTest, EveryRecordedTypeIsKnown) {
+  for (std::string_view type : workflow::AllEventTypes()) {
+    EXPECT_TRUE(audit::IsKnownEventType(type)) << type;
+  }
+  for (std::string_view type :
+       {"policy.changed", "token.created", "token.revoked", "check.decided"}) {
+    EXPECT_TRUE(audit::IsKnownEventType(type)) << type;
+  }
+}
+
 }  // namespace
 }  // namespace drawbridge::service
