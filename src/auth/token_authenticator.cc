@@ -84,9 +84,40 @@ StatusOr<TokenAuthenticator::Table> TokenAuthenticator::BuildTable(Store& store)
       return DataLoss("stored token " + token.id + " of tenant " + token.tenant +
                       " has a secret hash that is not 64 lowercase hex digits");
     }
-    table.insert_or_assign(digest, std::make_shared<const ApiToken>(std::move(token)));
+    table.insert_or_assign(digest, std::move(token));
   }
   return table;
+}
+
+namespace {
+std::atomic<uint64_t> next_snapshot_generation{1};
+}  // namespace
+
+std::shared_ptr<const TokenAuthenticator::Snapshot> TokenAuthenticator::MakeSnapshot(Table table) {
+  return std::make_shared<const Snapshot>(
+      Snapshot{.by_hash = std::move(table),
+               .generation = next_snapshot_generation.fetch_add(1, std::memory_order_relaxed)});
+}
+
+std::shared_ptr<const TokenAuthenticator::Snapshot> TokenAuthenticator::Publish(Table table) {
+  auto old = std::exchange(snapshot_, MakeSnapshot(std::move(table)));
+  generation_.store(snapshot_->generation, std::memory_order_release);
+  return old;
+}
+
+const TokenAuthenticator::Snapshot& TokenAuthenticator::Current() const {
+  // A replaced snapshot stays alive in a thread's reference until that thread's next call; it
+  // holds its own copy of the tokens, so it never outlives what it refers to.
+  thread_local std::shared_ptr<const Snapshot> mine;
+  if (mine == nullptr || mine->generation != generation_.load(std::memory_order_acquire)) {
+    std::shared_ptr<const Snapshot> in_force;
+    {
+      std::lock_guard lock(mu_);
+      in_force = snapshot_;
+    }
+    mine.swap(in_force);  // the one replaced is released here, outside the lock
+  }
+  return *mine;
 }
 
 Status TokenAuthenticator::Load(Store& store) {
@@ -94,20 +125,18 @@ Status TokenAuthenticator::Load(Store& store) {
   // load again, never miss it.
   DB_ASSIGN_OR_RETURN(uint64_t changes, store.TokenChangeCount());
   DB_ASSIGN_OR_RETURN(Table table, BuildTable(store));
-  Table old;
-  {
-    std::unique_lock lock(mu_);
-    old = std::exchange(by_hash_, std::move(table));
-    loaded_changes_ = changes;
-    loaded_ = true;
-  }
-  return Status::Ok();  // `old` is freed here, outside the lock
+  std::shared_ptr<const Snapshot> replaced;  // released after the lock
+  std::lock_guard lock(mu_);
+  replaced = Publish(std::move(table));
+  loaded_changes_ = changes;
+  loaded_ = true;
+  return Status::Ok();
 }
 
 Status TokenAuthenticator::Refresh(Store& store) {
   DB_ASSIGN_OR_RETURN(uint64_t changes, store.TokenChangeCount());
   {
-    std::shared_lock lock(mu_);
+    std::lock_guard lock(mu_);
     if (loaded_ && changes == loaded_changes_) return Status::Ok();
   }
   return Load(store);
@@ -116,28 +145,28 @@ Status TokenAuthenticator::Refresh(Store& store) {
 void TokenAuthenticator::Upsert(const ApiToken& token) {
   Digest digest;
   if (!core::DigestFromHex(token.secret_hash, digest)) return;  // never matches anything
-  auto entry = std::make_shared<const ApiToken>(token);
-  std::unique_lock lock(mu_);
-  by_hash_.insert_or_assign(digest, std::move(entry));
+  std::shared_ptr<const Snapshot> replaced;                     // released after the lock
+  std::lock_guard lock(mu_);
+  // Tokens change rarely and are few: a whole copy keeps every snapshot immutable.
+  Table table = snapshot_->by_hash;
+  table.insert_or_assign(digest, token);
+  replaced = Publish(std::move(table));
 }
 
 size_t TokenAuthenticator::size() const {
-  std::shared_lock lock(mu_);
-  return by_hash_.size();
+  std::lock_guard lock(mu_);
+  return snapshot_->by_hash.size();
 }
 
 StatusOr<Caller> TokenAuthenticator::Authenticate(std::string_view authorization_header,
                                                   int64_t now_seconds) const {
   DB_ASSIGN_OR_RETURN(std::string_view token, BearerToken(authorization_header));
   const Digest digest = service::HashTokenSecret(token);
-  std::shared_ptr<const ApiToken> found;
-  {
-    std::shared_lock lock(mu_);
-    auto it = by_hash_.find(digest);
-    if (it != by_hash_.end() &&
-        CRYPTO_memcmp(it->first.data(), digest.data(), digest.size()) == 0) {
-      found = it->second;
-    }
+  const Table& table = Current().by_hash;
+  const ApiToken* found = nullptr;
+  auto it = table.find(digest);
+  if (it != table.end() && CRYPTO_memcmp(it->first.data(), digest.data(), digest.size()) == 0) {
+    found = &it->second;
   }
   if (found == nullptr) {
     return Unauthenticated(

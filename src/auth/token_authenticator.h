@@ -9,15 +9,19 @@
 // that time, and an idle second costs one small read); Upsert applies a change this process has
 // just committed at once.
 //
-// Thread-safety: every method may be called from any thread. Authenticate takes a shared lock;
-// Refresh reads the store without the lock and swaps the new table in under a brief exclusive
-// one.
+// Thread-safety: every method may be called from any thread. The table is published as an
+// immutable snapshot with a process-unique generation number; each thread authenticates against
+// its own reference to the snapshot in force, renewed when the generation moves, so checks on
+// different threads write no shared cache line (no lock word, no reference count). A change
+// (Load, Upsert) publishes a new snapshot before it returns: a token revoked by Upsert is refused
+// from the next Authenticate on, on every thread. Refresh reads the store without the lock.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <shared_mutex>
+#include <mutex>
 #include <string_view>
 #include <unordered_map>
 
@@ -55,12 +59,24 @@ class TokenAuthenticator {
   struct DigestHash {
     size_t operator()(const Digest& digest) const;
   };
-  using Table = std::unordered_map<Digest, std::shared_ptr<const ApiToken>, DigestHash>;
+  using Table = std::unordered_map<Digest, ApiToken, DigestHash>;
+  // One version of the table, never changed once published.
+  struct Snapshot {
+    Table by_hash;
+    uint64_t
+        generation;  // unique in the process: no two snapshots, of any authenticator, share one
+  };
 
   static StatusOr<Table> BuildTable(Store& store);
+  static std::shared_ptr<const Snapshot> MakeSnapshot(Table table);
+  // Puts `table` in force and returns the snapshot it replaces. The caller holds mu_.
+  std::shared_ptr<const Snapshot> Publish(Table table);
+  // The snapshot in force, through this thread's reference to it.
+  const Snapshot& Current() const;
 
-  mutable std::shared_mutex mu_;
-  Table by_hash_;                // guarded by mu_
+  mutable std::mutex mu_;                                        // serialises changes
+  std::shared_ptr<const Snapshot> snapshot_ = MakeSnapshot({});  // guarded by mu_
+  std::atomic<uint64_t> generation_{snapshot_->generation};      // snapshot_'s
   uint64_t loaded_changes_ = 0;  // guarded by mu_: the store's change count at the last load
   bool loaded_ = false;          // guarded by mu_
 };

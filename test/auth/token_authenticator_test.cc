@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "token_test_util.h"
@@ -135,6 +137,56 @@ TEST_F(TokenAuthenticatorTest, RevokeTakesEffect) {
   DB_ASSERT_OK(authenticator_.Authenticate(Bearer(b.secret), kNow));  // not reloaded yet
   authenticator_.Upsert(*revoked_b);
   EXPECT_EQ(CodeOf(Bearer(b.secret)), StatusCode::kUnauthenticated);
+}
+
+// Test that a revocation reaches a thread that authenticated the token before it: that thread's
+// next call is refused, with no reload in between (each thread keeps its own reference to the
+// table, which a change must renew).
+TEST_F(TokenAuthenticatorTest, RevokeTakesEffectOnAThreadThatHadTheToken) {
+  service::IssuedToken issued = Issue(TokenFor("user:alice"));
+  Load();
+  std::mutex mu;
+  std::condition_variable cv;
+  int step = 0;  // 1: the checker authenticated once; 2: the token is revoked
+  StatusCode before = StatusCode::kInternal, after = StatusCode::kInternal;
+  std::thread checker([&] {
+    before = CodeOf(Bearer(issued.secret));
+    std::unique_lock lock(mu);
+    step = 1;
+    cv.notify_all();
+    cv.wait(lock, [&] { return step == 2; });
+    after = CodeOf(Bearer(issued.secret));
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return step == 1; });
+  }
+  auto revoked = harness_.service().RevokeToken(issued.record.id, "user:carol");
+  DB_ASSERT_OK(revoked);
+  authenticator_.Upsert(*revoked);
+  {
+    std::lock_guard lock(mu);
+    step = 2;
+  }
+  cv.notify_all();
+  checker.join();
+  EXPECT_EQ(before, StatusCode::kOk);
+  EXPECT_EQ(after, StatusCode::kUnauthenticated);
+}
+
+// Test that two authenticators used in turn on one thread each answer from their own table.
+TEST_F(TokenAuthenticatorTest, TwoAuthenticatorsOnOneThreadKeepTheirOwnTables) {
+  service::IssuedToken issued = Issue(TokenFor("user:alice"));
+  Load();
+  auth::TokenAuthenticator empty;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(CodeOf(Bearer(issued.secret)), StatusCode::kOk);
+    EXPECT_EQ(empty.Authenticate(Bearer(issued.secret), kNow).status().code(),
+              StatusCode::kUnauthenticated);
+  }
+  empty.Upsert(issued.record);
+  DB_EXPECT_OK(empty.Authenticate(Bearer(issued.secret), kNow));
+  DB_EXPECT_OK(authenticator_.Authenticate(Bearer(issued.secret), kNow));
 }
 
 // Test that Upsert makes a token just created usable before any reload.
