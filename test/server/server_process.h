@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,8 +134,12 @@ class ServerProcess {
     // A restart must not read the last run's URL.
     std::filesystem::remove(out_);
     std::filesystem::remove(err_);
+    const pid_t test_process = ::getpid();
     pid_ = ::fork();
     if (pid_ == 0) {
+      // A test that crashes runs no destructor: the server must not outlive it.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != test_process) ::_exit(127);
       int out = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       int err = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       ::dup2(out, 1);
