@@ -58,10 +58,12 @@ class WorkflowBackend {
   virtual StatusOr<Request> RequestAction(const client::ActionRequestSpec& spec,
                                           const LocalClaims& claims) = 0;
   virtual StatusOr<Request> GetRequest(const std::string& id) = 0;
-  // Returns as soon as the request is no longer pending, or once `wait` has passed (then still
-  // pending). `keep_going` runs about every 100 ms; false abandons the wait with kUnavailable and
+  // Returns as soon as the request is no longer pending or has a number of reviews other than
+  // `reviews_seen` (an approval of two came in), or once `wait` has passed (then unchanged).
+  // `keep_going` runs about every 100 ms; false abandons the wait with kUnavailable and
   // client::kInterruptedMessage.
-  virtual StatusOr<Request> WaitRequest(const std::string& id, std::chrono::seconds wait,
+  virtual StatusOr<Request> WaitRequest(const std::string& id, size_t reviews_seen,
+                                        std::chrono::seconds wait,
                                         const client::KeepGoing& keep_going) = 0;
   virtual StatusOr<std::vector<Request>> ListRequests(const client::RequestQuery& query) = 0;
   virtual StatusOr<Request> Review(const std::string& id, bool approve, const std::string& comment,

@@ -73,14 +73,15 @@ class LocalBackend final : public WorkflowBackend {
   }
 
   // Another process decides; this one re-reads the database about twice a second.
-  StatusOr<Request> WaitRequest(const std::string& id, std::chrono::seconds wait,
+  StatusOr<Request> WaitRequest(const std::string& id, size_t reviews_seen,
+                                std::chrono::seconds wait,
                                 const client::KeepGoing& keep_going) override {
     auto deadline = std::chrono::steady_clock::now() + wait;
     auto next_read = std::chrono::steady_clock::now();
     while (true) {
       if (std::chrono::steady_clock::now() >= next_read) {
         auto r = GetRequest(id);
-        if (!r.ok() || r->state != RequestState::kPending ||
+        if (!r.ok() || r->state != RequestState::kPending || r->reviews.size() != reviews_seen ||
             std::chrono::steady_clock::now() >= deadline) {
           return r;
         }

@@ -38,10 +38,11 @@ class RemoteBackend final : public WorkflowBackend {
   }
   StatusOr<Request> GetRequest(const std::string& id) override { return api_->GetRequest(id); }
 
-  StatusOr<Request> WaitRequest(const std::string& id, std::chrono::seconds wait,
+  StatusOr<Request> WaitRequest(const std::string& id, size_t reviews_seen,
+                                std::chrono::seconds wait,
                                 const client::KeepGoing& keep_going) override {
     api_->set_keep_going(keep_going);
-    auto r = api_->GetRequest(id, wait);
+    auto r = api_->GetRequest(id, wait, reviews_seen);
     api_->set_keep_going(nullptr);
     return r;
   }

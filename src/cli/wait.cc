@@ -185,7 +185,7 @@ int WaitForDecision(WorkflowBackend& backend, const GlobalOptions& g, const Requ
     auto slice = std::max(std::chrono::seconds(1), std::min(options.slice, remaining));
     line.Show(current, waited());
     auto poll_start = SteadyClock::now();
-    auto r = backend.WaitRequest(id, slice, [&] {
+    auto r = backend.WaitRequest(id, current.reviews.size(), slice, [&] {
       line.Show(current, waited());
       return !interrupted.load();
     });

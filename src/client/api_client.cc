@@ -221,10 +221,14 @@ StatusOr<std::vector<Request>> ApiClient::ListRequests(const RequestQuery& query
   return ListOf<Request>(*answer, "requests", "requests", api::RequestFromJson);
 }
 
-StatusOr<Request> ApiClient::GetRequest(const std::string& id, std::chrono::seconds wait) {
+StatusOr<Request> ApiClient::GetRequest(const std::string& id, std::chrono::seconds wait,
+                                        std::optional<size_t> reviews_seen) {
   wait = std::clamp(wait, std::chrono::seconds(0), kMaxServerWait);
   std::string target = "/v1/requests/" + PercentEncode(id);
-  if (wait.count() > 0) target += "?wait=" + std::to_string(wait.count()) + "s";
+  if (wait.count() > 0) {
+    target += "?wait=" + std::to_string(wait.count()) + "s";
+    if (reviews_seen) target += "&reviews=" + std::to_string(*reviews_seen);
+  }
   return DecodeRequest(CallJson("GET", target, nullptr, wait));
 }
 

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,9 +50,11 @@ class ApiClient {
   // GET /v1/requests
   StatusOr<std::vector<Request>> ListRequests(const RequestQuery& query);
   // GET /v1/requests/{id}; with a wait (capped at kMaxServerWait), the server answers as soon as
-  // the request is no longer pending, or when the wait ends.
+  // the request is no longer pending or has been reviewed (when `reviews_seen` is given: has a
+  // number of reviews other than it), or when the wait ends.
   StatusOr<Request> GetRequest(const std::string& id,
-                               std::chrono::seconds wait = std::chrono::seconds(0));
+                               std::chrono::seconds wait = std::chrono::seconds(0),
+                               std::optional<size_t> reviews_seen = std::nullopt);
   // POST /v1/requests/{id}/reviews (also closes an open break-glass post-review).
   StatusOr<Request> Review(const std::string& id, bool approve, const std::string& comment);
   // POST /v1/requests/{id}/reviews with "post_review": true: closes the open after-the-fact

@@ -21,7 +21,7 @@ const ApiRoute kHealthRoutes[] = {
 const ApiRoute kApiRoutes[] = {
     {"/v1/check", {kPost}},
     {"/v1/requests", {kGet, kPost}, {"state", "mine", "limit"}},
-    {"/v1/requests/{id}", {kGet}, {"wait"}},
+    {"/v1/requests/{id}", {kGet}, {"wait", "reviews"}},
     {"/v1/requests/{id}/reviews", {kPost}},
     {"/v1/requests/{id}/cancel", {kPost}},
     {"/v1/grants", {kGet}, {"state", "mine", "principal", "limit"}},

@@ -90,13 +90,20 @@ std::optional<HttpResponse> ParseBody(const HttpRequest& req, json::value& out,
   return std::nullopt;
 }
 
+// A whole non-negative decimal number, or nothing.
+std::optional<size_t> ParseCount(const std::string& text) {
+  size_t value = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 std::optional<size_t> ParseLimit(const Call& call, size_t fallback, size_t max) {
   const std::string* text = call.Query("limit");
   if (text == nullptr) return fallback;
-  size_t value = 0;
-  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || p != text->data() + text->size() || value == 0) return std::nullopt;
-  return std::min(value, max);
+  std::optional<size_t> value = ParseCount(*text);
+  if (!value || *value == 0) return std::nullopt;
+  return std::min(*value, max);
 }
 
 // A flag in the query: absent is false; `key`, `key=1` and `key=true` are true; anything else
@@ -574,6 +581,16 @@ void ApiServer::GetRequest(const std::shared_ptr<Call>& call) {
     if (!d || d->count() < 0) return Finish(call, BadRequest("wait must look like 30s or 5m"));
     auto capped = std::min<std::chrono::seconds>(*d, config_.limits.max_wait);
     until = Clock::now() + capped;
+    // The reviews the caller has already seen: a review that came in since its last look answers
+    // at once, even one that landed between two of its long polls.
+    if (const std::string* seen = call->Query("reviews"); seen != nullptr) {
+      auto count = ParseCount(*seen);
+      if (!count) {
+        return Finish(call, BadRequest("reviews must be a non-negative integer: the number of "
+                                       "reviews the request had when you last looked"));
+      }
+      call->reviews_seen = *count;
+    }
     call->long_poll_slot = long_polls_.TryTake(call->tenant->name + '\n' + call->caller.principal);
     if (call->long_poll_slot == nullptr) {
       metrics_.RecordRateLimited();

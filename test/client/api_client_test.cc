@@ -171,6 +171,8 @@ TEST_F(ApiClientTest, GetRequestWithWaitLongPolls) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->state, RequestState::kActive);
   EXPECT_EQ(server_.last().target, "/v1/requests/r-42?wait=30s");
+  ASSERT_TRUE(client->GetRequest("r-42", std::chrono::seconds(30), 2).ok());
+  EXPECT_EQ(server_.last().target, "/v1/requests/r-42?wait=30s&reviews=2");
   ASSERT_TRUE(client->GetRequest("r-42").ok() == false);  // no wait: 300 ms is too short
 }
 

@@ -407,6 +407,43 @@ TEST_F(ApiFlowTest, LongPollAnswersEachApproval) {
   EXPECT_EQ(r.json().at("reviews").as_array().size(), 1u) << r.body;
 }
 
+// Test that a long poll told how many reviews the caller has seen answers at once when the
+// request has more (an approval that landed between two polls is not missed), waits while it has
+// that many, and refuses a count that is not a number.
+TEST_F(ApiFlowTest, LongPollAnswersAReviewTheCallerHasNotSeen) {
+  HttpResult created = Post("/v1/requests", "CAROL", PiiReadRequest());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(created.json().at("id").as_string());
+  ASSERT_EQ(Post("/v1/requests/" + id + "/reviews", "ERIN", boost::json::object{{"approve", true}})
+                .status,
+            200);
+  auto long_polls = [&] {
+    return MetricSeries(Get("/metrics", "").body, "drawbridge_long_polls").value_or(-1);
+  };
+  HttpResult missed;
+  std::thread first([&] { missed = Get("/v1/requests/" + id + "?wait=300s&reviews=0", "CAROL"); });
+  EXPECT_TRUE(Eventually([&] { return long_polls() == 0; }, std::chrono::seconds(20)));
+  first.join();
+  ASSERT_EQ(missed.status, 200) << missed.body;
+  EXPECT_EQ(missed.json().at("reviews").as_array().size(), 1u) << missed.body;
+
+  HttpResult decided;
+  std::thread second(
+      [&] { decided = Get("/v1/requests/" + id + "?wait=300s&reviews=1", "CAROL"); });
+  ASSERT_TRUE(Eventually([&] { return long_polls() == 1; }, std::chrono::seconds(10)))
+      << "a long poll with every review seen should wait";
+  ASSERT_EQ(
+      Post("/v1/requests/" + id + "/reviews", "BOB", boost::json::object{{"approve", true}}).status,
+      200);
+  second.join();
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  EXPECT_EQ(decided.json().at("state"), "active") << decided.body;
+
+  HttpResult bad = Get("/v1/requests/" + id + "?wait=5s&reviews=some", "CAROL");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("reviews must be a non-negative integer"), std::string::npos) << bad.body;
+}
+
 // Test that a long poll on an undecided request ends with its wait, still pending.
 TEST_F(ApiFlowTest, LongPollTimesOutPending) {
   std::string id = RequestDbAdmin();
