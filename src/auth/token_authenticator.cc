@@ -89,45 +89,14 @@ StatusOr<TokenAuthenticator::Table> TokenAuthenticator::BuildTable(Store& store)
   return table;
 }
 
-namespace {
-std::atomic<uint64_t> next_snapshot_generation{1};
-}  // namespace
-
-std::shared_ptr<const TokenAuthenticator::Snapshot> TokenAuthenticator::MakeSnapshot(Table table) {
-  return std::make_shared<const Snapshot>(
-      Snapshot{.by_hash = std::move(table),
-               .generation = next_snapshot_generation.fetch_add(1, std::memory_order_relaxed)});
-}
-
-std::shared_ptr<const TokenAuthenticator::Snapshot> TokenAuthenticator::Publish(Table table) {
-  auto old = std::exchange(snapshot_, MakeSnapshot(std::move(table)));
-  generation_.store(snapshot_->generation, std::memory_order_release);
-  return old;
-}
-
-const TokenAuthenticator::Snapshot& TokenAuthenticator::Current() const {
-  // A replaced snapshot stays alive in a thread's reference until that thread's next call; it
-  // holds its own copy of the tokens, so it never outlives what it refers to.
-  thread_local std::shared_ptr<const Snapshot> mine;
-  if (mine == nullptr || mine->generation != generation_.load(std::memory_order_acquire)) {
-    std::shared_ptr<const Snapshot> in_force;
-    {
-      std::lock_guard lock(mu_);
-      in_force = snapshot_;
-    }
-    mine.swap(in_force);  // the one replaced is released here, outside the lock
-  }
-  return *mine;
-}
-
 Status TokenAuthenticator::Load(Store& store) {
   // The count is read before the tokens: a change committed in between makes the next Refresh
   // load again, never miss it.
   DB_ASSIGN_OR_RETURN(uint64_t changes, store.TokenChangeCount());
   DB_ASSIGN_OR_RETURN(Table table, BuildTable(store));
-  std::shared_ptr<const Snapshot> replaced;  // released after the lock
+  std::shared_ptr<const Table> replaced;  // released after the lock
   std::lock_guard lock(mu_);
-  replaced = Publish(std::move(table));
+  replaced = by_hash_.Publish(std::make_shared<const Table>(std::move(table)));
   loaded_changes_ = changes;
   loaded_ = true;
   return Status::Ok();
@@ -145,24 +114,23 @@ Status TokenAuthenticator::Refresh(Store& store) {
 void TokenAuthenticator::Upsert(const ApiToken& token) {
   Digest digest;
   if (!core::DigestFromHex(token.secret_hash, digest)) return;  // never matches anything
-  std::shared_ptr<const Snapshot> replaced;                     // released after the lock
+  std::shared_ptr<const Table> replaced;                        // released after the lock
   std::lock_guard lock(mu_);
-  // Tokens change rarely and are few: a whole copy keeps every snapshot immutable.
-  Table table = snapshot_->by_hash;
+  // Tokens change rarely and are few: a whole copy keeps every published table immutable.
+  Table table = *by_hash_.Load();
   table.insert_or_assign(digest, token);
-  replaced = Publish(std::move(table));
+  replaced = by_hash_.Publish(std::make_shared<const Table>(std::move(table)));
 }
 
 size_t TokenAuthenticator::size() const {
-  std::lock_guard lock(mu_);
-  return snapshot_->by_hash.size();
+  return by_hash_.Load()->size();
 }
 
 StatusOr<Caller> TokenAuthenticator::Authenticate(std::string_view authorization_header,
                                                   int64_t now_seconds) const {
   DB_ASSIGN_OR_RETURN(std::string_view token, BearerToken(authorization_header));
   const Digest digest = service::HashTokenSecret(token);
-  const Table& table = Current().by_hash;
+  const Table& table = by_hash_.Local();
   const ApiToken* found = nullptr;
   auto it = table.find(digest);
   if (it != table.end() && CRYPTO_memcmp(it->first.data(), digest.data(), digest.size()) == 0) {

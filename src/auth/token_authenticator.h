@@ -9,15 +9,13 @@
 // that time, and an idle second costs one small read); Upsert applies a change this process has
 // just committed at once.
 //
-// Thread-safety: every method may be called from any thread. The table is published as an
-// immutable snapshot with a process-unique generation number; each thread authenticates against
-// its own reference to the snapshot in force, renewed when the generation moves, so checks on
-// different threads write no shared cache line (no lock word, no reference count). A change
-// (Load, Upsert) publishes a new snapshot before it returns: a token revoked by Upsert is refused
-// from the next Authenticate on, on every thread. Refresh reads the store without the lock.
+// Thread-safety: every method may be called from any thread. The table is an immutable value
+// published whole (core/published.h): each thread authenticates through its own reference to the
+// table in force, so requests on different threads write no shared cache line. A change (Load,
+// Upsert) publishes a new table before it returns: a token revoked by Upsert is refused from the
+// next Authenticate on, on every thread. Refresh reads the store without the lock.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -26,6 +24,7 @@
 #include <unordered_map>
 
 #include "auth/caller.h"
+#include "core/published.h"
 #include "drawbridge/decision.h"
 #include "drawbridge/model.h"
 #include "drawbridge/status.h"
@@ -60,23 +59,11 @@ class TokenAuthenticator {
     size_t operator()(const Digest& digest) const;
   };
   using Table = std::unordered_map<Digest, ApiToken, DigestHash>;
-  // One version of the table, never changed once published.
-  struct Snapshot {
-    Table by_hash;
-    uint64_t
-        generation;  // unique in the process: no two snapshots, of any authenticator, share one
-  };
 
   static StatusOr<Table> BuildTable(Store& store);
-  static std::shared_ptr<const Snapshot> MakeSnapshot(Table table);
-  // Puts `table` in force and returns the snapshot it replaces. The caller holds mu_.
-  std::shared_ptr<const Snapshot> Publish(Table table);
-  // The snapshot in force, through this thread's reference to it.
-  const Snapshot& Current() const;
 
-  mutable std::mutex mu_;                                        // serialises changes
-  std::shared_ptr<const Snapshot> snapshot_ = MakeSnapshot({});  // guarded by mu_
-  std::atomic<uint64_t> generation_{snapshot_->generation};      // snapshot_'s
+  core::Published<Table> by_hash_{std::make_shared<const Table>()};
+  mutable std::mutex mu_;        // serialises changes to by_hash_
   uint64_t loaded_changes_ = 0;  // guarded by mu_: the store's change count at the last load
   bool loaded_ = false;          // guarded by mu_
 };

@@ -91,36 +91,12 @@ core::GrantSpec ToGrantSpec(const Grant& g) {
 JitService::JitService(std::shared_ptr<const core::CompiledPolicy> policy, Store& store,
                        const WallClock& clock, workflow::IdSource& ids,
                        const PayloadAnalyzer& analyzer, ServiceOptions options)
-    : store_(store), clock_(clock), ids_(ids), analyzer_(analyzer), options_(std::move(options)) {
-  InstallDecider(std::move(policy));
-}
-
-namespace {
-std::atomic<uint64_t> next_decider_generation{1};
-}  // namespace
-
-JitService::Decider::Decider(std::shared_ptr<const core::CompiledPolicy> p,
-                             core::GrantIndex& grants, const PayloadAnalyzer& analyzer)
-    : policy(std::move(p)),
-      engine(*policy, grants, analyzer),
-      generation(next_decider_generation.fetch_add(1, std::memory_order_relaxed)) {}
-
-void JitService::InstallDecider(std::shared_ptr<const core::CompiledPolicy> policy) {
-  auto decider = std::make_shared<const Decider>(std::move(policy), grants_, analyzer_);
-  const uint64_t generation = decider->generation;
-  decider_.store(std::move(decider));
-  decider_generation_.store(generation, std::memory_order_release);
-}
-
-const JitService::Decider& JitService::CheckDecider() const {
-  // A replaced decider stays alive in a thread's copy until that thread's next check: it holds
-  // the old policy, never the service's state (its engine only refers to that).
-  thread_local std::shared_ptr<const Decider> copy;
-  if (copy == nullptr || copy->generation != decider_generation_.load(std::memory_order_acquire)) {
-    copy = decider_.load();
-  }
-  return *copy;
-}
+    : store_(store),
+      clock_(clock),
+      ids_(ids),
+      analyzer_(analyzer),
+      options_(std::move(options)),
+      decider_(MakeDecider(std::move(policy))) {}
 
 StatusOr<std::unique_ptr<JitService>> JitService::Open(
     std::shared_ptr<const core::CompiledPolicy> policy, Store& store, const WallClock& clock,
@@ -325,7 +301,9 @@ std::optional<workflow::EventDraft> JitService::Decide(const CheckRequest& reque
     return std::nullopt;
   }
   TimePoint now{std::chrono::seconds(clock_.NowSeconds())};
-  const Decider& d = CheckDecider();
+  // A replaced decider may live on in a thread's reference until its next check: it holds the
+  // old policy, never the service's state (its engine only refers to that).
+  const Decider& d = decider_.Local();
   out.verdict = d.engine.Check(request, now);
   out.explanation = core::Explain(d.engine, request, out.verdict);
   const core::Verdict& v = out.verdict;

@@ -28,6 +28,7 @@
 #include "core/engine.h"
 #include "core/explain.h"
 #include "core/grant_index.h"
+#include "core/published.h"
 #include "core/workflow/workflow.h"
 #include "drawbridge/clock.h"
 #include "drawbridge/payload_analyzer.h"
@@ -204,19 +205,17 @@ class JitService {
   // the one snapshot it loaded from start to end.
   struct Decider {
     Decider(std::shared_ptr<const core::CompiledPolicy> p, core::GrantIndex& grants,
-            const PayloadAnalyzer& analyzer);
+            const PayloadAnalyzer& analyzer)
+        : policy(std::move(p)), engine(*policy, grants, analyzer) {}
     std::shared_ptr<const core::CompiledPolicy> policy;
     core::Engine engine;
-    uint64_t generation;  // unique in the process: no two deciders, of any service, share one
   };
-  std::shared_ptr<const Decider> decider() const { return decider_.load(); }
-  // The decider in force for a check, from this thread's copy while that is current: loading
-  // the shared pointer takes its lock and reference count, cache lines every I/O thread would
-  // pass back and forth on every check. Valid until this thread calls it again.
-  const Decider& CheckDecider() const;
-  void InstallDecider(std::shared_ptr<const core::CompiledPolicy> policy);
-  std::atomic<std::shared_ptr<const Decider>> decider_;
-  std::atomic<uint64_t> decider_generation_{0};  // decider_'s, once it is stored
+  std::shared_ptr<const Decider> decider() const { return decider_.Load(); }
+  std::shared_ptr<const Decider> MakeDecider(std::shared_ptr<const core::CompiledPolicy> policy) {
+    return std::make_shared<const Decider>(std::move(policy), grants_, analyzer_);
+  }
+  // Checks read it through their thread's reference (Local), transitions through Load.
+  core::Published<Decider> decider_;
   std::mutex write_mu_;
   bool policy_recorded_ = false;  // a policy.changed was written; guarded by write_mu_
 

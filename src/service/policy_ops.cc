@@ -21,7 +21,7 @@ Status JitService::ReplacePolicy(std::shared_ptr<const core::CompiledPolicy> pol
   DB_RETURN_IF_ERROR(AppendEvents(*tx, std::span(&event, 1), now_ms));
   DB_RETURN_IF_ERROR(tx->Commit());
   policy_recorded_ = true;
-  InstallDecider(std::move(policy));
+  decider_.Publish(MakeDecider(std::move(policy)));
   return Status::Ok();
 }
 

@@ -36,17 +36,6 @@ class ApiFlowTest : public ::testing::Test {
     return std::string(r.json().at("id").as_string());
   }
 
-  // Personal data in production under prod-pii-read: one lead AND one DBA approve.
-  static boost::json::object PiiReadRequest() {
-    return {{"kind", "access"},
-            {"rule", "prod-pii-read"},
-            {"roles", boost::json::array{"db-read-pii"}},
-            {"resource", "db/orders-prod"},
-            {"duration", "30m"},
-            {"reason", "a customer's complaint"},
-            {"ticket", "INC-7"}};
-  }
-
   json CheckAlice(const std::string& sql) {
     HttpResult r = Post("/v1/check", "ALICE",
                         boost::json::object{{"action", "db.query"},

@@ -140,6 +140,18 @@ inline std::vector<std::string> DevServerArgs(const TempDir& dir, const std::str
   return args;
 }
 
+// The body of a request for personal data in production under the example policy's
+// prod-pii-read rule (one lead AND one DBA approve), for any requester among the engineers.
+inline boost::json::object PiiReadRequest() {
+  return {{"kind", "access"},
+          {"rule", "prod-pii-read"},
+          {"roles", boost::json::array{"db-read-pii"}},
+          {"resource", "db/orders-prod"},
+          {"duration", "30m"},
+          {"reason", "a customer's complaint"},
+          {"ticket", "INC-7"}};
+}
+
 // The body with which alice asks for db-admin on orders-prod under the example policy's
 // dba-elevation rule (one lead, such as erin, approves).
 inline boost::json::object AliceDbAdminRequest() {
